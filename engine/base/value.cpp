@@ -1,0 +1,166 @@
+#include "base/value.hpp"
+
+#include <atomic>
+#include <cmath>
+#include <cstring>
+#include <memory>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <unordered_map>
+
+namespace covenant {
+
+namespace {
+
+// Storage for interned text: fixed-size chunks whose addresses never change, reached through a fixed directory of
+// chunk pointers, so readers need no lock. Limit: kChunks * kChunkSize (67 million) distinct entries per process.
+constexpr std::size_t kChunkSize = 4096;
+constexpr std::size_t kChunks = 16384;
+
+struct SymbolStore {
+    std::mutex mutex;
+    std::unordered_map<std::string_view, SymbolId> index;
+    std::atomic<std::string*>* chunks;  // kChunks pointers to arrays of kChunkSize strings
+    std::atomic<std::size_t> size{0};
+
+    SymbolStore() {
+        chunks = new std::atomic<std::string*>[kChunks];
+        for (std::size_t i = 0; i < kChunks; ++i) chunks[i].store(nullptr, std::memory_order_relaxed);
+    }
+};
+
+SymbolStore& store() {
+    static SymbolStore* s = new SymbolStore();  // never destroyed: ids must outlive every static user
+    return *s;
+}
+
+}  // namespace
+
+SymbolId Symbols::intern(std::string_view text) {
+    auto& s = store();
+    std::lock_guard<std::mutex> lock(s.mutex);
+    if (auto it = s.index.find(text); it != s.index.end()) return it->second;
+    std::size_t id = s.size.load(std::memory_order_relaxed);
+    std::size_t chunk = id / kChunkSize;
+    if (chunk >= kChunks) throw std::length_error("too many distinct symbols and strings");
+    std::string* arr = s.chunks[chunk].load(std::memory_order_relaxed);
+    if (!arr) {
+        arr = new std::string[kChunkSize];
+        s.chunks[chunk].store(arr, std::memory_order_release);
+    }
+    arr[id % kChunkSize] = std::string(text);
+    s.index.emplace(std::string_view(arr[id % kChunkSize]), static_cast<SymbolId>(id));
+    s.size.store(id + 1, std::memory_order_release);
+    return static_cast<SymbolId>(id);
+}
+
+std::string_view Symbols::name(SymbolId id) {
+    auto& s = store();
+    if (id >= s.size.load(std::memory_order_acquire)) return "<bad-symbol>";
+    return s.chunks[id / kChunkSize].load(std::memory_order_acquire)[id % kChunkSize];
+}
+
+std::size_t Symbols::count() { return store().size.load(std::memory_order_acquire); }
+
+std::string_view type_name(Type t) {
+    switch (t) {
+        case Type::Symbol: return "symbol";
+        case Type::String: return "string";
+        case Type::Int: return "int";
+        case Type::Float: return "float";
+        case Type::Bool: return "bool";
+        case Type::Any: return "any";
+    }
+    return "?";
+}
+
+std::size_t Value::hash() const {
+    std::uint64_t x;
+    switch (type) {
+        case Type::Int: x = static_cast<std::uint64_t>(i); break;
+        case Type::Float: {
+            // Hash integral floats like the equal int so that numeric equality joins can share buckets.
+            if (std::floor(f) == f && std::fabs(f) < 9.0e18) {
+                x = static_cast<std::uint64_t>(static_cast<std::int64_t>(f));
+            } else {
+                std::memcpy(&x, &f, sizeof x);
+            }
+            break;
+        }
+        case Type::Bool: x = b ? 1 : 0; break;
+        default: x = sym; break;
+    }
+    std::uint64_t t = (type == Type::Int || type == Type::Float) ? 1 : static_cast<std::uint64_t>(type) + 2;
+    x ^= t * 0x9E3779B97F4A7C15ULL;
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdULL;
+    x ^= x >> 33;
+    return static_cast<std::size_t>(x);
+}
+
+int compare(const Value& a, const Value& b, bool& comparable) {
+    comparable = true;
+    if (a.is_number() && b.is_number()) {
+        if (a.type == Type::Int && b.type == Type::Int) return a.i < b.i ? -1 : (a.i > b.i ? 1 : 0);
+        double x = a.as_double(), y = b.as_double();
+        return x < y ? -1 : (x > y ? 1 : 0);
+    }
+    if (a.type != b.type) {
+        comparable = false;
+        return 0;
+    }
+    switch (a.type) {
+        case Type::Bool: return static_cast<int>(a.b) - static_cast<int>(b.b);
+        case Type::Symbol:
+        case Type::String: {
+            if (a.sym == b.sym) return 0;
+            int c = a.text().compare(b.text());
+            return c < 0 ? -1 : (c > 0 ? 1 : 0);
+        }
+        default: comparable = false; return 0;
+    }
+}
+
+bool equal_for_match(const Value& a, const Value& b) {
+    if (a.type == b.type) return a == b;
+    bool ok;
+    int c = compare(a, b, ok);
+    return ok && c == 0;
+}
+
+std::string to_source(const Value& v) {
+    switch (v.type) {
+        case Type::Symbol: return std::string(v.text());
+        case Type::String: {
+            std::string out = "\"";
+            for (char c : v.text()) {
+                switch (c) {
+                    case '"': out += "\\\""; break;
+                    case '\\': out += "\\\\"; break;
+                    case '\n': out += "\\n"; break;
+                    case '\t': out += "\\t"; break;
+                    case '{': out += "\\{"; break;
+                    default: out += c;
+                }
+            }
+            return out + "\"";
+        }
+        case Type::Int: return std::to_string(v.i);
+        case Type::Float: {
+            std::string s = fmt::format("{}", v.f);
+            if (s.find_first_of(".eEn") == std::string::npos) s += ".0";
+            return s;
+        }
+        case Type::Bool: return v.b ? "true" : "false";
+        case Type::Any: return "?";
+    }
+    return "?";
+}
+
+std::string to_display(const Value& v) {
+    if (v.type == Type::String) return std::string(v.text());
+    return to_source(v);
+}
+
+}  // namespace covenant

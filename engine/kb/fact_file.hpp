@@ -1,0 +1,44 @@
+// Reading fact files (YAML). A file has a `facts:` mapping from template name to a list of slot maps; other
+// top-level keys (case, as_of, title, sources, expect, ...) are kept as metadata. Values are checked against the
+// program's templates; errors are located at the YAML `file:line:col`.
+//
+// Read through yaml-cpp's event API (YAML::Parser + EventHandler) straight into facts, not through a node tree:
+// building the tree costs more than matching the rules (see docs/benchmarks.md).
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/diagnostic.hpp"
+#include "base/source.hpp"
+#include "program/program.hpp"
+
+namespace covenant {
+
+// A scalar or nested metadata value, kept for `case`, `title`, `sources`, `expect` and unknown keys.
+struct MetaValue {
+    enum class Kind { Null, Scalar, Sequence, Map };
+    Kind kind = Kind::Null;
+    std::string scalar;
+    std::vector<MetaValue> items;                              // Sequence
+    std::vector<std::pair<std::string, MetaValue>> entries;    // Map, in file order
+    SourceSpan span;
+
+    const MetaValue* get(std::string_view key) const;          // Map lookup, nullptr if absent
+};
+
+struct FactFile {
+    FileId file = 0;
+    std::vector<std::pair<std::string, MetaValue>> metadata;   // every top-level key except `facts`, in order
+    std::vector<InitialFact> facts;                            // in file order; defaults filled in
+
+    const MetaValue* meta(std::string_view key) const;
+};
+
+// Parses and checks `file` against `program`. On any error, reports it to `sink` (every error found, up to the
+// sink's limit) and returns nullopt. Never throws on bad input.
+std::optional<FactFile> read_fact_file(const SourceFile& file, const Program& program, DiagnosticSink& sink);
+
+}  // namespace covenant

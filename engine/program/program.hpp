@@ -1,0 +1,211 @@
+// The checked program: what the checker (engine/check) produces from parsed units and what the Rete compiler
+// (engine/rete) and the runtime consume. Names are resolved to ids, literals are typed Values, variables are numbered
+// per rule, slot defaults are filled in. Nothing here refers to the AST or to Spirit.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "base/source.hpp"
+#include "base/value.hpp"
+
+namespace covenant {
+
+using TemplateId = std::uint32_t;
+using RuleId = std::uint32_t;
+using VarId = std::uint16_t;
+using SlotIndex = std::uint16_t;
+using PackId = std::uint32_t;
+
+constexpr VarId kNoVar = 0xFFFF;
+
+struct SlotDef {
+    std::string name;
+    Type type = Type::Symbol;              // a `one of` slot has type Symbol and a non-empty one_of
+    std::vector<SymbolId> one_of;          // allowed symbols, in declaration order
+    std::optional<Value> default_value;    // none: the slot is required
+    SourceSpan span;
+};
+
+// Templates come in two kinds. Ordinary ones are declared with `template`. Score templates are made by the checker,
+// one per evidence predicate and arity (`community/1`): slots `arg1..argN` (type Any) and `value` (Float), holding
+// the combined certainty factor of PRED(args). The runtime owns score facts; rules read them through `score(...)`.
+struct TemplateDef {
+    TemplateId id = 0;
+    std::string name;                      // "person"; for score templates "community/1"
+    std::string doc;
+    std::vector<SlotDef> slots;
+    bool is_score = false;
+    std::string predicate;                 // score templates: "community"
+    PackId pack = 0;
+    SourceSpan span;
+
+    // Index of the slot named `name`, or -1.
+    int slot_index(std::string_view name) const;
+};
+
+enum class CmpOp : std::uint8_t { Eq, Ne, Lt, Le, Gt, Ge };
+
+// A constant or a variable of the rule.
+struct Operand {
+    bool is_var = false;
+    Value constant;
+    VarId var = kNoVar;
+    SourceSpan span;
+};
+
+// slot OP values. Eq with several values: the slot equals one of them; Ne with several: it equals none of them;
+// Lt/Le/Gt/Ge: exactly one value. A var operand refers to a variable bound earlier in the rule, or earlier in the
+// same pattern (an intra-pattern test, which the Rete compiler puts into the alpha network).
+struct SlotTest {
+    SlotIndex slot = 0;
+    CmpOp op = CmpOp::Eq;
+    std::vector<Operand> values;
+    SourceSpan span;
+};
+
+// The first occurrence of a variable in a positive position binds it to the slot's value.
+struct SlotBind {
+    SlotIndex slot = 0;
+    VarId var = kNoVar;
+    SourceSpan span;
+};
+
+// Within a pattern, binds come before tests in evaluation order: `born: ?b < 1960` is a bind of ?b plus a test
+// Lt on the same slot; a second `?x` in the same pattern is an Eq test against the var bound by the first.
+// A variable that was already bound by an earlier condition appears only as an Eq test (a join).
+struct Pattern {
+    TemplateId tmpl = 0;
+    std::vector<SlotBind> binds;
+    std::vector<SlotTest> tests;
+    VarId fact_var = kNoVar;               // ?f <- pattern
+    SourceSpan span;
+};
+
+enum class ExprKind : std::uint8_t { Const, Var, Unary, Binary, Call, Format };
+enum class ExprOp : std::uint8_t {
+    None, Neg, Not,                         // unary
+    Add, Sub, Mul, Div,                     // arithmetic: int op int -> int (Div truncates? no: see docs), else float
+    Eq, Ne, Lt, Le, Gt, Ge,                 // comparisons -> bool
+    And, Or                                 // short-circuit -> bool
+};
+
+// Built-in functions callable in expressions. The checker resolves names to these; arity is checked.
+enum class Builtin : std::uint8_t {
+    None,
+    Div,    // div(a, b): integer division truncating toward zero; error on b == 0
+    Mod,    // mod(a, b): remainder with the sign of a (C++ %); error on b == 0
+    Abs, Min, Max, Round, Floor, Ceil, Sqrt,
+    Atan2,  // atan2(y, x) in radians
+    Str,    // str(x): display text of x as a string
+    Sym,    // sym(x): a symbol from the display text of x
+    Int, Float
+};
+
+struct Expr {
+    ExprKind kind = ExprKind::Const;
+    ExprOp op = ExprOp::None;
+    Builtin fn = Builtin::None;
+    Value value;                 // Const
+    VarId var = kNoVar;          // Var
+    std::vector<Expr> args;      // Unary: 1, Binary: 2, Call: the arguments, Format: the pieces in order
+    Type type = Type::Any;       // statically known result type, Any when it depends on run-time values
+    SourceSpan span;
+};
+
+enum class CondKind : std::uint8_t { Pattern, Not, Exists, Test, Aggregate };
+enum class AggOp : std::uint8_t {
+    Count, Sum, Min, Max, Avg,
+    Score  // the `value` of the single matching score fact, or 0.0 when there is none
+};
+
+struct Condition {
+    CondKind kind = CondKind::Pattern;
+    Pattern pattern;                   // Pattern; Aggregate: the pattern aggregated over (for Score, on a score template)
+    std::vector<Condition> group;      // Not / Exists: the conjunction inside (size 1 for `not pattern`)
+    Expr test;                         // Test: a bool expression
+    AggOp agg = AggOp::Count;          // Aggregate
+    VarId result = kNoVar;             // Aggregate: the variable receiving the value (Int for count, Float for avg and
+                                       // score, the slot type for sum/min/max)
+    VarId over = kNoVar;               // Aggregate: the variable bound inside `pattern` whose values are aggregated
+    SourceSpan span;
+};
+
+enum class ActionKind : std::uint8_t { Assert, Conclude, Retract, Modify, Evidence, Print, Halt };
+
+struct Action {
+    ActionKind kind = ActionKind::Assert;
+    TemplateId tmpl = 0;                          // Assert/Conclude: the template; Evidence: the score template
+    std::vector<Expr> slots;                      // Assert/Conclude: one per slot, defaults filled in;
+                                                  // Evidence: the predicate arguments
+    VarId target = kNoVar;                        // Retract/Modify: the fact variable
+    std::vector<std::pair<SlotIndex, Expr>> changes;  // Modify
+    Expr weight;                                  // Evidence: a Float in [-1, 1] (checked statically when constant,
+                                                  // clamped with a run-time error otherwise)
+    Expr text;                                    // Print: the text; Evidence: the reason (Format or Const string;
+                                                  // an empty Const string when none was given)
+    SourceSpan span;
+};
+
+enum class RuleKind : std::uint8_t { Rule, Norm, Criterion, Interest };
+std::string_view rule_kind_name(RuleKind k);  // "rule", "norm", "criterion", "interest"
+
+struct VarInfo {
+    std::string name;        // without '?'
+    Type type = Type::Any;   // the type of the slot (or aggregate) that binds it; Any for score-template args
+    bool is_fact = false;    // bound by ?f <- pattern
+    SourceSpan span;         // the binding occurrence
+};
+
+struct Rule {
+    RuleId id = 0;
+    RuleKind kind = RuleKind::Rule;
+    std::string name;
+    std::string doc;
+    int salience = 0;
+    std::vector<Condition> conditions;
+    std::vector<Action> actions;
+    std::vector<VarInfo> vars;     // indexed by VarId
+    PackId pack = 0;
+    SourceSpan span;
+};
+
+struct InitialFact {
+    TemplateId tmpl = 0;
+    std::vector<Value> values;     // one per slot, defaults filled in
+    SourceSpan span;               // where it was written (rule file or YAML)
+};
+
+struct PackInfo {
+    PackId id = 0;
+    std::string name;              // "examples.family"; "" for a file without a pack declaration
+    std::string doc;
+    FileId file = 0;
+    std::vector<PackId> uses;
+};
+
+struct Program {
+    std::vector<TemplateDef> templates;     // indexed by TemplateId
+    std::vector<Rule> rules;                // indexed by RuleId, in load order (packs used come first)
+    std::vector<InitialFact> facts;         // from `facts { }` blocks, in order
+    std::vector<PackInfo> packs;
+    std::unordered_map<std::string, TemplateId> template_by_name;
+
+    const TemplateDef* find_template(std::string_view name) const;
+    const Rule* find_rule(std::string_view name) const;
+    // The score template for predicate `pred` with `arity` arguments, or nullptr.
+    const TemplateDef* find_score_template(std::string_view pred, std::size_t arity) const;
+};
+
+// Renders a fact as it is written in the language: `person(name: ann, born: 1950)`; score facts as
+// `score community(nato) = 0.35`.
+std::string format_fact(const Program& p, TemplateId tmpl, const Value* values);
+
+// Pretty-prints the checked program back to rule-language text (round-trip printer: parsing and checking the output
+// gives an equal program). Used by `covenant check --show=program` and by the parser's round-trip tests.
+std::string print_program(const Program& p);
+
+}  // namespace covenant

@@ -1,0 +1,183 @@
+// The abstract syntax tree of a rule file, as the parser produces it: names are still text, nothing is resolved or
+// type-checked (that is the checker's job, engine/check). Every node carries the SourceSpan it was parsed from.
+// Plain data; this header includes no Spirit header (the grammar uses its own internal AST and converts to this one).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/source.hpp"
+
+namespace covenant::ast {
+
+struct Identifier {
+    std::string name;  // for dotted pack names, the whole "examples.family"
+    SourceSpan span;
+};
+
+struct Variable {
+    std::string name;  // without the leading '?'
+    SourceSpan span;
+};
+
+struct Literal {
+    enum class Kind { Symbol, String, Int, Float, Bool };
+    Kind kind = Kind::Symbol;
+    std::string text;       // Symbol: the name; String: the content with escapes already decoded (`{` kept as is
+                            // for interpolation, `\{` decoded to a marker: see `escaped_braces`)
+    std::int64_t int_value = 0;
+    double float_value = 0;
+    bool bool_value = false;
+    // Byte offsets in `text` of '{' characters that were written as "\{" and so do not start an interpolation.
+    std::vector<std::uint32_t> escaped_braces;
+    SourceSpan span;
+};
+
+// An operand of a slot test: a literal or a variable.
+struct Operand {
+    bool is_variable = false;
+    Literal literal;
+    Variable variable;
+    SourceSpan span;
+};
+
+enum class CmpOp { Eq, Ne, Lt, Le, Gt, Ge };
+
+// One `slot: constraint` inside a pattern. Forms and how they are stored:
+//   name: ann            op = Eq,  values = [ann]
+//   kind: a | b          op = Eq,  values = [a, b]          (one of these)
+//   kind: != a | b       op = Ne,  values = [a, b]          (none of these)
+//   born: < 1960         op = Lt,  values = [1960]
+//   of: ?x               variable = x, no op
+//   born: ?b < 1960      variable = b, op = Lt, values = [1960]   (binds ?b, then tests it)
+//   born: > ?y           op = Gt,  values = [?y]
+struct SlotConstraint {
+    Identifier slot;
+    std::optional<Variable> variable;
+    std::optional<CmpOp> op;
+    std::vector<Operand> values;
+    SourceSpan span;
+};
+
+struct Pattern {
+    std::optional<Variable> fact_variable;  // ?f <- pattern
+    Identifier template_name;
+    std::vector<SlotConstraint> slots;
+    SourceSpan span;
+};
+
+// Expressions: literals, variables, unary/binary operators, function calls.
+struct Expr {
+    enum class Kind { Literal, Variable, Unary, Binary, Call };
+    Kind kind = Kind::Literal;
+    Literal literal;          // Literal
+    Variable variable;        // Variable
+    std::string op;           // Unary: "-", "not"; Binary: "+", "-", "*", "/", "==", "!=", "<", "<=", ">", ">=", "and", "or"
+    Identifier function;      // Call
+    std::vector<Expr> args;   // Unary: 1; Binary: 2; Call: the arguments
+    SourceSpan span;
+};
+
+struct Condition {
+    enum class Kind { Pattern, Not, Exists, Test, Aggregate, Score };
+    Kind kind = Kind::Pattern;
+    Pattern pattern;               // Pattern; Aggregate: the pattern aggregated over
+    std::vector<Condition> group;  // Not, Exists: the conditions inside (`not p` is a group of one)
+    Expr test;                     // Test
+    Variable result;               // Aggregate, Score: ?v = ...
+    Identifier function;           // Aggregate: count | sum | min | max | avg
+    std::optional<Variable> over;  // Aggregate: the ?x of sum(?x, pattern); none for count
+    Identifier predicate;          // Score: community in score(community(?i))
+    std::vector<Operand> args;     // Score: its arguments
+    SourceSpan span;
+};
+
+struct SlotValue {
+    Identifier slot;
+    Expr value;
+    SourceSpan span;
+};
+
+// template(slot: value, ...) in a facts block or an assert/conclude action.
+struct FactTerm {
+    Identifier template_name;
+    std::vector<SlotValue> slots;
+    SourceSpan span;
+};
+
+struct Action {
+    enum class Kind { Assert, Conclude, Retract, Modify, Evidence, Print, Halt };
+    Kind kind = Kind::Assert;
+    FactTerm fact;                      // Assert, Conclude
+    Variable target;                    // Retract, Modify: ?f
+    std::vector<SlotValue> changes;     // Modify
+    Identifier predicate;               // Evidence
+    std::vector<Expr> args;             // Evidence: predicate arguments
+    Expr weight;                        // Evidence
+    std::optional<Literal> text;        // Evidence: the reason; Print: the text (a String literal)
+    SourceSpan span;
+};
+
+enum class RuleKind { Rule, Norm, Criterion, Interest };
+
+struct Rule {
+    RuleKind kind = RuleKind::Rule;
+    Identifier name;
+    std::optional<Literal> doc;
+    std::optional<std::int64_t> salience;
+    SourceSpan salience_span;
+    std::vector<Condition> conditions;
+    std::vector<Action> actions;
+    SourceSpan span;  // from the keyword to the closing brace
+};
+
+struct TypeRef {
+    enum class Kind { Symbol, String, Int, Float, Bool, OneOf };
+    Kind kind = Kind::Symbol;
+    std::vector<Identifier> one_of;
+    SourceSpan span;
+};
+
+struct SlotDecl {
+    Identifier name;
+    TypeRef type;
+    std::optional<Literal> default_value;
+    SourceSpan span;
+};
+
+struct Template {
+    Identifier name;
+    std::optional<Literal> doc;
+    std::vector<SlotDecl> slots;
+    SourceSpan span;
+};
+
+struct FactsBlock {
+    std::vector<FactTerm> facts;
+    SourceSpan span;
+};
+
+struct PackDecl {
+    Identifier name;
+    std::optional<Literal> doc;
+    SourceSpan span;
+};
+
+struct Use {
+    Identifier pack;
+    SourceSpan span;
+};
+
+// One parsed file. Definitions of each kind keep their order in the file (rule order breaks agenda ties).
+struct Unit {
+    FileId file = 0;
+    std::optional<PackDecl> pack;
+    std::vector<Use> uses;
+    std::vector<Template> templates;
+    std::vector<FactsBlock> facts;
+    std::vector<Rule> rules;
+};
+
+}  // namespace covenant::ast
