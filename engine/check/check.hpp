@@ -38,8 +38,4 @@ std::optional<Program> check_units(const std::vector<ast::Unit>& units, const So
 // Type-checks one fact term against a program (for the REPL's `assert` and for tests); fills defaults.
 std::optional<InitialFact> check_fact(const ast::FactTerm& fact, const Program& program, DiagnosticSink& sink);
 
-// Converts a YAML/REPL scalar text into a value of the slot's type, or explains in `why` what was expected.
-// Shared by the fact-file reader and the REPL so that both accept the same spellings.
-std::optional<Value> value_from_text(std::string_view text, bool quoted, const SlotDef& slot, std::string& why);
-
 }  // namespace covenant

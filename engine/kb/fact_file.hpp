@@ -41,4 +41,9 @@ struct FactFile {
 // sink's limit) and returns nullopt. Never throws on bad input.
 std::optional<FactFile> read_fact_file(const SourceFile& file, const Program& program, DiagnosticSink& sink);
 
+// Converts a scalar as written in YAML or at the REPL into a value of the slot's type, or explains in `why` what was
+// expected ("expected an integer, got 'abc'"; "'x' is not one of (a | b)"). `quoted` is true for quoted scalars,
+// which are always strings. Shared by the fact-file reader and the REPL so that both accept the same spellings.
+std::optional<Value> value_from_text(std::string_view text, bool quoted, const SlotDef& slot, std::string& why);
+
 }  // namespace covenant

@@ -88,7 +88,8 @@ struct Pattern {
 enum class ExprKind : std::uint8_t { Const, Var, Unary, Binary, Call, Format };
 enum class ExprOp : std::uint8_t {
     None, Neg, Not,                         // unary
-    Add, Sub, Mul, Div,                     // arithmetic: int op int -> int (Div truncates? no: see docs), else float
+    Add, Sub, Mul, Div,                     // arithmetic: + - * on two ints give an int, otherwise a float;
+                                            // `/` always gives a float (as in CLIPS); div() is integer division
     Eq, Ne, Lt, Le, Gt, Ge,                 // comparisons -> bool
     And, Or                                 // short-circuit -> bool
 };

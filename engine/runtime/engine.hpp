@@ -66,7 +66,8 @@ struct FactView {
     std::uint64_t timestamp = 0;             // recency, for LEX/MEA and display
 };
 
-enum class StopReason { Quiescent, Halted, MaxFirings, Timeout, Interrupted };
+// Error: an action failed (E0301); the firing's remaining actions were skipped and the run stopped.
+enum class StopReason { Quiescent, Halted, MaxFirings, Timeout, Interrupted, Error };
 std::string_view stop_reason_text(StopReason r);
 
 struct RunLimits {
