@@ -1,0 +1,545 @@
+#include "classify/classify.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include <unistd.h>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "runtime/engine.hpp"
+
+namespace covenant {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// The vocabulary names that classification reads (rules/core/vocabulary.rules). Results are collected by name so that
+// a program without them (an example pack) simply yields no institutions.
+constexpr std::string_view kInstitution = "institution";
+constexpr std::string_view kArchitecture = "architecture";
+constexpr std::string_view kStrain = "strain";
+
+std::string slot_text(const Program& p, const FactView& f, std::string_view slot) {
+    const TemplateDef& t = p.templates[f.tmpl];
+    int i = t.slot_index(slot);
+    if (i < 0) return {};
+    return to_display(f.values[static_cast<std::size_t>(i)]);
+}
+
+double slot_number(const Program& p, const FactView& f, std::string_view slot) {
+    const TemplateDef& t = p.templates[f.tmpl];
+    int i = t.slot_index(slot);
+    if (i < 0) return 0;
+    const Value& v = f.values[static_cast<std::size_t>(i)];
+    return v.is_number() ? v.as_double() : 0;
+}
+
+// The rule behind a derived fact: the first of its current supports.
+std::string supporting_rule(const Engine& e, const FactView& f) {
+    if (f.supports.empty()) return {};
+    const auto& js = e.justifications();
+    std::uint32_t j = f.supports.front();
+    if (j >= js.size()) return {};
+    return e.program().rules[js[j].rule].name;
+}
+
+std::string file_stem(const std::string& path) { return fs::path(path).stem().string(); }
+
+// Reads a list of scalars (or a single scalar) into `out`.
+bool scalar_list(const MetaValue& v, std::vector<std::string>& out) {
+    if (v.kind == MetaValue::Kind::Scalar) {
+        out.push_back(v.scalar);
+        return true;
+    }
+    if (v.kind == MetaValue::Kind::Null) return true;
+    if (v.kind != MetaValue::Kind::Sequence) return false;
+    for (const auto& item : v.items) {
+        if (item.kind != MetaValue::Kind::Scalar) return false;
+        out.push_back(item.scalar);
+    }
+    return true;
+}
+
+bool parse_expectations(const MetaValue& expect, std::vector<Expectation>& out, std::string& problem, SourceSpan& where) {
+    if (expect.kind == MetaValue::Kind::Null) return true;
+    if (expect.kind != MetaValue::Kind::Map) {
+        problem = "`expect` must map institution ids to expectations (architecture, subtype, strains, not_strains)";
+        return false;
+    }
+    for (const auto& [inst, body] : expect.entries) {
+        Expectation e;
+        e.institution = inst;
+        e.span = body.span;
+        if (body.kind != MetaValue::Kind::Map) {
+            problem = fmt::format("the expectations for '{}' must be a map with architecture, subtype, strains or not_strains",
+                                  inst);
+            where = body.span;
+            return false;
+        }
+        for (const auto& [key, v] : body.entries) {
+            std::vector<std::string>* target = key == "architecture" ? &e.architecture
+                                               : key == "subtype"    ? &e.subtype
+                                               : key == "strains"    ? &e.strains
+                                               : key == "not_strains" ? &e.not_strains
+                                                                      : nullptr;
+            if (!target) {
+                problem = fmt::format("unknown expectation '{}' for '{}'; expected architecture, subtype, strains or not_strains",
+                                      key, inst);
+                where = v.span;
+                return false;
+            }
+            if (!scalar_list(v, *target)) {
+                problem = fmt::format("'{}' of '{}' must be a list of names, like [a, b]", key, inst);
+                where = v.span;
+                return false;
+            }
+        }
+        out.push_back(std::move(e));
+    }
+    return true;
+}
+
+std::string join(const std::vector<std::string>& v) {
+    std::string s;
+    for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
+    return s;
+}
+
+}  // namespace
+
+std::vector<InstitutionResult> collect_results(const Engine& engine) {
+    const Program& p = engine.program();
+    std::vector<InstitutionResult> out;
+    const TemplateDef* inst = p.find_template(kInstitution);
+    if (!inst || inst->slot_index("id") < 0) return out;
+
+    std::vector<const TemplateDef*> score_templates;
+    for (const auto& t : p.templates)
+        if (t.is_score && t.slots.size() == 2) score_templates.push_back(&t);
+
+    std::vector<FactView> architectures, strains;
+    if (const TemplateDef* a = p.find_template(kArchitecture))
+        for (FactId id : engine.facts_of(a->id)) architectures.push_back(engine.fact(id));
+    if (const TemplateDef* s = p.find_template(kStrain))
+        for (FactId id : engine.facts_of(s->id)) strains.push_back(engine.fact(id));
+
+    std::vector<FactId> ids = engine.facts_of(inst->id);
+    std::sort(ids.begin(), ids.end(), [&](FactId a, FactId b) { return engine.fact(a).timestamp < engine.fact(b).timestamp; });
+    for (FactId id : ids) {
+        FactView f = engine.fact(id);
+        InstitutionResult r;
+        Value key = f.values[static_cast<std::size_t>(inst->slot_index("id"))];
+        r.institution = to_display(key);
+        for (const auto& a : architectures) {
+            if (slot_text(p, a, "institution") != r.institution) continue;
+            r.architecture = slot_text(p, a, "type");
+            std::string sub = slot_text(p, a, "subtype");
+            if (!sub.empty()) r.subtype = sub;
+            r.architecture_rule = supporting_rule(engine, a);
+            break;
+        }
+        for (const auto& s : strains) {
+            if (slot_text(p, s, "institution") != r.institution) continue;
+            r.strains.push_back({slot_text(p, s, "kind"), slot_number(p, s, "severity"), slot_text(p, s, "reason"),
+                                 supporting_rule(engine, s)});
+        }
+        std::sort(r.strains.begin(), r.strains.end(), [](const StrainResult& a, const StrainResult& b) {
+            if (a.severity != b.severity) return a.severity > b.severity;
+            return a.kind < b.kind;
+        });
+        const Value args[1] = {key};
+        for (const TemplateDef* t : score_templates) {
+            r.scores.push_back({t->predicate, engine.score(t->id, args)});
+            for (const Contribution& c : engine.contributions(t->id, args)) {
+                const Justification& j = engine.justifications().at(c.justification);
+                const Rule& rule = p.rules[j.rule];
+                r.reasons.push_back({rule.name, std::string(rule_kind_name(rule.kind)), t->predicate, c.weight, c.reason});
+            }
+        }
+        out.push_back(std::move(r));
+    }
+    return out;
+}
+
+CaseResult classify_case(Engine& engine, const std::string& path, const ClassifyOptions& options) {
+    CaseResult result;
+    result.file = path;
+    result.case_id = file_stem(path);
+    SourceManager sm;
+    DiagnosticSink sink;
+    std::string read_error;
+    FileId fid = sm.load(path, read_error);
+    if (fid == 0) {
+        result.error = CaseError{path, 0, 0, read_error, fmt::format("{}: error[{}]: {}\n", path,
+                                                                      code_id(Code::CannotReadFile), read_error)};
+        return result;
+    }
+    std::optional<FactFile> ff = read_fact_file(sm.file(fid), engine.program(), sink);
+    if (!ff) {
+        CaseError err;
+        err.file = path;
+        auto sorted = sink.sorted();
+        for (const auto& d : sorted) {
+            if (d.severity != Severity::Error) continue;
+            err.line = d.span.line;
+            err.col = d.span.col;
+            err.message = d.message;
+            break;
+        }
+        err.rendered = render_all(sink, sm);
+        result.error = std::move(err);
+        return result;
+    }
+    if (const MetaValue* expect = ff->meta("expect")) {
+        std::string problem;
+        SourceSpan where = expect->span;
+        if (!parse_expectations(*expect, result.expectations, problem, where)) {
+            sink.error(where, Code::YamlShape, "{}", problem);
+            result.error = CaseError{path, where.line, where.col, problem, render_all(sink, sm)};
+            return result;
+        }
+    }
+    if (const MetaValue* c = ff->meta("case"); c && c->kind == MetaValue::Kind::Scalar) result.case_id = c->scalar;
+    if (const MetaValue* t = ff->meta("title"); t && t->kind == MetaValue::Kind::Scalar) result.title = t->scalar;
+    if (const MetaValue* a = ff->meta("as_of"); a && a->kind == MetaValue::Kind::Scalar) {
+        try {
+            std::size_t used = 0;
+            long long y = std::stoll(a->scalar, &used);
+            if (used == a->scalar.size()) result.as_of = y;
+        } catch (const std::exception&) {
+        }
+    }
+
+    engine.reset();
+    for (const FactFile& shared : options.shared_facts)
+        for (const InitialFact& f : shared.facts) engine.assert_fact(f.tmpl, f.values, f.span);
+    for (const InitialFact& f : ff->facts) engine.assert_fact(f.tmpl, f.values, f.span);
+    RunLimits limits;
+    limits.max_firings = options.max_firings;
+    RunResult run = engine.run(limits);
+    result.firings = run.firings;
+    if (run.reason != StopReason::Quiescent && run.reason != StopReason::Halted) {
+        result.run_problem = std::string(stop_reason_text(run.reason));
+        for (const auto& e : run.errors) result.run_problem += "; " + e;
+    }
+    result.institutions = collect_results(engine);
+    return result;
+}
+
+std::vector<ExpectationOutcome> check_expectations(const CaseResult& result) {
+    std::vector<ExpectationOutcome> out;
+    if (result.error) {
+        out.push_back({"", "the case loads", false,
+                       fmt::format("{}:{}:{}: {}", result.error->file, result.error->line, result.error->col,
+                                   result.error->message)});
+        return out;
+    }
+    for (const Expectation& e : result.expectations) {
+        const InstitutionResult* r = nullptr;
+        for (const auto& x : result.institutions)
+            if (x.institution == e.institution) r = &x;
+        if (!r) {
+            out.push_back({e.institution, "the institution is in the case", false,
+                           fmt::format("no institution fact with id '{}'", e.institution)});
+            continue;
+        }
+        auto why = [&] {
+            std::string s = fmt::format("scores:");
+            for (const auto& sc : r->scores) s += fmt::format(" {} {:.2f}", sc.predicate, sc.value);
+            return s;
+        };
+        if (!e.architecture.empty()) {
+            bool ok = std::find(e.architecture.begin(), e.architecture.end(), r->architecture) != e.architecture.end();
+            out.push_back({e.institution, fmt::format("architecture is one of [{}]", join(e.architecture)), ok,
+                           fmt::format("found {} ({})", r->architecture, why())});
+        }
+        if (!e.subtype.empty()) {
+            bool ok = std::find(e.subtype.begin(), e.subtype.end(), r->subtype) != e.subtype.end();
+            out.push_back({e.institution, fmt::format("subtype is one of [{}]", join(e.subtype)), ok,
+                           fmt::format("found {}", r->subtype)});
+        }
+        for (const auto& k : e.strains) {
+            auto it = std::find_if(r->strains.begin(), r->strains.end(), [&](const StrainResult& s) { return s.kind == k; });
+            bool ok = it != r->strains.end();
+            std::vector<std::string> kinds;
+            for (const auto& s : r->strains) kinds.push_back(s.kind);
+            out.push_back({e.institution, fmt::format("strain {} is found", k), ok,
+                           ok ? fmt::format("{:.2f}: {}", it->severity, it->reason)
+                              : fmt::format("strains found: [{}]", join(kinds))});
+        }
+        for (const auto& k : e.not_strains) {
+            auto it = std::find_if(r->strains.begin(), r->strains.end(), [&](const StrainResult& s) { return s.kind == k; });
+            bool ok = it == r->strains.end();
+            out.push_back({e.institution, fmt::format("strain {} is not found", k), ok,
+                           ok ? std::string() : fmt::format("found by rule {}: {}", it->rule, it->reason)});
+        }
+    }
+    return out;
+}
+
+std::vector<CaseResult> classify_all(const Program& program, const std::vector<std::string>& paths,
+                                     const ClassifyOptions& options, unsigned jobs) {
+    std::vector<CaseResult> results(paths.size());
+    if (jobs == 0) jobs = 1;
+    jobs = std::min<unsigned>(jobs, static_cast<unsigned>(std::max<std::size_t>(1, paths.size())));
+    std::atomic<std::size_t> next{0};
+    // Each worker owns an Engine (compiled once from the shared, read-only program) and takes the next case index;
+    // results land in their input slot, so the output order never depends on scheduling.
+    auto worker = [&] {
+        Engine engine(program);
+        for (std::size_t i = next++; i < paths.size(); i = next++) results[i] = classify_case(engine, paths[i], options);
+    };
+    if (jobs == 1) {
+        worker();
+    } else {
+        std::vector<std::thread> threads;
+        for (unsigned j = 0; j < jobs; ++j) threads.emplace_back(worker);
+        for (auto& t : threads) t.join();
+    }
+    return results;
+}
+
+std::vector<std::string> expand_case_paths(const std::vector<std::string>& inputs, std::string& error) {
+    std::vector<std::string> out;
+    for (const auto& in : inputs) {
+        std::error_code ec;
+        if (fs::is_directory(in, ec)) {
+            std::vector<std::string> found;
+            for (auto it = fs::recursive_directory_iterator(in, ec); !ec && it != fs::recursive_directory_iterator();
+                 it.increment(ec)) {
+                if (!it->is_regular_file(ec)) continue;
+                auto ext = it->path().extension().string();
+                if (ext == ".yaml" || ext == ".yml") found.push_back(it->path().string());
+            }
+            if (ec) {
+                error = fmt::format("cannot read directory '{}': {}", in, ec.message());
+                return {};
+            }
+            std::sort(found.begin(), found.end());
+            out.insert(out.end(), found.begin(), found.end());
+        } else if (fs::exists(in, ec)) {
+            out.push_back(in);
+        } else {
+            error = fmt::format("no such file or directory: '{}'", in);
+            return {};
+        }
+    }
+    return out;
+}
+
+namespace {
+
+std::string fixed2(double v) { return fmt::format("{:.2f}", v); }
+
+double score_of(const InstitutionResult& r, std::string_view pred) {
+    for (const auto& s : r.scores)
+        if (s.predicate == pred) return s.value;
+    return 0;
+}
+
+nlohmann::ordered_json to_json(const CaseResult& c, const InstitutionResult* r, bool explain) {
+    nlohmann::ordered_json j;
+    j["case"] = c.case_id;
+    if (c.error) {
+        j["error"] = {{"file", c.error->file}, {"line", c.error->line}, {"col", c.error->col}, {"message", c.error->message}};
+        return j;
+    }
+    if (!r) {
+        j["institution"] = nullptr;
+        j["note"] = "the case names no institution";
+        return j;
+    }
+    j["institution"] = r->institution;
+    if (c.as_of) j["as_of"] = *c.as_of; else j["as_of"] = nullptr;
+    j["architecture"] = r->architecture;
+    j["subtype"] = r->subtype;
+    nlohmann::ordered_json scores = nlohmann::ordered_json::object();
+    for (const auto& s : r->scores) scores[s.predicate] = std::round(s.value * 1000) / 1000;
+    j["scores"] = scores;
+    nlohmann::ordered_json strains = nlohmann::ordered_json::array();
+    for (const auto& s : r->strains)
+        strains.push_back({{"kind", s.kind}, {"severity", std::round(s.severity * 1000) / 1000}, {"reason", s.reason},
+                           {"rule", s.rule}});
+    j["strains"] = strains;
+    nlohmann::ordered_json reasons = nlohmann::ordered_json::array();
+    for (const auto& x : r->reasons)
+        reasons.push_back({{"rule", x.rule}, {"kind", x.kind}, {"toward", x.toward}, {"weight", x.weight}, {"text", x.text}});
+    j["reasons"] = reasons;
+    if (explain) {
+        nlohmann::ordered_json because = nlohmann::ordered_json::array();
+        because.push_back({{"conclusion", fmt::format("architecture {}", r->architecture)}, {"rule", r->architecture_rule},
+                           {"because", reasons}});
+        for (const auto& s : r->strains)
+            because.push_back({{"conclusion", fmt::format("strain {}", s.kind)}, {"rule", s.rule}, {"reason", s.reason}});
+        j["because"] = because;
+    }
+    if (!c.run_problem.empty()) j["problem"] = c.run_problem;
+    return j;
+}
+
+std::string csv_field(const std::string& s) {
+    if (s.find_first_of(",\"\n") == std::string::npos) return s;
+    std::string out = "\"";
+    for (char ch : s) {
+        if (ch == '"') out += '"';
+        out += ch;
+    }
+    return out + "\"";
+}
+
+std::string strain_kinds(const InstitutionResult& r) {
+    std::string s;
+    for (const auto& x : r.strains) s += (s.empty() ? "" : ";") + x.kind;
+    return s;
+}
+
+}  // namespace
+
+std::string render_report(const std::vector<CaseResult>& results, ReportFormat format, bool explain) {
+    std::string out;
+    switch (format) {
+        case ReportFormat::Json: {
+            for (const auto& c : results) {
+                if (c.error || c.institutions.empty()) {
+                    out += to_json(c, nullptr, explain).dump() + "\n";
+                    continue;
+                }
+                for (const auto& r : c.institutions) out += to_json(c, &r, explain).dump() + "\n";
+            }
+            return out;
+        }
+        case ReportFormat::Csv: {
+            out += "case,institution,as_of,architecture,subtype,community,balance_of_power,legitimacy,strains,error\n";
+            for (const auto& c : results) {
+                if (c.error) {
+                    out += fmt::format("{},,,,,,,,,{}\n", csv_field(c.case_id),
+                                       csv_field(fmt::format("{}:{}:{}: {}", c.error->file, c.error->line, c.error->col,
+                                                             c.error->message)));
+                    continue;
+                }
+                for (const auto& r : c.institutions)
+                    out += fmt::format("{},{},{},{},{},{},{},{},{},\n", csv_field(c.case_id), csv_field(r.institution),
+                                       c.as_of ? std::to_string(*c.as_of) : "", r.architecture, r.subtype,
+                                       fixed2(score_of(r, "community")), fixed2(score_of(r, "balance_of_power")),
+                                       fixed2(score_of(r, "legitimacy")), csv_field(strain_kinds(r)));
+            }
+            return out;
+        }
+        case ReportFormat::Markdown: {
+            out += "| case | institution | as of | architecture | subtype | community | balance of power | legitimacy | strains |\n";
+            out += "|---|---|---|---|---|---|---|---|---|\n";
+            for (const auto& c : results) {
+                if (c.error) {
+                    out += fmt::format("| {} | | | **error** | | | | | {}:{}:{}: {} |\n", c.case_id, c.error->file,
+                                       c.error->line, c.error->col, c.error->message);
+                    continue;
+                }
+                for (const auto& r : c.institutions)
+                    out += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", c.case_id, r.institution,
+                                       c.as_of ? std::to_string(*c.as_of) : "", r.architecture, r.subtype,
+                                       fixed2(score_of(r, "community")), fixed2(score_of(r, "balance_of_power")),
+                                       fixed2(score_of(r, "legitimacy")), strain_kinds(r));
+            }
+            for (const auto& c : results) {
+                if (c.error) continue;
+                out += fmt::format("\n## {}{}\n", c.case_id, c.title.empty() ? "" : " — " + c.title);
+                for (const auto& r : c.institutions) {
+                    out += fmt::format("\n**{}**: {} ({})\n\n", r.institution, r.architecture, r.subtype);
+                    for (const auto& s : r.strains)
+                        out += fmt::format("- strain **{}** ({}): {}\n", s.kind, fixed2(s.severity), s.reason);
+                    if (explain) {
+                        out += fmt::format("- architecture {} because (rule `{}`):\n", r.architecture, r.architecture_rule);
+                        for (const auto& x : r.reasons)
+                            out += fmt::format("  - {} {:+.2f} — {} ({} `{}`)\n", x.toward, x.weight, x.text, x.kind, x.rule);
+                    }
+                }
+            }
+            return out;
+        }
+        case ReportFormat::Table: {
+            std::vector<std::vector<std::string>> rows;
+            rows.push_back({"case", "institution", "as of", "architecture", "subtype", "comm", "bop", "legit", "strains"});
+            for (const auto& c : results) {
+                if (c.error) {
+                    rows.push_back({c.case_id, "-", "", "ERROR", "", "", "", "",
+                                    fmt::format("{}:{}:{}: {}", c.error->file, c.error->line, c.error->col, c.error->message)});
+                    continue;
+                }
+                for (const auto& r : c.institutions)
+                    rows.push_back({c.case_id, r.institution, c.as_of ? std::to_string(*c.as_of) : "", r.architecture,
+                                    r.subtype, fixed2(score_of(r, "community")), fixed2(score_of(r, "balance_of_power")),
+                                    fixed2(score_of(r, "legitimacy")), strain_kinds(r)});
+            }
+            std::vector<std::size_t> width(rows[0].size(), 0);
+            for (const auto& row : rows)
+                for (std::size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], row[i].size());
+            for (std::size_t k = 0; k < rows.size(); ++k) {
+                std::string line;
+                for (std::size_t i = 0; i < rows[k].size(); ++i) {
+                    if (i + 1 == rows[k].size()) line += rows[k][i];
+                    else line += fmt::format("{:<{}}  ", rows[k][i], width[i]);
+                }
+                while (!line.empty() && line.back() == ' ') line.pop_back();
+                out += line + "\n";
+                if (k == 0) {
+                    std::size_t total = 0;
+                    for (std::size_t i = 0; i < width.size(); ++i) total += width[i] + (i + 1 < width.size() ? 2 : 0);
+                    out += std::string(total, '-') + "\n";
+                }
+            }
+            if (explain) {
+                for (const auto& c : results) {
+                    if (c.error) continue;
+                    for (const auto& r : c.institutions) {
+                        out += fmt::format("\n{} / {}: {} ({}), by rule {}\n", c.case_id, r.institution, r.architecture,
+                                           r.subtype, r.architecture_rule.empty() ? "-" : r.architecture_rule);
+                        for (const auto& x : r.reasons)
+                            out += fmt::format("  {:<17} {:+.2f}  {}  [{} {}]\n", x.toward, x.weight, x.text, x.kind, x.rule);
+                        for (const auto& s : r.strains)
+                            out += fmt::format("  strain {:<22} {:.2f}  {}  [{}]\n", s.kind, s.severity, s.reason, s.rule);
+                    }
+                }
+            }
+            return out;
+        }
+    }
+    return out;
+}
+
+bool write_file_atomically(const std::string& path, const std::string& text, std::string& error) {
+    fs::path target(path);
+    fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
+    std::string tmp = (dir / fmt::format(".{}.tmp.{}", target.filename().string(), ::getpid())).string();
+    {
+        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+        if (!out) {
+            error = fmt::format("cannot write '{}'", tmp);
+            return false;
+        }
+        out << text;
+        out.flush();
+        if (!out) {
+            error = fmt::format("cannot write '{}' (disk full?)", tmp);
+            std::remove(tmp.c_str());
+            return false;
+        }
+    }
+    std::error_code ec;
+    fs::rename(tmp, target, ec);
+    if (ec) {
+        error = fmt::format("cannot move '{}' to '{}': {}", tmp, path, ec.message());
+        std::remove(tmp.c_str());
+        return false;
+    }
+    return true;
+}
+
+}  // namespace covenant
