@@ -1,0 +1,242 @@
+#include "explain/why.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+namespace covenant {
+
+std::string location_text(const SourceManager& sm, const SourceSpan& span) {
+    if (!span.valid() || span.file == 0 || span.file >= sm.size()) return {};
+    return fmt::format("{}:{}", sm.file(span.file).path, span.line);
+}
+
+namespace {
+
+class WhyBuilder {
+public:
+    WhyBuilder(const Engine& e, const SourceManager& sm, const WhyOptions& o) : e_(e), p_(e.program()), sm_(sm), opt_(o) {}
+
+    WhyNode fact_node(FactId id, std::size_t depth) {
+        FactView f = e_.fact(id);
+        const TemplateDef& t = p_.templates[f.tmpl];
+        if (t.is_score) {
+            WhyNode n = score_node(f.tmpl, f.values.first(t.slots.size() - 1), depth);
+            n.fact = id;
+            return n;
+        }
+        WhyNode n;
+        n.kind = WhyNode::Kind::Fact;
+        n.fact = id;
+        n.label = format_fact(p_, f.tmpl, f.values.data());
+        switch (f.origin) {
+            case Origin::Given:
+                n.location = location_text(sm_, f.span);
+                n.detail = n.location.empty() ? "given" : "given at " + n.location;
+                break;
+            case Origin::Asserted: n.detail = "asserted"; break;
+            case Origin::Concluded: n.detail = "concluded"; break;
+            case Origin::Score: n.detail = "score"; break;
+        }
+        if (f.origin == Origin::Given || f.supports.empty()) return n;
+        if (std::find(path_.begin(), path_.end(), id) != path_.end()) {
+            n.repeated = true;
+            return n;
+        }
+        if (depth >= opt_.max_depth) {
+            n.truncated = true;
+            return n;
+        }
+        path_.push_back(id);
+        for (std::uint32_t j : f.supports) n.children.push_back(rule_node(j, depth + 1));
+        path_.pop_back();
+        return n;
+    }
+
+    WhyNode score_node(TemplateId tmpl, std::span<const Value> args, std::size_t depth) {
+        const TemplateDef& t = p_.templates[tmpl];
+        WhyNode n;
+        n.kind = WhyNode::Kind::Score;
+        std::string arg_text;
+        for (const Value& v : args) arg_text += (arg_text.empty() ? "" : ", ") + to_source(v);
+        double value = e_.score(tmpl, args);
+        n.label = fmt::format("score {}({}) = {:.3f}", t.predicate, arg_text, value);
+        std::vector<Contribution> cs = e_.contributions(tmpl, args);
+        if (cs.empty()) {
+            n.detail = "no evidence: the score is 0";
+            return n;
+        }
+        std::string steps;
+        for (const auto& c : cs) steps += fmt::format("{}{:+.2f}", steps.empty() ? "" : " ⊕ ", c.weight);
+        n.detail = cs.size() == 1 ? fmt::format("one contribution of {:+.2f}", cs[0].weight)
+                                  : fmt::format("{} = {:.3f} (certainty factors combined by the MYCIN rule)", steps, value);
+        if (depth >= opt_.max_depth) {
+            n.truncated = true;
+            return n;
+        }
+        for (const auto& c : cs) {
+            WhyNode r = rule_node(c.justification, depth + 1);
+            r.weight = c.weight;
+            r.reason = c.reason;
+            n.children.push_back(std::move(r));
+        }
+        return n;
+    }
+
+    WhyNode rule_node(std::uint32_t j, std::size_t depth) {
+        const Justification& just = e_.justifications().at(j);
+        const Rule& rule = p_.rules[just.rule];
+        WhyNode n;
+        n.kind = WhyNode::Kind::Rule;
+        n.label = rule.name;
+        n.rule_kind = std::string(rule_kind_name(rule.kind));
+        n.detail = rule.doc;
+        n.location = location_text(sm_, rule.span);
+        for (FactId fid : just.facts) {
+            if (e_.is_live(fid)) {
+                n.children.push_back(fact_node(fid, depth));
+            } else {
+                WhyNode gone;
+                gone.label = fmt::format("f-{}", fid);
+                gone.detail = "since retracted";
+                n.children.push_back(std::move(gone));
+            }
+        }
+        return n;
+    }
+
+private:
+    const Engine& e_;
+    const Program& p_;
+    const SourceManager& sm_;
+    const WhyOptions& opt_;
+    std::vector<FactId> path_;  // facts being explained on the current branch, to cut support cycles
+};
+
+void text_node(std::string& out, const WhyNode& n, const std::string& prefix, bool last, bool root, const TreeStyle& st) {
+    const char* branch = st.unicode ? (last ? "└─ " : "├─ ") : (last ? "`- " : "|- ");
+    const char* cont = st.unicode ? (last ? "   " : "│  ") : (last ? "   " : "|  ");
+    auto paint = [&](const std::string& s, const char* code) {
+        return st.color ? fmt::format("\x1b[{}m{}\x1b[0m", code, s) : s;
+    };
+    std::string line = root ? "" : prefix + branch;
+    switch (n.kind) {
+        case WhyNode::Kind::Fact:
+            line += paint(n.label, "1") + "  [" + n.detail + "]";
+            break;
+        case WhyNode::Kind::Score:
+            line += paint(n.label, "1;36") + "  [" + n.detail + "]";
+            break;
+        case WhyNode::Kind::Rule: {
+            if (n.weight) line += paint(fmt::format("{:+.2f}", *n.weight), "1;33") + " ";
+            line += paint(n.rule_kind + " " + n.label, "1;32");
+            if (!n.reason.empty()) line += ": " + n.reason;
+            else if (!n.detail.empty()) line += " \"" + n.detail + "\"";
+            if (!n.location.empty()) line += "  (" + n.location + ")";
+            break;
+        }
+    }
+    if (n.repeated) line += "  (already explained above: a support cycle)";
+    if (n.truncated) line += "  ...";
+    out += line + "\n";
+    std::string child_prefix = root ? "" : prefix + cont;
+    for (std::size_t i = 0; i < n.children.size(); ++i)
+        text_node(out, n.children[i], child_prefix, i + 1 == n.children.size(), false, st);
+}
+
+nlohmann::ordered_json json_node(const WhyNode& n) {
+    nlohmann::ordered_json j;
+    switch (n.kind) {
+        case WhyNode::Kind::Fact:
+            j["fact"] = n.label;
+            j["origin"] = n.detail;
+            if (!n.location.empty()) j["location"] = n.location;
+            break;
+        case WhyNode::Kind::Score:
+            j["score"] = n.label;
+            j["combination"] = n.detail;
+            break;
+        case WhyNode::Kind::Rule:
+            j["rule"] = n.label;
+            j["kind"] = n.rule_kind;
+            if (!n.detail.empty()) j["doc"] = n.detail;
+            if (n.weight) j["weight"] = *n.weight;
+            if (!n.reason.empty()) j["reason"] = n.reason;
+            if (!n.location.empty()) j["location"] = n.location;
+            break;
+    }
+    if (n.repeated) j["cycle"] = true;
+    if (n.truncated) j["truncated"] = true;
+    if (!n.children.empty()) {
+        auto because = nlohmann::ordered_json::array();
+        for (const auto& c : n.children) because.push_back(json_node(c));
+        j["because"] = std::move(because);
+    }
+    return j;
+}
+
+std::string dot_escape(const std::string& s) {
+    std::string out;
+    for (char c : s) {
+        if (c == '"' || c == '\\') out += '\\';
+        out += c;
+    }
+    return out;
+}
+
+// Emits a node and its subtree; returns the node's DOT id. Edges point from the supporting node to what it supports,
+// so the graph reads bottom-up from given facts to the conclusion.
+int dot_node(std::string& out, const WhyNode& n, int& next) {
+    int id = next++;
+    switch (n.kind) {
+        case WhyNode::Kind::Fact:
+            out += fmt::format("  n{} [shape=ellipse, label=\"{}\\n[{}]\"{}];\n", id, dot_escape(n.label),
+                               dot_escape(n.detail), n.detail.rfind("given", 0) == 0 ? ", style=filled, fillcolor=\"#e8f0ff\"" : "");
+            break;
+        case WhyNode::Kind::Score:
+            out += fmt::format("  n{} [shape=ellipse, style=bold, label=\"{}\"];\n", id, dot_escape(n.label));
+            break;
+        case WhyNode::Kind::Rule:
+            out += fmt::format("  n{} [shape=box, label=\"{}\\n({})\"];\n", id, dot_escape(n.label), dot_escape(n.rule_kind));
+            break;
+    }
+    for (const auto& c : n.children) {
+        int cid = dot_node(out, c, next);
+        if (c.kind == WhyNode::Kind::Rule && c.weight)
+            out += fmt::format("  n{} -> n{} [label=\"{:+.2f}\"];\n", cid, id, *c.weight);
+        else
+            out += fmt::format("  n{} -> n{};\n", cid, id);
+    }
+    return id;
+}
+
+}  // namespace
+
+WhyNode explain_fact(const Engine& engine, const SourceManager& sm, FactId fact, const WhyOptions& options) {
+    WhyBuilder b(engine, sm, options);
+    return b.fact_node(fact, 0);
+}
+
+WhyNode explain_score(const Engine& engine, const SourceManager& sm, TemplateId score_tmpl, std::span<const Value> args,
+                      const WhyOptions& options) {
+    WhyBuilder b(engine, sm, options);
+    return b.score_node(score_tmpl, args, 0);
+}
+
+std::string render_why_text(const WhyNode& root, const TreeStyle& style) {
+    std::string out;
+    text_node(out, root, "", true, true, style);
+    return out;
+}
+
+std::string render_why_json(const WhyNode& root) { return json_node(root).dump(2) + "\n"; }
+
+std::string render_why_dot(const WhyNode& root) {
+    std::string out = "digraph why {\n  rankdir=BT;\n  node [fontname=\"Helvetica\"];\n";
+    int next = 0;
+    dot_node(out, root, next);
+    return out + "}\n";
+}
+
+}  // namespace covenant

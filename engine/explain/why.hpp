@@ -1,0 +1,59 @@
+// "Why": the derivation tree of a fact or a score, built from the engine's justifications (every firing records the
+// rule and the facts it matched; every derived fact and evidence contribution knows its supports). Walks back to the
+// given facts, which are marked with the file and line they came from.
+//
+// The tree is data; renderers turn it into indented text (Unicode or ASCII tree lines), JSON (nested `because`
+// arrays) or Graphviz DOT (rules as boxes with their kind, facts as ellipses, evidence edges labelled with weights).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/source.hpp"
+#include "program/program.hpp"
+#include "runtime/engine.hpp"
+
+namespace covenant {
+
+struct WhyNode {
+    enum class Kind { Fact, Score, Rule };
+    Kind kind = Kind::Fact;
+    std::string label;        // Fact: the fact as source text; Score: "community(nato) = 0.61"; Rule: its name
+    std::string detail;       // Fact: "given", "given at kb/x.yaml:12", "concluded", "asserted";
+                              // Score: how the contributions combined; Rule: the doc string
+    std::string rule_kind;    // Rule: rule, norm, criterion, interest
+    std::string location;     // Rule: file:line of the rule; Fact (given): file:line it was written
+    std::optional<double> weight;  // Rule under a Score: the contribution's weight
+    std::string reason;       // Rule under a Score: the contribution's reason
+    FactId fact = kNoFact;    // Fact/Score: the fact id when it is live
+    bool truncated = false;   // the depth limit cut this node's children
+    bool repeated = false;    // already explained higher up this branch (a support cycle)
+    std::vector<WhyNode> children;
+};
+
+struct WhyOptions {
+    std::size_t max_depth = 32;  // rule levels to follow; deeper supports are marked `truncated`
+};
+
+// The derivation tree of a live fact. For a score fact, the tree of its contributions.
+WhyNode explain_fact(const Engine& engine, const SourceManager& sm, FactId fact, const WhyOptions& options = {});
+
+// The derivation of a score PRED(args): each contribution with its weight, reason and the facts its rule matched.
+// `score_tmpl` is the score template; a score with no contribution yields a node saying so.
+WhyNode explain_score(const Engine& engine, const SourceManager& sm, TemplateId score_tmpl, std::span<const Value> args,
+                      const WhyOptions& options = {});
+
+struct TreeStyle {
+    bool unicode = true;   // ├─ └─ │ ; ASCII |- `- | otherwise
+    bool color = false;
+};
+std::string render_why_text(const WhyNode& root, const TreeStyle& style = {});
+std::string render_why_json(const WhyNode& root);
+std::string render_why_dot(const WhyNode& root);
+
+// Where a span is, as "file:line" (empty for no location).
+std::string location_text(const SourceManager& sm, const SourceSpan& span);
+
+}  // namespace covenant
