@@ -105,6 +105,9 @@ enum class Builtin : std::uint8_t {
     Sym,    // sym(x): a symbol from the display text of x
     Int, Float
 };
+// Result types the checker gives calls (Expr::type): div, mod, round, floor, ceil, int -> int; sqrt, atan2, float ->
+// float; abs -> its argument's type; min, max -> int for two ints, float if either is a float, else any; str ->
+// string; sym -> symbol. An int-typed expression stored into a float slot is wrapped in a float() call by the checker.
 
 struct Expr {
     ExprKind kind = ExprKind::Const;
@@ -155,7 +158,8 @@ enum class RuleKind : std::uint8_t { Rule, Norm, Criterion, Interest };
 std::string_view rule_kind_name(RuleKind k);  // "rule", "norm", "criterion", "interest"
 
 struct VarInfo {
-    std::string name;        // without '?'
+    std::string name;        // without '?'; names starting with '#' are made by the checker ("#score": the value
+                             // a score(...) condition aggregates), never written by users
     Type type = Type::Any;   // the type of the slot (or aggregate) that binds it; Any for score-template args
     bool is_fact = false;    // bound by ?f <- pattern
     SourceSpan span;         // the binding occurrence

@@ -170,11 +170,21 @@ struct Use {
     SourceSpan span;
 };
 
+// const NAME = LITERAL ["doc"]: a named value. Wherever a bare name (a symbol literal) in a rule or fact equals a
+// constant's name, the checker substitutes the constant's value.
+struct Constant {
+    Identifier name;
+    Literal value;
+    std::optional<Literal> doc;
+    SourceSpan span;
+};
+
 // One parsed file. Definitions of each kind keep their order in the file (rule order breaks agenda ties).
 struct Unit {
     FileId file = 0;
     std::optional<PackDecl> pack;
     std::vector<Use> uses;
+    std::vector<Constant> constants;
     std::vector<Template> templates;
     std::vector<FactsBlock> facts;
     std::vector<Rule> rules;

@@ -11,7 +11,7 @@
 namespace covenant {
 
 // Parses a whole rule file. Reports every syntax error it finds (recovering at the next top-level keyword:
-// pack, use, template, facts, rule, norm, criterion, interest) into `sink`, and returns what it could parse; the
+// pack, use, const, template, facts, rule, norm, criterion, interest) into `sink`, and returns what it could parse; the
 // result is complete only when the sink gained no errors.
 ast::Unit parse_unit(const SourceFile& file, DiagnosticSink& sink);
 

@@ -1,0 +1,325 @@
+// Passes 1-3 of the checker (packs, templates, facts) and the driver that runs all four passes over parsed units.
+// Pass 4 (rules) lives in check_rule.cpp. Each pass records into the sink and keeps going, so that one run reports as
+// much as it can; the Program is returned only when no pass reported an error (Soufflé's driver does the same).
+#include <algorithm>
+#include <unordered_map>
+
+#include "check/check.hpp"
+#include "check/internal.hpp"
+
+namespace covenant {
+
+using namespace check_detail;
+
+namespace {
+
+// A placeholder default for a slot whose written default was rejected, so that facts which rely on it do not also
+// report a missing slot (the program is not built anyway: an error was reported).
+Value placeholder(Type t) {
+    switch (t) {
+        case Type::Int: return Value::integer(0);
+        case Type::Float: return Value::real(0);
+        case Type::Bool: return Value::boolean(false);
+        case Type::String: return Value::string("");
+        default: return Value::symbol("");
+    }
+}
+
+Type slot_type(ast::TypeRef::Kind k) {
+    switch (k) {
+        case ast::TypeRef::Kind::Symbol: return Type::Symbol;
+        case ast::TypeRef::Kind::String: return Type::String;
+        case ast::TypeRef::Kind::Int: return Type::Int;
+        case ast::TypeRef::Kind::Float: return Type::Float;
+        case ast::TypeRef::Kind::Bool: return Type::Bool;
+        case ast::TypeRef::Kind::OneOf: return Type::Symbol;
+    }
+    return Type::Symbol;
+}
+
+class UnitsChecker {
+public:
+    UnitsChecker(const std::vector<ast::Unit>& units, const SourceManager& sm, DiagnosticSink& sink)
+        : units_(units), sm_(sm), sink_(sink) {}
+
+    std::optional<Program> run() {
+        // Pack errors (an unknown or cyclic `use`) would make every later pass report names it cannot see, so
+        // they stop the check here.
+        if (!order_packs()) return std::nullopt;
+        for (std::size_t u : order_) declare_templates(units_[u], pack_of_[u]);
+        for (std::size_t u : order_)
+            for (const auto& block : units_[u].facts)
+                for (const auto& fact : block.facts)
+                    if (auto f = check_fact(fact, program_, sink_)) program_.facts.push_back(std::move(*f));
+        for (std::size_t u : order_)
+            for (const auto& rule : units_[u].rules) declare_score_templates(rule, program_);
+        for (std::size_t u : order_)
+            for (const auto& rule : units_[u].rules) check_one_rule(rule, pack_of_[u]);
+        // Any error in the sink, even one recorded before this call (a parse error), means no program: a sink that
+        // reached its limit no longer counts new errors, so "errors added by this call" cannot be told reliably.
+        if (sink_.has_errors()) return std::nullopt;
+        return std::move(program_);
+    }
+
+private:
+    // Pass 1. Orders the units depth-first so that every used pack precedes its users (ties keep the given order),
+    // reporting unknown packs (E0103), duplicate packs (E0117) and cycles (E0118). Returns false on any of these.
+    bool order_packs() {
+        bool ok = true;
+        std::vector<bool> dropped(units_.size(), false);
+        for (std::size_t i = 0; i < units_.size(); ++i) {
+            const auto& pack = units_[i].pack;
+            if (!pack || pack->name.name.empty()) continue;
+            auto [it, inserted] = by_name_.emplace(pack->name.name, i);
+            if (!inserted) {
+                ok = false;
+                dropped[i] = true;
+                Diagnostic* d = sink_.error(pack->name.span, Code::DuplicatePack, "pack '{}' is declared twice",
+                                            pack->name.name);
+                if (d) d->notes.push_back({units_[it->second].pack->name.span, "it is first declared here"});
+            }
+        }
+        uses_.assign(units_.size(), {});
+        for (std::size_t i = 0; i < units_.size(); ++i) {
+            if (dropped[i]) continue;
+            for (const auto& use : units_[i].uses) {
+                auto it = by_name_.find(use.pack.name);
+                if (it == by_name_.end()) {
+                    ok = false;
+                    std::vector<std::string> known;
+                    for (const auto& [name, unit] : by_name_) known.push_back(name);
+                    std::sort(known.begin(), known.end());
+                    std::string guess = suggest(use.pack.name, known);
+                    if (guess.empty())
+                        sink_.error(use.pack.span, Code::UnknownPack, "unknown pack '{}'; no loaded file declares it",
+                                    use.pack.name);
+                    else
+                        sink_.error(use.pack.span, Code::UnknownPack, "unknown pack '{}'; did you mean '{}'?",
+                                    use.pack.name, guess);
+                    continue;
+                }
+                uses_[i].push_back({it->second, &use});
+            }
+        }
+        state_.assign(units_.size(), 0);
+        for (std::size_t i = 0; i < units_.size(); ++i)
+            if (!dropped[i] && state_[i] == 0) ok = visit(i) && ok;
+        pack_of_.assign(units_.size(), 0);
+        for (std::size_t k = 0; k < order_.size(); ++k) pack_of_[order_[k]] = static_cast<PackId>(k);
+        for (std::size_t k = 0; k < order_.size(); ++k) {
+            const ast::Unit& unit = units_[order_[k]];
+            PackInfo info;
+            info.id = static_cast<PackId>(k);
+            if (unit.pack) {
+                info.name = unit.pack->name.name;
+                if (unit.pack->doc) info.doc = unit.pack->doc->text;
+            }
+            info.file = unit.file;
+            for (const auto& [target, use] : uses_[order_[k]]) info.uses.push_back(pack_of_[target]);
+            program_.packs.push_back(std::move(info));
+        }
+        return ok;
+    }
+
+    // Depth-first visit for pass 1; `state_` is 0 unvisited, 1 on the current path, 2 done.
+    bool visit(std::size_t u) {
+        bool ok = true;
+        state_[u] = 1;
+        path_.push_back(u);
+        for (const auto& [target, use] : uses_[u]) {
+            if (state_[target] == 1) {
+                ok = false;
+                std::string cycle;
+                auto start = std::find(path_.begin(), path_.end(), target);
+                for (auto it = start; it != path_.end(); ++it) cycle += units_[*it].pack->name.name + " -> ";
+                cycle += units_[target].pack->name.name;
+                sink_.error(use->pack.span, Code::CyclicUse, "packs use each other in a cycle: {}", cycle);
+            } else if (state_[target] == 0) {
+                ok = visit(target) && ok;
+            }
+        }
+        path_.pop_back();
+        state_[u] = 2;
+        order_.push_back(u);
+        return ok;
+    }
+
+    // Pass 2: one unit's templates.
+    void declare_templates(const ast::Unit& unit, PackId pack) {
+        for (const auto& t : unit.templates) {
+            if (auto it = program_.template_by_name.find(t.name.name); it != program_.template_by_name.end()) {
+                Diagnostic* d = sink_.error(t.name.span, Code::DuplicateTemplate, "template '{}' is defined twice",
+                                            t.name.name);
+                if (d) d->notes.push_back({program_.templates[it->second].span, "it is first defined here"});
+                continue;
+            }
+            TemplateDef def;
+            def.id = static_cast<TemplateId>(program_.templates.size());
+            def.name = t.name.name;
+            if (t.doc) def.doc = t.doc->text;
+            def.pack = pack;
+            def.span = t.name.span;
+            std::unordered_map<std::string, SourceSpan> seen;
+            for (const auto& decl : t.slots) {
+                if (auto it = seen.find(decl.name.name); it != seen.end()) {
+                    Diagnostic* d = sink_.error(decl.name.span, Code::DuplicateSlot,
+                                                "slot '{}' is declared twice in template '{}'", decl.name.name,
+                                                t.name.name);
+                    if (d) d->notes.push_back({it->second, "it is first declared here"});
+                    continue;
+                }
+                seen.emplace(decl.name.name, decl.name.span);
+                SlotDef slot;
+                slot.name = decl.name.name;
+                slot.type = slot_type(decl.type.kind);
+                slot.span = decl.name.span;
+                if (decl.type.kind == ast::TypeRef::Kind::OneOf) {
+                    std::unordered_map<std::string, SourceSpan> values;
+                    for (const auto& v : decl.type.one_of) {
+                        if (auto it = values.find(v.name); it != values.end()) {
+                            Diagnostic* d = sink_.error(v.span, Code::DuplicateOneOf,
+                                                        "'{}' is listed twice in the values of slot '{}'", v.name,
+                                                        slot.name);
+                            if (d) d->notes.push_back({it->second, "it is first listed here"});
+                            continue;
+                        }
+                        values.emplace(v.name, v.span);
+                        slot.one_of.push_back(Symbols::intern(v.name));
+                    }
+                }
+                if (decl.default_value) {
+                    auto v = literal_for_slot(*decl.default_value, slot, t.name.name, sink_, Code::BadDefault,
+                                              Code::BadDefault);
+                    slot.default_value = v ? *v : placeholder(slot.type);
+                }
+                def.slots.push_back(std::move(slot));
+            }
+            program_.template_by_name.emplace(def.name, def.id);
+            program_.templates.push_back(std::move(def));
+        }
+    }
+
+    // Pass 4 driver: names must be unique across packs (E0108); the rule itself is checked in check_rule.cpp.
+    void check_one_rule(const ast::Rule& rule, PackId pack) {
+        if (auto it = rule_names_.find(rule.name.name); it != rule_names_.end()) {
+            Diagnostic* d = sink_.error(rule.name.span, Code::DuplicateRule, "rule '{}' is defined twice",
+                                        rule.name.name);
+            if (d) d->notes.push_back({it->second, "it is first defined here"});
+        } else {
+            rule_names_.emplace(rule.name.name, rule.name.span);
+        }
+        Rule out;
+        out.id = static_cast<RuleId>(program_.rules.size());
+        out.pack = pack;
+        check_rule(rule, program_, &sm_, sink_, out);
+        program_.rules.push_back(std::move(out));
+    }
+
+    const std::vector<ast::Unit>& units_;
+    const SourceManager& sm_;
+    DiagnosticSink& sink_;
+    Program program_;
+    std::unordered_map<std::string, std::size_t> by_name_;                        // pack name -> unit
+    std::vector<std::vector<std::pair<std::size_t, const ast::Use*>>> uses_;      // per unit: used units
+    std::vector<int> state_;
+    std::vector<std::size_t> path_;
+    std::vector<std::size_t> order_;                                              // units, used packs first
+    std::vector<PackId> pack_of_;                                                 // unit -> its PackId
+    std::unordered_map<std::string, SourceSpan> rule_names_;
+};
+
+// Only literals may appear in a fact; a minus sign before a number literal is folded into it.
+std::optional<ast::Literal> fact_literal(const ast::Expr& e) {
+    if (e.kind == ast::Expr::Kind::Literal) return e.literal;
+    if (e.kind == ast::Expr::Kind::Unary && e.op == "-" && e.args.size() == 1 &&
+        e.args[0].kind == ast::Expr::Kind::Literal) {
+        ast::Literal lit = e.args[0].literal;
+        if (lit.kind == ast::Literal::Kind::Int) {
+            lit.int_value = -lit.int_value;
+        } else if (lit.kind == ast::Literal::Kind::Float) {
+            lit.float_value = -lit.float_value;
+        } else {
+            return std::nullopt;
+        }
+        lit.span = e.span;
+        return lit;
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<Program> check_units(const std::vector<ast::Unit>& units, const SourceManager& sm,
+                                   DiagnosticSink& sink) {
+    std::vector<ast::Unit> resolved = units;
+    substitute_constants(resolved, sink);
+    return UnitsChecker(resolved, sm, sink).run();
+}
+
+std::optional<InitialFact> check_fact(const ast::FactTerm& fact, const Program& program, DiagnosticSink& sink) {
+    const TemplateDef* t = program.find_template(fact.template_name.name);
+    if (!t || t->is_score) {
+        report_unknown_template(fact.template_name, program, sink);
+        return std::nullopt;
+    }
+    InitialFact out;
+    out.tmpl = t->id;
+    out.span = fact.span;
+    out.values.resize(t->slots.size());
+    std::vector<const ast::SlotValue*> given(t->slots.size(), nullptr);
+    bool ok = true;
+    bool unknown_slot = false;
+    for (const auto& sv : fact.slots) {
+        int idx = t->slot_index(sv.slot.name);
+        if (idx < 0) {
+            report_unknown_slot(sv.slot, *t, sink);
+            ok = false;
+            unknown_slot = true;
+            continue;
+        }
+        if (given[idx]) {
+            Diagnostic* d = sink.error(sv.slot.span, Code::DuplicateSlot, "slot '{}' is given twice", sv.slot.name);
+            if (d) d->notes.push_back({given[idx]->slot.span, "it is first given here"});
+            ok = false;
+            continue;
+        }
+        given[idx] = &sv;
+        auto lit = fact_literal(sv.value);
+        if (!lit) {
+            sink.error(sv.value.span, Code::TypeMismatch,
+                       "a fact holds values only: write a literal (a symbol, string, number or true/false) here, "
+                       "not an expression or a variable");
+            ok = false;
+            continue;
+        }
+        auto v = literal_for_slot(*lit, t->slots[idx], t->name, sink);
+        if (!v) {
+            ok = false;
+            continue;
+        }
+        out.values[idx] = *v;
+    }
+    std::vector<std::string> missing;
+    for (std::size_t i = 0; i < t->slots.size(); ++i) {
+        if (given[i]) continue;
+        if (t->slots[i].default_value)
+            out.values[i] = *t->slots[i].default_value;
+        else
+            missing.push_back("'" + t->slots[i].name + "'");
+    }
+    // After an unknown slot (most likely a misspelt required one), a missing-slot error would only repeat it.
+    if (!missing.empty() && !unknown_slot) {
+        std::string list;
+        for (std::size_t i = 0; i < missing.size(); ++i)
+            list += (i == 0 ? "" : (i + 1 == missing.size() ? " and " : ", ")) + missing[i];
+        Diagnostic* d = sink.error(fact.template_name.span, Code::MissingSlot,
+                                   "fact '{}' leaves out the required slot{} {}", t->name,
+                                   missing.size() == 1 ? "" : "s", list);
+        if (d) d->notes.push_back({t->span, fmt::format("template '{}' is defined here", t->name)});
+        ok = false;
+    }
+    if (!ok) return std::nullopt;
+    return out;
+}
+
+}  // namespace covenant

@@ -1,0 +1,154 @@
+#include <cctype>
+
+#include "check/internal.hpp"
+
+namespace covenant::check_detail {
+
+std::string a_type(Type t) {
+    switch (t) {
+        case Type::Int: return "an int";
+        case Type::Any: return "any value";
+        default: return fmt::format("a {}", type_name(t));
+    }
+}
+
+Value literal_value(const ast::Literal& lit) {
+    switch (lit.kind) {
+        case ast::Literal::Kind::Symbol: return Value::symbol(lit.text);
+        case ast::Literal::Kind::String: return Value::string(lit.text);
+        case ast::Literal::Kind::Int: return Value::integer(lit.int_value);
+        case ast::Literal::Kind::Float: return Value::real(lit.float_value);
+        case ast::Literal::Kind::Bool: return Value::boolean(lit.bool_value);
+    }
+    return Value::symbol(lit.text);
+}
+
+bool fits(Type value, Type slot) {
+    return value == slot || value == Type::Any || slot == Type::Any || (value == Type::Int && slot == Type::Float);
+}
+
+std::string one_of_text(const SlotDef& slot) {
+    std::string out = "(";
+    for (std::size_t i = 0; i < slot.one_of.size(); ++i) {
+        if (i) out += " | ";
+        out += Symbols::name(slot.one_of[i]);
+    }
+    return out + ")";
+}
+
+bool is_identifier(std::string_view s) {
+    if (s.empty() || !(std::isalpha(static_cast<unsigned char>(s[0])) || s[0] == '_')) return false;
+    for (char c : s)
+        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_')) return false;
+    return true;
+}
+
+std::optional<Value> value_for_slot(const Value& v, const SourceSpan& span, const SlotDef& slot,
+                                    std::string_view owner, DiagnosticSink& sink, Code mismatch, Code not_listed) {
+    if (slot.type == Type::Any) return v;
+    if (slot.type == Type::Float && v.type == Type::Int) return Value::real(static_cast<double>(v.i));
+    if (v.type != slot.type) {
+        Diagnostic* d = sink.error(span, mismatch, "slot '{}' of '{}' holds {}, but this is the {} {}", slot.name,
+                                   owner, a_type(slot.type), type_name(v.type), to_source(v));
+        if (d && slot.type == Type::String && v.type == Type::Symbol)
+            d->notes.push_back({{}, fmt::format("write it in quotes to make it a string: \"{}\"", v.text())});
+        if (d && slot.type == Type::Symbol && v.type == Type::String && is_identifier(v.text()))
+            d->notes.push_back({{}, fmt::format("write it without quotes to make it a symbol: {}", v.text())});
+        if (d && slot.span.valid())
+            d->notes.push_back({slot.span, fmt::format("slot '{}' is declared here", slot.name)});
+        return std::nullopt;
+    }
+    if (!slot.one_of.empty()) {
+        for (SymbolId s : slot.one_of)
+            if (s == v.sym) return v;
+        std::vector<std::string> allowed;
+        for (SymbolId s : slot.one_of) allowed.emplace_back(Symbols::name(s));
+        std::string guess = suggest(v.text(), allowed);
+        Diagnostic* d = sink.error(span, not_listed, "'{}' is not one of the values slot '{}' of '{}' allows: {}{}",
+                                   v.text(), slot.name, owner, one_of_text(slot),
+                                   guess.empty() ? std::string() : fmt::format("; did you mean '{}'?", guess));
+        if (d && slot.span.valid())
+            d->notes.push_back({slot.span, fmt::format("slot '{}' is declared here", slot.name)});
+        return std::nullopt;
+    }
+    return v;
+}
+
+std::optional<Value> literal_for_slot(const ast::Literal& lit, const SlotDef& slot, std::string_view owner,
+                                      DiagnosticSink& sink, Code mismatch, Code not_listed) {
+    return value_for_slot(literal_value(lit), lit.span, slot, owner, sink, mismatch, not_listed);
+}
+
+std::string score_template_name(std::string_view predicate, std::size_t arity) {
+    return fmt::format("{}/{}", predicate, arity);
+}
+
+std::vector<std::string> template_names(const Program& p) {
+    std::vector<std::string> names;
+    for (const auto& t : p.templates)
+        if (!t.is_score) names.push_back(t.name);
+    return names;
+}
+
+void report_unknown_template(const ast::Identifier& name, const Program& p, DiagnosticSink& sink) {
+    for (const auto& t : p.templates) {
+        if (t.is_score && t.predicate == name.name) {
+            Diagnostic* d = sink.error(name.span, Code::UnknownTemplate,
+                                       "'{}' is an evidence predicate, not a template", name.name);
+            if (d)
+                d->notes.push_back({{}, fmt::format("give evidence with `evidence {}(...) WEIGHT` and read it with "
+                                                    "`?v = score({}(...))`",
+                                                    name.name, name.name)});
+            return;
+        }
+    }
+    std::string guess = suggest(name.name, template_names(p));
+    if (guess.empty()) {
+        sink.error(name.span, Code::UnknownTemplate, "unknown template '{}'", name.name);
+    } else {
+        Diagnostic* d = sink.error(name.span, Code::UnknownTemplate, "unknown template '{}'; did you mean '{}'?",
+                                   name.name, guess);
+        if (d) {
+            const TemplateDef* t = p.find_template(guess);
+            if (t && t->span.valid())
+                d->notes.push_back({t->span, fmt::format("template '{}' is defined here", guess)});
+        }
+    }
+}
+
+void report_unknown_slot(const ast::Identifier& slot, const TemplateDef& t, DiagnosticSink& sink) {
+    std::vector<std::string> names;
+    for (const auto& s : t.slots) names.push_back(s.name);
+    std::string guess = suggest(slot.name, names);
+    std::string owner = t.is_score ? t.predicate : t.name;
+    Diagnostic* d = guess.empty()
+                        ? sink.error(slot.span, Code::UnknownSlot, "unknown slot '{}' in '{}'", slot.name, owner)
+                        : sink.error(slot.span, Code::UnknownSlot, "unknown slot '{}' in '{}'; did you mean '{}'?",
+                                     slot.name, owner, guess);
+    if (!d) return;
+    if (guess.empty()) {
+        std::string list;
+        for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+        d->notes.push_back({{}, names.empty() ? fmt::format("'{}' has no slots", owner)
+                                              : fmt::format("'{}' has the slots: {}", owner, list)});
+    }
+    if (t.span.valid()) d->notes.push_back({t.span, fmt::format("template '{}' is defined here", owner)});
+}
+
+std::string suggest(std::string_view word, const std::vector<std::string>& candidates) {
+    std::string best = closest_match(word, candidates);
+    if (!best.empty()) return best;
+    for (const auto& c : candidates) {
+        if (c.size() != word.size()) continue;
+        std::size_t i = 0;
+        while (i < c.size() && c[i] == word[i]) ++i;
+        if (i + 1 < c.size() && c[i] == word[i + 1] && c[i + 1] == word[i] &&
+            c.compare(i + 2, std::string::npos, word.substr(i + 2)) == 0)
+            return c;
+    }
+    return {};
+}
+
+std::string line_col(const SourceSpan& s) { return fmt::format("{}:{}", s.line, s.col); }
+
+}  // namespace covenant::check_detail

@@ -1,0 +1,343 @@
+// Look-ups on the checked program and its printers. print_program writes rule-language text that the parser and
+// checker turn back into an equal program (same templates, facts, rules, variable numbering; spans and pack
+// structure aside: all packs are printed as one unit without `pack`/`use` lines, and score templates, which the
+// checker makes from `evidence`/`score(...)`, are not printed).
+#include "program/program.hpp"
+
+#include <algorithm>
+
+namespace covenant {
+
+int TemplateDef::slot_index(std::string_view slot_name) const {
+    for (std::size_t i = 0; i < slots.size(); ++i)
+        if (slots[i].name == slot_name) return static_cast<int>(i);
+    return -1;
+}
+
+const TemplateDef* Program::find_template(std::string_view name) const {
+    auto it = template_by_name.find(std::string(name));
+    return it == template_by_name.end() ? nullptr : &templates[it->second];
+}
+
+const Rule* Program::find_rule(std::string_view name) const {
+    for (const auto& r : rules)
+        if (r.name == name) return &r;
+    return nullptr;
+}
+
+const TemplateDef* Program::find_score_template(std::string_view pred, std::size_t arity) const {
+    const TemplateDef* t = find_template(fmt::format("{}/{}", pred, arity));
+    return t && t->is_score ? t : nullptr;
+}
+
+std::string_view rule_kind_name(RuleKind k) {
+    switch (k) {
+        case RuleKind::Rule: return "rule";
+        case RuleKind::Norm: return "norm";
+        case RuleKind::Criterion: return "criterion";
+        case RuleKind::Interest: return "interest";
+    }
+    return "rule";
+}
+
+// Score facts are shown as `score community(nato) = 0.35`: the predicate applied to its arguments, then the combined
+// value; ordinary facts as `person(name: ann, born: 1950)`.
+std::string format_fact(const Program& p, TemplateId tmpl, const Value* values) {
+    const TemplateDef& t = p.templates.at(tmpl);
+    std::string out;
+    if (t.is_score) {
+        out = "score " + t.predicate + "(";
+        for (std::size_t i = 0; i + 1 < t.slots.size(); ++i) out += (i ? ", " : "") + to_source(values[i]);
+        return out + ") = " + to_source(values[t.slots.size() - 1]);
+    }
+    out = t.name + "(";
+    for (std::size_t i = 0; i < t.slots.size(); ++i)
+        out += (i ? ", " : "") + t.slots[i].name + ": " + to_source(values[i]);
+    return out + ")";
+}
+
+namespace {
+
+// The text between the quotes of a string literal: to_source without the quotes.
+std::string escaped_text(std::string_view text) {
+    std::string s = to_source(Value::string(text));
+    return s.substr(1, s.size() - 2);
+}
+
+class Printer {
+public:
+    Printer(const Program& p, const Rule& r) : p_(p), r_(r) {}
+
+    std::string var(VarId v) const { return v < r_.vars.size() ? "?" + r_.vars[v].name : "?_"; }
+
+    std::string operand(const Operand& o) const { return o.is_var ? var(o.var) : to_source(o.constant); }
+
+    // Binding strength for parenthesising: or < and < comparisons < + - < * / < atoms. Unary operators get 0, so
+    // they are always parenthesised as operands: the printed text then means the same under any precedence the
+    // grammar gives `not` and unary minus.
+    static int precedence(const Expr& e) {
+        switch (e.kind) {
+            case ExprKind::Binary:
+                switch (e.op) {
+                    case ExprOp::Or: return 1;
+                    case ExprOp::And: return 2;
+                    case ExprOp::Add:
+                    case ExprOp::Sub: return 4;
+                    case ExprOp::Mul:
+                    case ExprOp::Div: return 5;
+                    default: return 3;
+                }
+            case ExprKind::Unary: return 0;
+            case ExprKind::Const: return e.value.is_number() && e.value.as_double() < 0 ? 6 : 7;
+            default: return 7;
+        }
+    }
+
+    static const char* op_text(ExprOp op) {
+        switch (op) {
+            case ExprOp::Add: return "+";
+            case ExprOp::Sub: return "-";
+            case ExprOp::Mul: return "*";
+            case ExprOp::Div: return "/";
+            case ExprOp::Eq: return "==";
+            case ExprOp::Ne: return "!=";
+            case ExprOp::Lt: return "<";
+            case ExprOp::Le: return "<=";
+            case ExprOp::Gt: return ">";
+            case ExprOp::Ge: return ">=";
+            case ExprOp::And: return "and";
+            case ExprOp::Or: return "or";
+            case ExprOp::Neg: return "-";
+            case ExprOp::Not: return "not";
+            case ExprOp::None: return "";
+        }
+        return "";
+    }
+
+    static const char* builtin_name(Builtin b) {
+        switch (b) {
+            case Builtin::Div: return "div";
+            case Builtin::Mod: return "mod";
+            case Builtin::Abs: return "abs";
+            case Builtin::Min: return "min";
+            case Builtin::Max: return "max";
+            case Builtin::Round: return "round";
+            case Builtin::Floor: return "floor";
+            case Builtin::Ceil: return "ceil";
+            case Builtin::Sqrt: return "sqrt";
+            case Builtin::Atan2: return "atan2";
+            case Builtin::Str: return "str";
+            case Builtin::Sym: return "sym";
+            case Builtin::Int: return "int";
+            case Builtin::Float: return "float";
+            case Builtin::None: return "none";
+        }
+        return "none";
+    }
+
+    std::string expr(const Expr& e, int min_prec = 0) const {
+        std::string s;
+        int prec = precedence(e);
+        switch (e.kind) {
+            case ExprKind::Const: s = to_source(e.value); break;
+            case ExprKind::Var: s = var(e.var); break;
+            case ExprKind::Unary:
+                s = std::string(op_text(e.op)) + (e.op == ExprOp::Not ? " " : "") +
+                    (e.args.empty() ? "" : expr(e.args[0], 7));
+                break;
+            case ExprKind::Binary: {
+                bool comparison = prec == 3;
+                if (e.args.size() != 2) break;
+                s = expr(e.args[0], comparison ? prec + 1 : prec) + " " + op_text(e.op) + " " +
+                    expr(e.args[1], prec + 1);
+                break;
+            }
+            case ExprKind::Call: {
+                s = std::string(builtin_name(e.fn)) + "(";
+                for (std::size_t i = 0; i < e.args.size(); ++i) s += (i ? ", " : "") + expr(e.args[i]);
+                s += ")";
+                break;
+            }
+            case ExprKind::Format: {
+                s = "\"";
+                for (const auto& piece : e.args)
+                    s += piece.kind == ExprKind::Var ? "{" + var(piece.var) + "}" : escaped_text(piece.value.text());
+                s += "\"";
+                break;
+            }
+        }
+        return prec < min_prec ? "(" + s + ")" : s;
+    }
+
+    // A pattern's constraints, one `slot: ...` per slot, in the order they were written (recovered from the spans
+    // of binds and tests, so that reparsing gives the same bind and test order).
+    std::string pattern(const Pattern& pat) const {
+        const TemplateDef& t = p_.templates.at(pat.tmpl);
+        struct Item {
+            SlotIndex slot;
+            const SlotBind* bind = nullptr;
+            std::vector<const SlotTest*> tests;
+            std::uint64_t key = 0;
+        };
+        std::vector<Item> items;
+        std::uint64_t seq = 0;
+        auto item_for = [&](SlotIndex slot, const SourceSpan& span) -> Item& {
+            std::uint64_t key = span.valid() ? span.offset : (std::uint64_t{1} << 40) + seq;
+            ++seq;
+            for (auto& it : items)
+                if (it.slot == slot) {
+                    it.key = std::min(it.key, key);
+                    return it;
+                }
+            items.push_back({slot, nullptr, {}, key});
+            return items.back();
+        };
+        for (const auto& b : pat.binds) item_for(b.slot, b.span).bind = &b;
+        for (const auto& test : pat.tests) item_for(test.slot, test.span).tests.push_back(&test);
+        std::stable_sort(items.begin(), items.end(), [](const Item& a, const Item& b) { return a.key < b.key; });
+
+        std::string s;
+        if (pat.fact_var != kNoVar) s += var(pat.fact_var) + " <- ";
+        s += t.name + "(";
+        for (std::size_t i = 0; i < items.size(); ++i) {
+            const Item& it = items[i];
+            std::string c = t.slots.at(it.slot).name + ":";
+            bool var_shown = false;
+            if (it.bind) {
+                c += " " + var(it.bind->var);
+                var_shown = true;
+            }
+            for (const SlotTest* test : it.tests) {
+                if (!var_shown && test->op == CmpOp::Eq && test->values.size() == 1 && test->values[0].is_var) {
+                    c += " " + var(test->values[0].var);
+                    var_shown = true;
+                    continue;
+                }
+                static constexpr const char* kOps[] = {"==", "!=", "<", "<=", ">", ">="};
+                if (test->op != CmpOp::Eq || var_shown) c += std::string(" ") + kOps[static_cast<int>(test->op)];
+                for (std::size_t k = 0; k < test->values.size(); ++k)
+                    c += (k ? " | " : " ") + operand(test->values[k]);
+            }
+            s += (i ? ", " : "") + c;
+        }
+        return s + ")";
+    }
+
+    std::string condition(const Condition& c) const {
+        switch (c.kind) {
+            case CondKind::Pattern: return pattern(c.pattern);
+            case CondKind::Not:
+            case CondKind::Exists: {
+                std::string kw = c.kind == CondKind::Not ? "not " : "exists ";
+                if (c.kind == CondKind::Not && c.group.size() == 1 && c.group[0].kind == CondKind::Pattern)
+                    return kw + condition(c.group[0]);
+                std::string s = kw + "(";
+                for (std::size_t i = 0; i < c.group.size(); ++i) s += (i ? ", " : "") + condition(c.group[i]);
+                return s + ")";
+            }
+            case CondKind::Test: return "test " + expr(c.test);
+            case CondKind::Aggregate: {
+                std::string s = var(c.result) + " = ";
+                if (c.agg == AggOp::Score) {
+                    const TemplateDef& t = p_.templates.at(c.pattern.tmpl);
+                    std::vector<const SlotTest*> args(t.slots.empty() ? 0 : t.slots.size() - 1, nullptr);
+                    for (const auto& test : c.pattern.tests)
+                        if (test.slot < args.size()) args[test.slot] = &test;
+                    s += "score(" + t.predicate + "(";
+                    for (std::size_t k = 0; k < args.size(); ++k)
+                        s += (k ? ", " : "") +
+                             (args[k] && !args[k]->values.empty() ? operand(args[k]->values[0]) : std::string("?_"));
+                    return s + "))";
+                }
+                static constexpr const char* kAgg[] = {"count", "sum", "min", "max", "avg"};
+                s += kAgg[static_cast<int>(c.agg)];
+                s += "(";
+                if (c.agg != AggOp::Count) s += var(c.over) + ", ";
+                return s + pattern(c.pattern) + ")";
+            }
+        }
+        return "";
+    }
+
+    std::string action(const Action& a) const {
+        switch (a.kind) {
+            case ActionKind::Assert:
+            case ActionKind::Conclude: {
+                const TemplateDef& t = p_.templates.at(a.tmpl);
+                std::string s = std::string(a.kind == ActionKind::Assert ? "assert " : "conclude ") + t.name + "(";
+                for (std::size_t i = 0; i < a.slots.size() && i < t.slots.size(); ++i)
+                    s += (i ? ", " : "") + t.slots[i].name + ": " + expr(a.slots[i]);
+                return s + ")";
+            }
+            case ActionKind::Retract: return "retract " + var(a.target);
+            case ActionKind::Modify: {
+                const TemplateDef& t = p_.templates.at(a.tmpl);
+                std::string s = "modify " + var(a.target) + " (";
+                for (std::size_t i = 0; i < a.changes.size(); ++i)
+                    s += (i ? ", " : "") + t.slots.at(a.changes[i].first).name + ": " + expr(a.changes[i].second);
+                return s + ")";
+            }
+            case ActionKind::Evidence: {
+                const TemplateDef& t = p_.templates.at(a.tmpl);
+                std::string s = "evidence " + t.predicate + "(";
+                for (std::size_t i = 0; i < a.slots.size(); ++i) s += (i ? ", " : "") + expr(a.slots[i]);
+                s += ") " + expr(a.weight, 6);
+                bool no_reason = a.text.kind == ExprKind::Const && a.text.value.type == Type::String &&
+                                 a.text.value.text().empty();
+                if (!no_reason) s += " " + expr(a.text);
+                return s;
+            }
+            case ActionKind::Print: return "print " + expr(a.text);
+            case ActionKind::Halt: return "halt";
+        }
+        return "";
+    }
+
+private:
+    const Program& p_;
+    const Rule& r_;
+};
+
+std::string slot_type_text(const SlotDef& s) {
+    if (s.one_of.empty()) return std::string(type_name(s.type));
+    std::string out = "one of (";
+    for (std::size_t i = 0; i < s.one_of.size(); ++i) out += (i ? " | " : "") + std::string(Symbols::name(s.one_of[i]));
+    return out + ")";
+}
+
+}  // namespace
+
+std::string print_program(const Program& p) {
+    std::string out;
+    for (const auto& t : p.templates) {
+        if (t.is_score) continue;
+        out += "template " + t.name;
+        if (!t.doc.empty()) out += " " + to_source(Value::string(t.doc));
+        out += " {";
+        for (std::size_t i = 0; i < t.slots.size(); ++i) {
+            const SlotDef& s = t.slots[i];
+            out += (i ? ", " : " ") + s.name + ": " + slot_type_text(s);
+            if (s.default_value) out += " = " + to_source(*s.default_value);
+        }
+        out += t.slots.empty() ? "}\n" : " }\n";
+    }
+    if (!p.facts.empty()) {
+        out += "\nfacts {\n";
+        for (const auto& f : p.facts) out += "  " + format_fact(p, f.tmpl, f.values.data()) + "\n";
+        out += "}\n";
+    }
+    for (const auto& r : p.rules) {
+        Printer pr(p, r);
+        out += "\n" + std::string(rule_kind_name(r.kind)) + " " + r.name;
+        if (!r.doc.empty()) out += " " + to_source(Value::string(r.doc));
+        if (r.salience != 0) out += " salience " + std::to_string(r.salience);
+        out += " {\n  when\n";
+        for (const auto& c : r.conditions) out += "    " + pr.condition(c) + "\n";
+        out += "  then\n";
+        for (const auto& a : r.actions) out += "    " + pr.action(a) + "\n";
+        out += "}\n";
+    }
+    return out;
+}
+
+}  // namespace covenant

@@ -1,0 +1,112 @@
+// Named constants (`const NAME = value`): substitution everywhere a bare name can stand, and their diagnostics.
+#include "support.hpp"
+
+#include "syntax/print_ast.hpp"
+
+using namespace covenant;
+using covenant::test::Checked;
+
+namespace {
+const Rule& rule_named(const Program& p, std::string_view name) {
+    const Rule* r = p.find_rule(name);
+    REQUIRE(r != nullptr);
+    return *r;
+}
+}  // namespace
+
+TEST_CASE("constants are substituted in weights, tests, slot tests, facts and defaults", "[check]") {
+    Checked c(R"(const WEIGHT = 0.35 "how much a values clause counts"
+const LIMIT = 1960
+const DEFAULT_KIND = democratic
+template person { name: symbol, born: int = LIMIT }
+template party { name: symbol, kind: one of (democratic | authoritarian) = DEFAULT_KIND }
+facts { person(name: ann, born: LIMIT) }
+rule r {
+  when person(name: ?p, born: ?b < LIMIT)
+       party(kind: DEFAULT_KIND)
+       test ?b + 0 < LIMIT
+  then evidence old(?p) WEIGHT "born before {?b}"
+}
+)");
+    REQUIRE(c.program);
+    const Program& p = *c.program;
+    const TemplateDef* person = p.find_template("person");
+    REQUIRE(person);
+    CHECK(person->slots[1].default_value == Value::integer(1960));
+    CHECK(p.find_template("party")->slots[1].default_value == Value::symbol("democratic"));
+    REQUIRE(p.facts.size() == 1);
+    CHECK(p.facts[0].values[1] == Value::integer(1960));
+    const Rule& r = rule_named(p, "r");
+    const Condition& first = r.conditions[0];
+    REQUIRE(first.pattern.tests.size() == 1);
+    CHECK(first.pattern.tests[0].values[0].constant == Value::integer(1960));
+    CHECK(r.conditions[1].pattern.tests[0].values[0].constant == Value::symbol("democratic"));
+    REQUIRE(r.actions[0].kind == ActionKind::Evidence);
+    CHECK(r.actions[0].weight.kind == ExprKind::Const);
+    CHECK(r.actions[0].weight.value.as_double() == Approx(0.35));
+}
+
+TEST_CASE("constants are shared across packs", "[check]") {
+    Checked c(std::vector<std::string>{"pack w\nconst W = 0.5\n",
+                                       "pack a\nuse w\ntemplate t { x: symbol }\n"
+                                       "rule r { when t(x: ?x) then evidence e(?x) W }\n"});
+    REQUIRE(c.program);
+    CHECK(rule_named(*c.program, "r").actions[0].weight.value.as_double() == Approx(0.5));
+}
+
+TEST_CASE("constant diagnostics", "[check]") {
+    SECTION("a weight constant outside [-1, 1] is reported at its use") {
+        Checked c("const BIG = 2.5\ntemplate t { x: symbol }\nrule r { when t(x: ?x) then evidence e(?x) BIG }\n");
+        CHECK_FALSE(c.program);
+        REQUIRE_DIAG(c, Code::WeightOutOfRange, "BIG }");
+    }
+    SECTION("duplicate") {
+        Checked c("const A = 1\nconst A = 2\n");
+        REQUIRE_DIAG(c, Code::DuplicateConstant, "A = 2");
+    }
+    SECTION("lower-case name") {
+        Checked c("const weight = 1\n");
+        REQUIRE_DIAG(c, Code::ConstantName, "weight");
+    }
+    SECTION("unknown upper-case name, with a suggestion") {
+        Checked c("const SHARED_VALUES = 0.3\ntemplate t { x: symbol }\n"
+                  "rule r { when t(x: ?x) then evidence e(?x) SHARED_VALUSE }\n");
+        const Diagnostic& d = REQUIRE_DIAG(c, Code::UnknownConstant, "SHARED_VALUSE");
+        CHECK(d.message.find("did you mean 'SHARED_VALUES'") != std::string::npos);
+    }
+    SECTION("a constant of the wrong type for its slot") {
+        Checked c("const NAME = \"text\"\ntemplate t { x: int }\nfacts { t(x: NAME) }\n");
+        REQUIRE_DIAG(c, Code::TypeMismatch, "NAME)");
+    }
+}
+
+TEST_CASE("constants print and re-parse", "[syntax]") {
+    SourceManager sm;
+    DiagnosticSink sink;
+    FileId id = sm.add("c.rules", "const W = -0.25 \"doc\"\nconst S = \"x\"\n");
+    ast::Unit u = parse_unit(sm.file(id), sink);
+    REQUIRE_FALSE(sink.has_errors());
+    REQUIRE(u.constants.size() == 2);
+    CHECK(u.constants[0].name.name == "W");
+    CHECK(u.constants[0].value.float_value == Approx(-0.25));
+    CHECK(u.constants[0].span.line == 1);
+    CHECK(u.constants[1].span.line == 2);
+    std::string printed = print_unit(u);
+    FileId again = sm.add("c2.rules", printed);
+    ast::Unit u2 = parse_unit(sm.file(again), sink);
+    REQUIRE_FALSE(sink.has_errors());
+    CHECK(print_unit(u2) == printed);
+}
+
+TEST_CASE("a malformed constant is a located syntax error", "[syntax]") {
+    SourceManager sm;
+    DiagnosticSink sink;
+    FileId id = sm.add("c.rules", "const W 0.25\ntemplate t { x: symbol }\n");
+    ast::Unit u = parse_unit(sm.file(id), sink);
+    REQUIRE(sink.has_errors());
+    const Diagnostic& d = sink.diagnostics().front();
+    CHECK(d.span.line == 1);
+    CHECK(d.span.col == 9);
+    CHECK(d.message.find("'='") != std::string::npos);
+    CHECK(u.templates.size() == 1);  // recovery at the next definition
+}
