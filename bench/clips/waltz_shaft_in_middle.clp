@@ -1,0 +1,404 @@
+;;; Waltz line labelling (Brant, Grose, Lofaso & Miranker 1991), for CLIPS 6.30.
+;;;
+;;; Labels the edges of a line drawing of blocks: each edge becomes a boundary (B), convex (plus) or concave (minus)
+;;; edge, by Waltz's constraint propagation over the junctions where the edges meet. A `stage` fact sequences the phases
+;;;   duplicate -> detect_junctions -> find_initial_boundary -> find_second_boundary -> labeling
+;;;   -> plot_remaining_edges -> done
+;;; 1. every line becomes two directed edges; 2. the edges leaving one point are grouped into an L (two edges) or a
+;;; 3-junction, which the angles between its edges classify as an arrow, a fork or a tee; 3. the junction with the
+;;; largest base point and the one with the smallest start the labelling as boundaries; 4. the labelling rules propagate
+;;; labels through the junction constraints and from each edge to its reverse; 5. every edge is "plotted" once.
+;;;
+;;; A point is an integer p with x = div(p, 100) and y = mod(p, 100). Labels are the symbols B, plus and minus (nil while
+;;; unlabelled), so that both engines print the same words.
+;;;
+;;; VERIFICATION VARIANT, not the benchmark program: bench/clips/waltz.clp with junction detection restructured
+;;; exactly as bench/covenant/waltz.rules does it (the edge's direction is computed when the edge is made; three
+;;; make_3_junction_* rules, one per junction type, accept only the edge orders with the shaft in the middle), so that
+;;; CLIPS can show that the restructuring fires the same number of rules with the same labelling (bench/README.md).
+;;;
+;;; Written for the Covenant benchmark from the published description of the benchmark. Run with
+;;;   (set-strategy depth) (load "waltz_shaft_in_middle.clp") (reset) (load-facts "waltzN.fct") (run) (print-labelling)
+;;; (print-labelling) prints the result, one line per directed edge "edge P1 P2 LABEL" (in fact order: sort to compare).
+
+(deftemplate stage    (slot value (type SYMBOL)))
+(deftemplate line     (slot p1 (type INTEGER)) (slot p2 (type INTEGER)))
+(deftemplate edge     (slot p1 (type INTEGER)) (slot p2 (type INTEGER))
+                      (slot joined (type SYMBOL) (default false))
+                      (slot label (type SYMBOL) (default nil))
+                      (slot plotted (type SYMBOL) (default false))
+                      (slot angle (type FLOAT) (default 0.0)))
+(deftemplate junction (slot p1 (type INTEGER) (default 0)) (slot p2 (type INTEGER) (default 0))
+                      (slot p3 (type INTEGER) (default 0)) (slot base_point (type INTEGER))
+                      (slot type (type SYMBOL)))
+
+;;; ---- geometry -------------------------------------------------------------------------------------------------------
+
+(deffunction point-x (?p) (div ?p 100))
+(deffunction point-y (?p) (mod ?p 100))
+
+;;; CLIPS 6.30 has no atan2: the angle of (dx, dy) in (-pi, pi] for dx != 0.
+(deffunction angle-of (?dy ?dx)
+   (bind ?a (atan (/ ?dy ?dx)))
+   (if (>= ?dx 0) then ?a
+    else (if (>= ?dy 0) then (+ ?a (pi)) else (- ?a (pi)))))
+
+;;; Direction of the line from point ?from to point ?to, in radians.
+(deffunction direction (?from ?to)
+   (bind ?dx (- (point-x ?to) (point-x ?from)))
+   (bind ?dy (- (point-y ?to) (point-y ?from)))
+   (if (= ?dx 0) then (if (> ?dy 0) then (/ (pi) 2) else (/ (pi) -2))
+    else (if (= ?dy 0) then (if (> ?dx 0) then 0.0 else (pi))
+          else (angle-of ?dy ?dx))))
+
+;;; The angle (in [0, pi]) between two directions.
+(deffunction between (?d1 ?d2)
+   (bind ?d (abs (- ?d1 ?d2)))
+   (min ?d (- (* 2 (pi)) ?d)))
+
+;;; The sum of the shaft's two angles when the shaft is the middle one of three directions.
+(deffunction shaft-sum (?a1 ?a2 ?a3) (+ (between ?a1 ?a2) (between ?a2 ?a3)))
+
+;;; True when the middle direction can be the shaft: the angle between the other two is the largest.
+(deffunction shaft-in-middle (?a1 ?a2 ?a3)
+   (and (<= (between ?a2 ?a3) (between ?a1 ?a3)) (<= (between ?a1 ?a2) (between ?a1 ?a3))))
+
+;;; The result: every directed edge and its label.
+(deffunction print-labelling ()
+   (do-for-all-facts ((?e edge)) TRUE
+      (printout t "edge " ?e:p1 " " ?e:p2 " " ?e:label crlf)))
+
+;;; ---- phase 1: two directed edges per line ----------------------------------------------------------------------------
+
+(defrule reverse_edges
+   (stage (value duplicate))
+   ?l <- (line (p1 ?p1) (p2 ?p2))
+   =>
+   (assert (edge (p1 ?p1) (p2 ?p2) (angle (direction ?p1 ?p2))))
+   (assert (edge (p1 ?p2) (p2 ?p1) (angle (direction ?p2 ?p1))))
+   (retract ?l))
+
+(defrule done_reversing
+   (declare (salience -10))
+   ?s <- (stage (value duplicate))
+   =>
+   (modify ?s (value detect_junctions)))
+
+;;; ---- phase 2: junctions ------------------------------------------------------------------------------------------------
+
+(defrule make_3_junction_arrow
+   (declare (salience 10))
+   (stage (value detect_junctions))
+   ?e1 <- (edge (p1 ?bp) (p2 ?p1) (joined false) (angle ?a1))
+   ?e2 <- (edge (p1 ?bp) (p2 ?p2&~?p1) (joined false) (angle ?a2))
+   ?e3 <- (edge (p1 ?bp) (p2 ?p3&~?p1&~?p2) (joined false) (angle ?a3))
+   (test (shaft-in-middle ?a1 ?a2 ?a3))
+   (test (and (>= (abs (- (shaft-sum ?a1 ?a2 ?a3) (pi))) 0.001) (<= (shaft-sum ?a1 ?a2 ?a3) (pi))))
+   =>
+   (assert (junction (p1 ?p1) (p2 ?p2) (p3 ?p3) (base_point ?bp) (type arrow)))
+   (modify ?e1 (joined true))
+   (modify ?e2 (joined true))
+   (modify ?e3 (joined true)))
+
+(defrule make_3_junction_fork
+   (declare (salience 10))
+   (stage (value detect_junctions))
+   ?e1 <- (edge (p1 ?bp) (p2 ?p1) (joined false) (angle ?a1))
+   ?e2 <- (edge (p1 ?bp) (p2 ?p2&~?p1) (joined false) (angle ?a2))
+   ?e3 <- (edge (p1 ?bp) (p2 ?p3&~?p1&~?p2) (joined false) (angle ?a3))
+   (test (shaft-in-middle ?a1 ?a2 ?a3))
+   (test (and (>= (abs (- (shaft-sum ?a1 ?a2 ?a3) (pi))) 0.001) (> (shaft-sum ?a1 ?a2 ?a3) (pi))))
+   =>
+   (assert (junction (p1 ?p1) (p2 ?p2) (p3 ?p3) (base_point ?bp) (type fork)))
+   (modify ?e1 (joined true))
+   (modify ?e2 (joined true))
+   (modify ?e3 (joined true)))
+
+(defrule make_3_junction_tee
+   (declare (salience 10))
+   (stage (value detect_junctions))
+   ?e1 <- (edge (p1 ?bp) (p2 ?p1) (joined false) (angle ?a1))
+   ?e2 <- (edge (p1 ?bp) (p2 ?p2&~?p1) (joined false) (angle ?a2))
+   ?e3 <- (edge (p1 ?bp) (p2 ?p3&~?p1&~?p2) (joined false) (angle ?a3))
+   (test (shaft-in-middle ?a1 ?a2 ?a3))
+   (test (< (abs (- (shaft-sum ?a1 ?a2 ?a3) (pi))) 0.001))
+   =>
+   (assert (junction (p1 ?p1) (p2 ?p2) (p3 ?p3) (base_point ?bp) (type tee)))
+   (modify ?e1 (joined true))
+   (modify ?e2 (joined true))
+   (modify ?e3 (joined true)))
+
+(defrule make_L
+   (stage (value detect_junctions))
+   ?e1 <- (edge (p1 ?bp) (p2 ?p2) (joined false))
+   ?e2 <- (edge (p1 ?bp) (p2 ?p3&~?p2) (joined false))
+   (not (edge (p1 ?bp) (p2 ~?p2&~?p3)))
+   =>
+   (assert (junction (type L) (base_point ?bp) (p1 ?p2) (p2 ?p3)))
+   (modify ?e1 (joined true))
+   (modify ?e2 (joined true)))
+
+(defrule done_detecting
+   (declare (salience -10))
+   ?s <- (stage (value detect_junctions))
+   =>
+   (modify ?s (value find_initial_boundary)))
+
+;;; ---- phase 3: the outer boundary starts at the junctions with the largest and the smallest base point ---------------
+
+(defrule initial_boundary_junction_L
+   ?s <- (stage (value find_initial_boundary))
+   (junction (type L) (base_point ?bp) (p1 ?p1) (p2 ?p2))
+   ?e1 <- (edge (p1 ?bp) (p2 ?p1))
+   ?e2 <- (edge (p1 ?bp) (p2 ?p2))
+   (not (junction (base_point ?other&:(> ?other ?bp))))
+   =>
+   (modify ?e1 (label B))
+   (modify ?e2 (label B))
+   (modify ?s (value find_second_boundary)))
+
+(defrule initial_boundary_junction_arrow
+   ?s <- (stage (value find_initial_boundary))
+   (junction (type arrow) (base_point ?bp) (p1 ?p1) (p2 ?p2) (p3 ?p3))
+   ?e1 <- (edge (p1 ?bp) (p2 ?p1))
+   ?e2 <- (edge (p1 ?bp) (p2 ?p2))
+   ?e3 <- (edge (p1 ?bp) (p2 ?p3))
+   (not (junction (base_point ?other&:(> ?other ?bp))))
+   =>
+   (modify ?e1 (label B))
+   (modify ?e2 (label plus))
+   (modify ?e3 (label B))
+   (modify ?s (value find_second_boundary)))
+
+(defrule second_boundary_junction_L
+   ?s <- (stage (value find_second_boundary))
+   (junction (type L) (base_point ?bp) (p1 ?p1) (p2 ?p2))
+   ?e1 <- (edge (p1 ?bp) (p2 ?p1))
+   ?e2 <- (edge (p1 ?bp) (p2 ?p2))
+   (not (junction (base_point ?other&:(< ?other ?bp))))
+   =>
+   (modify ?e1 (label B))
+   (modify ?e2 (label B))
+   (modify ?s (value labeling)))
+
+(defrule second_boundary_junction_arrow
+   ?s <- (stage (value find_second_boundary))
+   (junction (type arrow) (base_point ?bp) (p1 ?p1) (p2 ?p2) (p3 ?p3))
+   ?e1 <- (edge (p1 ?bp) (p2 ?p1))
+   ?e2 <- (edge (p1 ?bp) (p2 ?p2))
+   ?e3 <- (edge (p1 ?bp) (p2 ?p3))
+   (not (junction (base_point ?other&:(< ?other ?bp))))
+   =>
+   (modify ?e1 (label B))
+   (modify ?e2 (label plus))
+   (modify ?e3 (label B))
+   (modify ?s (value labeling)))
+
+;;; ---- phase 4: propagation -------------------------------------------------------------------------------------------
+
+;;; An edge's label carries over to its reverse; both count as plotted.
+(defrule match_edge
+   (stage (value labeling))
+   ?e1 <- (edge (p1 ?p1) (p2 ?p2) (label ?label&plus|minus|B))
+   ?e2 <- (edge (p1 ?p2) (p2 ?p1) (label nil))
+   =>
+   (modify ?e1 (plotted true))
+   (modify ?e2 (label ?label) (plotted true)))
+
+(defrule label_L
+   (stage (value labeling))
+   (junction (type L) (base_point ?bp))
+   (edge (p1 ?bp) (p2 ?p1) (label plus|minus))
+   ?e2 <- (edge (p1 ?bp) (p2 ~?p1) (label nil))
+   =>
+   (modify ?e2 (label B)))
+
+(defrule label_tee_A
+   (declare (salience 5))
+   (stage (value labeling))
+   (junction (type tee) (base_point ?bp) (p1 ?p1) (p3 ?p3))
+   ?e1 <- (edge (p1 ?bp) (p2 ?p1) (label nil))
+   ?e2 <- (edge (p1 ?bp) (p2 ?p3))
+   =>
+   (modify ?e1 (label B))
+   (modify ?e2 (label B)))
+
+(defrule label_tee_B
+   (stage (value labeling))
+   (junction (type tee) (base_point ?bp) (p1 ?p1) (p3 ?p3))
+   ?e1 <- (edge (p1 ?bp) (p2 ?p1))
+   ?e2 <- (edge (p1 ?bp) (p2 ?p3) (label nil))
+   =>
+   (modify ?e1 (label B))
+   (modify ?e2 (label B)))
+
+(defrule label_fork_1
+   (stage (value labeling))
+   (junction (type fork) (base_point ?bp))
+   (edge (p1 ?bp) (p2 ?p1) (label plus))
+   ?e2 <- (edge (p1 ?bp) (p2 ?p2&~?p1) (label nil))
+   ?e3 <- (edge (p1 ?bp) (p2 ~?p2&~?p1))
+   =>
+   (modify ?e2 (label plus))
+   (modify ?e3 (label plus)))
+
+(defrule label_fork_2
+   (stage (value labeling))
+   (junction (type fork) (base_point ?bp))
+   (edge (p1 ?bp) (p2 ?p1) (label B))
+   (edge (p1 ?bp) (p2 ?p2&~?p1) (label minus))
+   ?e3 <- (edge (p1 ?bp) (p2 ~?p2&~?p1) (label nil))
+   =>
+   (modify ?e3 (label B)))
+
+(defrule label_fork_3
+   (stage (value labeling))
+   (junction (type fork) (base_point ?bp))
+   (edge (p1 ?bp) (p2 ?p1) (label B))
+   (edge (p1 ?bp) (p2 ?p2&~?p1) (label B))
+   ?e3 <- (edge (p1 ?bp) (p2 ~?p2&~?p1) (label nil))
+   =>
+   (modify ?e3 (label minus)))
+
+(defrule label_fork_4
+   (stage (value labeling))
+   (junction (type fork) (base_point ?bp))
+   (edge (p1 ?bp) (p2 ?p1) (label minus))
+   (edge (p1 ?bp) (p2 ?p2&~?p1) (label minus))
+   ?e3 <- (edge (p1 ?bp) (p2 ~?p2&~?p1) (label nil))
+   =>
+   (modify ?e3 (label minus)))
+
+;;; Arrows: p2 is the shaft, p1 and p3 the barbs. Each constraint comes in an A and a B form, depending on which of the
+;;; two edges to label is still unlabelled.
+(defrule label_arrow_1A
+   (declare (salience 5))
+   (stage (value labeling))
+   (junction (type arrow) (base_point ?bp) (p1 ?p1) (p2 ?p2) (p3 ?p3))
+   (edge (p1 ?bp) (p2 ?p1) (label ?l&B|minus))
+   ?e2 <- (edge (p1 ?bp) (p2 ?p2) (label nil))
+   ?e3 <- (edge (p1 ?bp) (p2 ?p3))
+   =>
+   (modify ?e2 (label plus))
+   (modify ?e3 (label ?l)))
+
+(defrule label_arrow_1B
+   (stage (value labeling))
+   (junction (type arrow) (base_point ?bp) (p1 ?p1) (p2 ?p2) (p3 ?p3))
+   (edge (p1 ?bp) (p2 ?p1) (label ?l&B|minus))
+   ?e2 <- (edge (p1 ?bp) (p2 ?p2))
+   ?e3 <- (edge (p1 ?bp) (p2 ?p3) (label nil))
+   =>
+   (modify ?e2 (label plus))
+   (modify ?e3 (label ?l)))
+
+(defrule label_arrow_2A
+   (declare (salience 5))
+   (stage (value labeling))
+   (junction (type arrow) (base_point ?bp) (p1 ?p1) (p2 ?p2) (p3 ?p3))
+   (edge (p1 ?bp) (p2 ?p3) (label ?l&B|minus))
+   ?e2 <- (edge (p1 ?bp) (p2 ?p2) (label nil))
+   ?e1 <- (edge (p1 ?bp) (p2 ?p1))
+   =>
+   (modify ?e2 (label plus))
+   (modify ?e1 (label ?l)))
+
+(defrule label_arrow_2B
+   (stage (value labeling))
+   (junction (type arrow) (base_point ?bp) (p1 ?p1) (p2 ?p2) (p3 ?p3))
+   (edge (p1 ?bp) (p2 ?p3) (label ?l&B|minus))
+   ?e2 <- (edge (p1 ?bp) (p2 ?p2))
+   ?e1 <- (edge (p1 ?bp) (p2 ?p1) (label nil))
+   =>
+   (modify ?e2 (label plus))
+   (modify ?e1 (label ?l)))
+
+(defrule label_arrow_3A
+   (declare (salience 5))
+   (stage (value labeling))
+   (junction (type arrow) (base_point ?bp) (p1 ?p1) (p2 ?p2) (p3 ?p3))
+   (edge (p1 ?bp) (p2 ?p1) (label plus))
+   ?e2 <- (edge (p1 ?bp) (p2 ?p2) (label nil))
+   ?e3 <- (edge (p1 ?bp) (p2 ?p3))
+   =>
+   (modify ?e2 (label minus))
+   (modify ?e3 (label plus)))
+
+(defrule label_arrow_3B
+   (stage (value labeling))
+   (junction (type arrow) (base_point ?bp) (p1 ?p1) (p2 ?p2) (p3 ?p3))
+   (edge (p1 ?bp) (p2 ?p1) (label plus))
+   ?e2 <- (edge (p1 ?bp) (p2 ?p2))
+   ?e3 <- (edge (p1 ?bp) (p2 ?p3) (label nil))
+   =>
+   (modify ?e2 (label minus))
+   (modify ?e3 (label plus)))
+
+(defrule label_arrow_4A
+   (declare (salience 5))
+   (stage (value labeling))
+   (junction (type arrow) (base_point ?bp) (p1 ?p1) (p2 ?p2) (p3 ?p3))
+   (edge (p1 ?bp) (p2 ?p3) (label plus))
+   ?e2 <- (edge (p1 ?bp) (p2 ?p2) (label nil))
+   ?e1 <- (edge (p1 ?bp) (p2 ?p1))
+   =>
+   (modify ?e2 (label minus))
+   (modify ?e1 (label plus)))
+
+(defrule label_arrow_4B
+   (stage (value labeling))
+   (junction (type arrow) (base_point ?bp) (p1 ?p1) (p2 ?p2) (p3 ?p3))
+   (edge (p1 ?bp) (p2 ?p3) (label plus))
+   ?e2 <- (edge (p1 ?bp) (p2 ?p2))
+   ?e1 <- (edge (p1 ?bp) (p2 ?p1) (label nil))
+   =>
+   (modify ?e2 (label minus))
+   (modify ?e1 (label plus)))
+
+(defrule label_arrow_5A
+   (declare (salience 5))
+   (stage (value labeling))
+   (junction (type arrow) (base_point ?bp) (p1 ?p1) (p2 ?p2) (p3 ?p3))
+   (edge (p1 ?bp) (p2 ?p2) (label minus))
+   ?e1 <- (edge (p1 ?bp) (p2 ?p1))
+   ?e3 <- (edge (p1 ?bp) (p2 ?p3) (label nil))
+   =>
+   (modify ?e1 (label plus))
+   (modify ?e3 (label plus)))
+
+(defrule label_arrow_5B
+   (stage (value labeling))
+   (junction (type arrow) (base_point ?bp) (p1 ?p1) (p2 ?p2) (p3 ?p3))
+   (edge (p1 ?bp) (p2 ?p2) (label minus))
+   ?e1 <- (edge (p1 ?bp) (p2 ?p1) (label nil))
+   ?e3 <- (edge (p1 ?bp) (p2 ?p3))
+   =>
+   (modify ?e1 (label plus))
+   (modify ?e3 (label plus)))
+
+(defrule done_labeling
+   (declare (salience -10))
+   ?s <- (stage (value labeling))
+   =>
+   (modify ?s (value plot_remaining_edges)))
+
+;;; ---- phase 5: plot what match_edge did not --------------------------------------------------------------------------
+
+(defrule plot_remaining
+   (stage (value plot_remaining_edges))
+   ?e <- (edge (plotted false) (label ~nil))
+   =>
+   (modify ?e (plotted true)))
+
+(defrule plot_boundaries
+   (stage (value plot_remaining_edges))
+   ?e <- (edge (plotted false) (label nil))
+   =>
+   (modify ?e (plotted true)))
+
+(defrule done_plotting
+   (declare (salience -10))
+   ?s <- (stage (value plot_remaining_edges))
+   =>
+   (modify ?s (value done)))
+
