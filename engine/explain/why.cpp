@@ -232,10 +232,24 @@ std::string render_why_text(const WhyNode& root, const TreeStyle& style) {
 
 std::string render_why_json(const WhyNode& root) { return json_node(root).dump(2) + "\n"; }
 
-std::string render_why_dot(const WhyNode& root) {
+std::string render_why_dot(const WhyNode& root) { return render_why_dot(std::vector<WhyNode>{root}); }
+
+std::string render_why_text(const std::vector<WhyNode>& roots, const TreeStyle& style) {
+    std::string out;
+    for (std::size_t i = 0; i < roots.size(); ++i) out += (i ? "\n" : "") + render_why_text(roots[i], style);
+    return out;
+}
+
+std::string render_why_json(const std::vector<WhyNode>& roots) {
+    auto all = nlohmann::ordered_json::array();
+    for (const auto& r : roots) all.push_back(json_node(r));
+    return all.dump(2) + "\n";
+}
+
+std::string render_why_dot(const std::vector<WhyNode>& roots) {
     std::string out = "digraph why {\n  rankdir=BT;\n  node [fontname=\"Helvetica\"];\n";
-    int next = 0;
-    dot_node(out, root, next);
+    int next = 0;  // shared by all trees, so node ids stay unique in the one graph
+    for (const auto& r : roots) dot_node(out, r, next);
     return out + "}\n";
 }
 

@@ -52,6 +52,10 @@ struct TreeStyle {
 std::string render_why_text(const WhyNode& root, const TreeStyle& style = {});
 std::string render_why_json(const WhyNode& root);
 std::string render_why_dot(const WhyNode& root);
+// Several trees at once: text separated by blank lines, a JSON array, one DOT graph.
+std::string render_why_text(const std::vector<WhyNode>& roots, const TreeStyle& style = {});
+std::string render_why_json(const std::vector<WhyNode>& roots);
+std::string render_why_dot(const std::vector<WhyNode>& roots);
 
 // Where a span is, as "file:line" (empty for no location).
 std::string location_text(const SourceManager& sm, const SourceSpan& span);

@@ -90,7 +90,7 @@ public:
     virtual void on_assert(const FactView&) {}
     virtual void on_retract(const FactView&) {}
     virtual void on_activation(RuleId, std::span<const FactId>, bool added) { (void)added; }
-    virtual void on_fire(std::uint64_t firing, RuleId, std::span<const FactId>) {}
+    virtual void on_fire(std::uint64_t /*firing*/, RuleId, std::span<const FactId>) {}
 };
 
 struct EngineStats {
@@ -124,6 +124,7 @@ public:
     // Retracts a live fact; returns false when `id` is not live. Score facts cannot be retracted (returns false).
     bool retract(FactId id);
     // Changes slots of a live fact (retract + assert). Returns the new id, or kNoFact when `id` is not live.
+    // A change that leaves every value as it was does nothing and returns `id` (also for a rule's `modify`).
     FactId modify(FactId id, std::span<const std::pair<SlotIndex, Value>> changes);
 
     RunResult run(const RunLimits& limits = {});
@@ -133,6 +134,8 @@ public:
     // Where `print` writes (default std::cout).
     void set_output(std::ostream& out);
     void set_trace(TraceListener* listener);  // nullptr: none
+    // Where run-time errors find file names (`file:line:col`); without it they name the file by its id.
+    void set_sources(const SourceManager* sources);
 
     // ---- inspection ----
     bool is_live(FactId id) const;

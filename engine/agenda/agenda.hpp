@@ -1,0 +1,99 @@
+// The agenda: activations waiting to fire, ordered by conflict resolution (CLIPS Basic Programming Guide §5.3;
+// OPS5 LEX and MEA, Forgy 1981).
+//
+// Order (the first applicable criterion decides; the last one makes the order total):
+//   1. salience, higher first;
+//   2. the strategy:
+//        depth    newer activation first (higher creation sequence);
+//        breadth  older activation first;
+//        lex      the timestamps of the matched facts (positive patterns), each list sorted newest first, compared
+//                 lexicographically: the first differing timestamp decides, newer wins; when one list is a prefix
+//                 of the other the longer wins (OPS5 LEX without the specificity step);
+//        mea      the timestamp of the fact matched by the first positive pattern, newer first; then as lex;
+//   3. ties (lex/mea only): newer activation first, as depth.
+// The creation sequence is deterministic because the network propagates in a fixed order: alpha memories visit
+// their successors, and beta nodes their children, in creation order = rule definition order; facts reach the
+// alpha memories in assertion order. So the same input always gives the same firing sequence.
+//
+// How working-memory changes interact with the agenda:
+//   | change                       | effect on the agenda                                                          |
+//   |------------------------------|-------------------------------------------------------------------------------|
+//   | assert f                     | every new complete match makes one activation (next creation sequence)        |
+//   | retract f                    | every activation whose match used f, or that f now blocks (`not`), is removed |
+//   | modify f                     | retract f then assert f' (new fact id and timestamp): activations on f go,     |
+//   |                              | matches of f' are new activations, so a rule may fire again on the changed fact |
+//   |                              | (a modify that changes no value does nothing)                                 |
+//   | fire an activation           | it is removed first (refraction: it never fires again while its match lives)  |
+//   | score value changes          | the score fact is modified, so rules reading score(...) re-activate            |
+//   | set_strategy                 | the same activations, re-ordered                                              |
+//
+// Structure: a binary heap of activation ids with lazy deletion (removed activations are skipped when they reach the
+// top; the heap is rebuilt when more than half of it is dead), so add, remove and pop are O(log n).
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "runtime/engine.hpp"
+
+namespace covenant {
+
+using ActivationId = std::uint32_t;
+
+struct ActivationRecord {
+    RuleId rule = 0;
+    std::uint32_t token = 0;           // the terminal token of the match (matcher)
+    int salience = 0;
+    std::uint64_t sequence = 0;        // creation sequence
+    std::uint64_t first_recency = 0;   // MEA: timestamp of the first positive pattern's fact (0 if none)
+    std::vector<std::uint64_t> recency;  // LEX/MEA: matched facts' timestamps, newest first (filled for lex/mea)
+    bool live = false;
+};
+
+class Agenda {
+public:
+    void clear();
+    void set_strategy(Strategy s);
+    Strategy strategy() const { return strategy_; }
+
+    ActivationId add(RuleId rule, std::uint32_t token, int salience, std::uint64_t first_recency,
+                      std::vector<std::uint64_t> recency);
+    void remove(ActivationId id);
+    // Removes and returns the activation to fire next; false when the agenda is empty. The id stays valid (its
+    // record readable) until the next call to add/remove/pop.
+    bool pop(ActivationId& out);
+
+    const ActivationRecord& get(ActivationId id) const { return acts_[id]; }
+    ActivationRecord& get(ActivationId id) { return acts_[id]; }
+    std::size_t size() const { return live_; }
+    bool empty() const { return live_ == 0; }
+    // Live activations in firing order.
+    std::vector<ActivationId> ordered() const;
+    // Ids of all live activations (any order); for refilling recency when the strategy changes.
+    std::vector<ActivationId> live_ids() const;
+    // Re-establishes the heap order (after recency vectors were refilled).
+    void rebuild();
+    std::size_t memory_bytes() const;
+
+    // True when `a` fires before `b` under the current strategy.
+    bool before(ActivationId a, ActivationId b) const;
+
+private:
+    struct HeapLess {
+        const Agenda* agenda;
+        bool operator()(ActivationId a, ActivationId b) const { return agenda->before(b, a); }
+    };
+    void release(ActivationId id);
+
+    Strategy strategy_ = Strategy::Depth;
+    std::vector<ActivationRecord> acts_;
+    std::vector<ActivationId> free_;
+    std::vector<ActivationId> heap_;
+    std::size_t live_ = 0;
+    std::size_t dead_in_heap_ = 0;
+    std::uint64_t next_sequence_ = 0;
+    bool pending_release_ = false;
+    ActivationId popped_ = 0;
+};
+
+}  // namespace covenant

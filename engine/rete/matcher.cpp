@@ -1,0 +1,598 @@
+#include "rete/matcher.hpp"
+
+#include <cassert>
+
+namespace covenant::rete {
+
+namespace {
+
+std::uint64_t mix(std::uint64_t h, std::uint64_t v) {
+    h ^= v + 0x9E3779B97F4A7C15ULL + (h << 6) + (h >> 2);
+    return h;
+}
+
+std::uint64_t pair_key(NodeId node, TokenId owner) { return (static_cast<std::uint64_t>(node) << 32) | owner; }
+
+}  // namespace
+
+Matcher::Matcher(const Program& program, const Network& net, WorkingMemory& wm, MatchListener& listener)
+    : program_(program), net_(net), wm_(wm), listener_(listener) {}
+
+void Matcher::reset() {
+    tokens_.clear();
+    free_tokens_.clear();
+    live_tokens_ = 0;
+    entries_.clear();
+    free_entries_.clear();
+    buckets_.clear();
+    free_buckets_.clear();
+    bucket_map_.clear();
+    agg_states_.clear();
+    free_agg_states_.clear();
+    ncc_tokens_.clear();
+    ncc_pending_.clear();
+    TokenId root = make_token(0, kNone, kNoFact);
+    tokens_[root].flags = kActive;
+    activate(root);
+}
+
+// ---- hash indexes ----
+
+void Matcher::index_insert(std::uint32_t index, std::uint64_t key, std::uint32_t item, std::uint32_t& item_head) {
+    std::uint32_t b;
+    std::uint64_t h = bucket_hash(index, key);
+    auto match = [&](const BucketSlot& s) { return s.key == key && s.index == index; };
+    if (BucketSlot* slot = bucket_map_.find(h, match)) {
+        b = slot->bucket;
+    } else {
+        if (!free_buckets_.empty()) {
+            b = free_buckets_.back();
+            free_buckets_.pop_back();
+        } else {
+            b = static_cast<std::uint32_t>(buckets_.size());
+            buckets_.emplace_back();
+        }
+        buckets_[b] = Bucket{kNone, index, key};
+        bucket_map_.insert(BucketSlot{h, key, index, b});
+    }
+    std::uint32_t e;
+    if (!free_entries_.empty()) {
+        e = free_entries_.back();
+        free_entries_.pop_back();
+    } else {
+        e = static_cast<std::uint32_t>(entries_.size());
+        entries_.emplace_back();
+    }
+    // Appended at the tail would need a tail pointer; inserting at the head keeps the bucket O(1). Bucket order is
+    // deterministic either way (it depends only on the sequence of operations).
+    Entry& en = entries_[e];
+    en.item = item;
+    en.bucket = b;
+    en.prev = kNone;
+    en.next = buckets_[b].head;
+    if (en.next != kNone) entries_[en.next].prev = e;
+    buckets_[b].head = e;
+    en.next_of_item = item_head;
+    item_head = e;
+}
+
+void Matcher::entry_erase(std::uint32_t e) {
+    Entry& en = entries_[e];
+    Bucket& bucket = buckets_[en.bucket];
+    if (en.prev != kNone) entries_[en.prev].next = en.next;
+    else bucket.head = en.next;
+    if (en.next != kNone) entries_[en.next].prev = en.prev;
+    if (bucket.head == kNone) {
+        std::uint64_t key = bucket.key;
+        std::uint32_t index = bucket.index;
+        bucket_map_.erase(bucket_hash(index, key),
+                          [&](const BucketSlot& s) { return s.key == key && s.index == index; });
+        free_buckets_.push_back(en.bucket);
+    }
+    en.item = kNone;
+    free_entries_.push_back(e);
+}
+
+std::uint32_t Matcher::bucket_head(std::uint32_t index, std::uint64_t key) const {
+    const BucketSlot* slot = bucket_map_.find(bucket_hash(index, key),
+                                              [&](const BucketSlot& s) { return s.key == key && s.index == index; });
+    return slot ? buckets_[slot->bucket].head : kNone;
+}
+
+std::uint64_t Matcher::left_key(const BetaNode& n, TokenId left) const {
+    std::uint64_t h = 0x12345;
+    for (const auto& eq : n.hashed) h = mix(h, resolve(left, eq.left).hash());
+    return h;
+}
+
+std::uint64_t Matcher::right_key(const BetaNode& n, const Value* fv) const {
+    std::uint64_t h = 0x12345;
+    for (const auto& eq : n.hashed) h = mix(h, fv[eq.slot].hash());
+    return h;
+}
+
+// ---- tests ----
+
+Value Matcher::resolve(TokenId left, const Operand& op) const {
+    if (op.kind == OperandKind::Const) return op.constant;
+    TokenId t = left;
+    for (std::uint16_t i = 0; i < op.up; ++i) t = tokens_[t].parent;
+    const Token& tok = tokens_[t];
+    switch (op.kind) {
+        case OperandKind::TokenSlot: return wm_.values(tok.fact)[op.slot];
+        case OperandKind::TokenFact: return Value::integer(tok.fact);
+        case OperandKind::TokenValue: return agg_states_[tok.aux].current;
+        default: return op.constant;
+    }
+}
+
+FactId Matcher::fact_above(TokenId left, std::uint16_t up) const {
+    TokenId t = left;
+    for (std::uint16_t i = 0; i < up; ++i) t = tokens_[t].parent;
+    return tokens_[t].fact;
+}
+
+bool Matcher::check(const SlotCheck& c, const Value* fv, TokenId left) const {
+    const Value& v = fv[c.slot];
+    auto operand = [&](const Operand& o) -> Value {
+        if (o.kind == OperandKind::Const) return o.constant;
+        if (o.kind == OperandKind::FactSlot) return fv[o.slot];
+        return resolve(left, o);
+    };
+    switch (c.op) {
+        case CmpOp::Eq:
+            for (const auto& o : c.values)
+                if (equal_for_match(v, operand(o))) return true;
+            return false;
+        case CmpOp::Ne:
+            for (const auto& o : c.values)
+                if (equal_for_match(v, operand(o))) return false;
+            return true;
+        default: {
+            if (c.values.empty()) return false;
+            bool comparable = false;
+            int r = compare(v, operand(c.values[0]), comparable);
+            if (!comparable) return false;
+            switch (c.op) {
+                case CmpOp::Lt: return r < 0;
+                case CmpOp::Le: return r <= 0;
+                case CmpOp::Gt: return r > 0;
+                default: return r >= 0;
+            }
+        }
+    }
+}
+
+bool Matcher::join_passes(const BetaNode& n, TokenId left, const Value* fv) const {
+    for (const auto& eq : n.hashed)
+        if (!equal_for_match(fv[eq.slot], resolve(left, eq.left))) return false;
+    for (const auto& c : n.checks)
+        if (!check(c, fv, left)) return false;
+    return true;
+}
+
+// ---- tokens ----
+
+TokenId Matcher::make_token(NodeId node, TokenId parent, FactId fact) {
+    TokenId t;
+    if (!free_tokens_.empty()) {
+        t = free_tokens_.back();
+        free_tokens_.pop_back();
+        tokens_[t] = Token{};
+    } else {
+        t = static_cast<TokenId>(tokens_.size());
+        tokens_.emplace_back();
+    }
+    Token& tok = tokens_[t];
+    tok.parent = parent;
+    tok.fact = fact;
+    tok.node = node;
+    if (parent != kNone) {
+        tok.next_sibling = tokens_[parent].first_child;
+        if (tok.next_sibling != kNone) tokens_[tok.next_sibling].prev_sibling = t;
+        tokens_[parent].first_child = t;
+    }
+    if (fact != kNoFact) {
+        FactRecord& r = wm_.record(fact);
+        tok.next_same_fact = r.first_token;
+        if (r.first_token != kNone) tokens_[r.first_token].prev_same_fact = t;
+        r.first_token = t;
+    }
+    ++live_tokens_;
+    return t;
+}
+
+void Matcher::free_token(TokenId t) {
+    Token& tok = tokens_[t];
+    if (tok.parent != kNone) {
+        if (tok.prev_sibling != kNone) tokens_[tok.prev_sibling].next_sibling = tok.next_sibling;
+        else tokens_[tok.parent].first_child = tok.next_sibling;
+        if (tok.next_sibling != kNone) tokens_[tok.next_sibling].prev_sibling = tok.prev_sibling;
+    }
+    if (tok.fact != kNoFact) {
+        if (tok.prev_same_fact != kNone) tokens_[tok.prev_same_fact].next_same_fact = tok.next_same_fact;
+        else wm_.record(tok.fact).first_token = tok.next_same_fact;
+        if (tok.next_same_fact != kNone) tokens_[tok.next_same_fact].prev_same_fact = tok.prev_same_fact;
+    }
+    for (std::uint32_t e = tok.first_entry; e != kNone;) {
+        std::uint32_t next = entries_[e].next_of_item;
+        entry_erase(e);
+        e = next;
+    }
+    tok.first_entry = kNone;
+    tok.node = kNone;
+    free_tokens_.push_back(t);
+    --live_tokens_;
+}
+
+void Matcher::remove_children(TokenId t) {
+    while (tokens_[t].first_child != kNone) remove_token(tokens_[t].first_child);
+}
+
+// Tree-based removal (Doorenbos §2.5): children first, then node-specific bookkeeping, then the token itself.
+void Matcher::remove_token(TokenId t) {
+    tokens_[t].flags |= kDying;
+    remove_children(t);
+    const BetaNode& n = net_.nodes[tokens_[t].node];
+    switch (n.kind) {
+        case NodeKind::Terminal: listener_.on_unmatch(n.rule, t); break;
+        case NodeKind::Aggregate:
+            agg_states_[tokens_[t].aux].values.clear();
+            free_agg_states_.push_back(tokens_[t].aux);
+            break;
+        case NodeKind::Ncc: ncc_tokens_.erase(pair_key(tokens_[t].node, tokens_[t].parent)); break;
+        case NodeKind::NccPartner: partner_result(tokens_[t].node, tokens_[t].parent, -1); break;
+        default: break;
+    }
+    free_token(t);
+}
+
+void Matcher::activate(TokenId t) {
+    tokens_[t].flags |= kActive;
+    const BetaNode& n = net_.nodes[tokens_[t].node];
+    for (NodeId child : n.children) left_activate(child, t);
+}
+
+// The token stops being visible to its node's children: everything built on it goes, and so do its entries in the
+// children's left indexes (its entry in its own node's index stays).
+void Matcher::deactivate(TokenId t) {
+    tokens_[t].flags |= kDying;
+    remove_children(t);
+    NodeId own = tokens_[t].node;
+    std::uint32_t* link = &tokens_[t].first_entry;
+    while (*link != kNone) {
+        std::uint32_t e = *link;
+        if (buckets_[entries_[e].bucket].index / 2 != own) {
+            *link = entries_[e].next_of_item;
+            entry_erase(e);
+        } else {
+            link = &entries_[e].next_of_item;
+        }
+    }
+    tokens_[t].flags &= static_cast<std::uint8_t>(~(kActive | kDying));
+}
+
+void Matcher::set_count(TokenId t, std::uint32_t count) {
+    Token& tok = tokens_[t];
+    const BetaNode& n = net_.nodes[tok.node];
+    bool passes_before = (tok.flags & kActive) != 0;
+    tok.aux = count;
+    bool exists = n.kind == NodeKind::Exists || (n.kind == NodeKind::Ncc && n.exists_group);
+    bool passes = exists ? count > 0 : count == 0;
+    if (passes == passes_before) return;
+    if (passes) activate(t);
+    else deactivate(t);
+}
+
+// ---- activations ----
+
+void Matcher::left_activate(NodeId id, TokenId left) {
+    const BetaNode& n = net_.nodes[id];
+    switch (n.kind) {
+        case NodeKind::Join: {
+            std::uint64_t key = left_key(n, left);
+            index_insert(left_index(id), key, left, tokens_[left].first_entry);
+            std::size_t base = scratch_.size();
+            for (std::uint32_t e = bucket_head(right_index(id), key); e != kNone; e = entries_[e].next)
+                scratch_.push_back(entries_[e].item);
+            std::size_t end = scratch_.size();
+            // Candidates are visited oldest first, so tokens are made in fact order (determinism does not depend
+            // on this, readability of traces does).
+            for (std::size_t i = end; i > base; --i) {
+                FactId f = scratch_[i - 1];
+                if (!join_passes(n, left, wm_.values(f))) continue;
+                TokenId t = make_token(id, left, f);
+                activate(t);
+            }
+            scratch_.resize(base);
+            break;
+        }
+        case NodeKind::Negative:
+        case NodeKind::Exists: {
+            TokenId t = make_token(id, left, kNoFact);
+            std::uint64_t key = left_key(n, left);
+            index_insert(left_index(id), key, t, tokens_[t].first_entry);
+            std::uint32_t count = 0;
+            for (std::uint32_t e = bucket_head(right_index(id), key); e != kNone; e = entries_[e].next)
+                if (join_passes(n, left, wm_.values(entries_[e].item))) ++count;
+            bool passes = n.kind == NodeKind::Exists ? count > 0 : count == 0;
+            tokens_[t].aux = count;
+            if (passes) activate(t);
+            break;
+        }
+        case NodeKind::Ncc: {
+            // The subnetwork already saw `left` (it comes earlier among the parent's children): its results for
+            // this owner are waiting in ncc_pending_.
+            TokenId t = make_token(id, left, kNoFact);
+            std::uint32_t count = 0;
+            if (auto it = ncc_pending_.find(pair_key(id, left)); it != ncc_pending_.end()) {
+                count = it->second;
+                ncc_pending_.erase(it);
+            }
+            ncc_tokens_[pair_key(id, left)] = t;
+            tokens_[t].aux = count;
+            bool passes = n.exists_group ? count > 0 : count == 0;
+            if (passes) activate(t);
+            break;
+        }
+        case NodeKind::NccPartner: {
+            TokenId t = make_token(id, left, kNoFact);
+            tokens_[t].flags |= kActive;
+            partner_result(id, left, +1);
+            break;
+        }
+        case NodeKind::Test: {
+            const Rule& rule = program_.rules[n.rule];
+            scratch_bindings_.resize(std::max(scratch_bindings_.size(), rule.vars.size()));
+            for (const auto& ref : n.expr_vars) scratch_bindings_[ref.var] = resolve(left, ref.where);
+            EvalError error;
+            bool failed = false;
+            bool ok = evaluate_test(*n.expr, scratch_bindings_.data(), error, failed);
+            if (failed) listener_.on_test_error(n.rule, error);
+            if (ok) activate(make_token(id, left, kNoFact));
+            break;
+        }
+        case NodeKind::Aggregate: {
+            TokenId t = make_token(id, left, kNoFact);
+            std::uint64_t key = left_key(n, left);
+            index_insert(left_index(id), key, t, tokens_[t].first_entry);
+            std::uint32_t s = new_agg_state();
+            tokens_[t].aux = s;
+            for (std::uint32_t e = bucket_head(right_index(id), key); e != kNone; e = entries_[e].next) {
+                const Value* fv = wm_.values(entries_[e].item);
+                if (!join_passes(n, left, fv)) continue;
+                agg_add(agg_states_[s], n.over_slot == 0xFFFF ? Value() : fv[n.over_slot], +1);
+            }
+            agg_compute(n, agg_states_[s]);
+            if (agg_states_[s].defined) activate(t);
+            break;
+        }
+        case NodeKind::Terminal: {
+            TokenId t = make_token(id, left, kNoFact);
+            tokens_[t].flags |= kActive;
+            listener_.on_match(n.rule, t);
+            break;
+        }
+        case NodeKind::Root: break;
+    }
+}
+
+void Matcher::partner_result(NodeId partner, TokenId bottom, int delta) {
+    const BetaNode& p = net_.nodes[partner];
+    TokenId owner = bottom;
+    for (std::uint16_t i = 0; i < p.group_levels; ++i) owner = tokens_[owner].parent;
+    std::uint64_t key = pair_key(p.partner, owner);
+    auto it = ncc_tokens_.find(key);
+    if (it == ncc_tokens_.end()) {
+        // The Ncc token for this owner is not made yet (we are inside the owner's left activation) or already
+        // gone (the owner is being removed or deactivated).
+        if (delta > 0) {
+            ++ncc_pending_[key];
+        } else if (auto pit = ncc_pending_.find(key); pit != ncc_pending_.end() && --pit->second == 0) {
+            ncc_pending_.erase(pit);
+        }
+        return;
+    }
+    // While the owner is going away its Ncc token goes too; changing it now would only make transient matches.
+    if (tokens_[owner].flags & kDying) return;
+    TokenId t = it->second;
+    std::uint32_t count = tokens_[t].aux;
+    set_count(t, delta > 0 ? count + 1 : count - 1);
+}
+
+void Matcher::right_activate(NodeId id, FactId f) {
+    const BetaNode& n = net_.nodes[id];
+    const Value* fv = wm_.values(f);
+    std::uint64_t key = right_key(n, fv);
+    index_insert(right_index(id), key, f, wm_.record(f).first_entry);
+    std::size_t base = scratch_.size();
+    for (std::uint32_t e = bucket_head(left_index(id), key); e != kNone; e = entries_[e].next)
+        scratch_.push_back(entries_[e].item);
+    std::size_t end = scratch_.size();
+    for (std::size_t i = end; i > base; --i) {
+        TokenId cand = scratch_[i - 1];
+        switch (n.kind) {
+            case NodeKind::Join: {
+                if (!join_passes(n, cand, fv)) break;
+                activate(make_token(id, cand, f));
+                break;
+            }
+            case NodeKind::Negative:
+            case NodeKind::Exists: {
+                if (!join_passes(n, tokens_[cand].parent, fv)) break;
+                set_count(cand, tokens_[cand].aux + 1);
+                break;
+            }
+            case NodeKind::Aggregate: {
+                if (!join_passes(n, tokens_[cand].parent, fv)) break;
+                AggState& s = agg_states_[tokens_[cand].aux];
+                agg_add(s, n.over_slot == 0xFFFF ? Value() : fv[n.over_slot], +1);
+                Value before = s.current;
+                bool was_defined = s.defined;
+                agg_compute(n, s);
+                if (was_defined == s.defined && (!s.defined || before == s.current)) break;
+                // The value changed: retract the downstream matches and emit the token again.
+                if (tokens_[cand].flags & kActive) deactivate(cand);
+                if (agg_states_[tokens_[cand].aux].defined) activate(cand);
+                break;
+            }
+            default: break;
+        }
+    }
+    scratch_.resize(base);
+}
+
+void Matcher::right_remove(NodeId id, FactId f) {
+    const BetaNode& n = net_.nodes[id];
+    // Drop f from this node's right index.
+    std::uint32_t* link = &wm_.record(f).first_entry;
+    while (*link != kNone) {
+        std::uint32_t e = *link;
+        if (buckets_[entries_[e].bucket].index == right_index(id)) {
+            *link = entries_[e].next_of_item;
+            entry_erase(e);
+            break;
+        }
+        link = &entries_[e].next_of_item;
+    }
+    if (n.kind == NodeKind::Join) return;  // its tokens with f were already removed (tree-based removal)
+    const Value* fv = wm_.values(f);
+    std::uint64_t key = right_key(n, fv);
+    std::size_t base = scratch_.size();
+    for (std::uint32_t e = bucket_head(left_index(id), key); e != kNone; e = entries_[e].next)
+        scratch_.push_back(entries_[e].item);
+    std::size_t end = scratch_.size();
+    for (std::size_t i = end; i > base; --i) {
+        TokenId cand = scratch_[i - 1];
+        if (!join_passes(n, tokens_[cand].parent, fv)) continue;
+        if (n.kind == NodeKind::Aggregate) {
+            AggState& s = agg_states_[tokens_[cand].aux];
+            agg_add(s, n.over_slot == 0xFFFF ? Value() : fv[n.over_slot], -1);
+            Value before = s.current;
+            bool was_defined = s.defined;
+            agg_compute(n, s);
+            if (was_defined == s.defined && (!s.defined || before == s.current)) continue;
+            if (tokens_[cand].flags & kActive) deactivate(cand);
+            if (agg_states_[tokens_[cand].aux].defined) activate(cand);
+        } else {
+            set_count(cand, tokens_[cand].aux - 1);
+        }
+    }
+    scratch_.resize(base);
+}
+
+void Matcher::collect_memories_below(std::uint32_t node, const Value* fv, std::vector<AlphaId>& out) const {
+    const AlphaNode& a = net_.alpha_nodes[node];
+    if (!alpha_passes(a.test, fv)) return;
+    if (a.memory != kNone) out.push_back(a.memory);
+    for (auto child : a.children) collect_memories_below(child, fv, out);
+}
+
+// Doorenbos §2.2: the alpha network, walked depth-first in creation order.
+void Matcher::collect_memories(TemplateId tmpl, const Value* fv, std::vector<AlphaId>& out) const {
+    out.clear();
+    if (tmpl >= net_.alpha_roots.size()) return;
+    if (net_.template_memory[tmpl] != kNone) out.push_back(net_.template_memory[tmpl]);
+    for (auto top : net_.alpha_roots[tmpl]) collect_memories_below(top, fv, out);
+}
+
+void Matcher::add_fact(FactId f) {
+    const FactRecord& r = wm_.record(f);
+    std::vector<AlphaId> memories;
+    collect_memories(r.tmpl, wm_.values(f), memories);
+    // Each successor inserts f into its own right index just before its right activation, so a node that is both
+    // an ancestor and a successor of the same memory (a self-join) sees f exactly once (cf. Doorenbos §2.4.1).
+    for (AlphaId m : memories)
+        for (NodeId s : net_.alpha_memories[m].successors) right_activate(s, f);
+}
+
+void Matcher::remove_fact(FactId f) {
+    while (wm_.record(f).first_token != kNone) remove_token(wm_.record(f).first_token);
+    std::vector<AlphaId> memories;
+    collect_memories(wm_.record(f).tmpl, wm_.values(f), memories);
+    for (AlphaId m : memories)
+        for (NodeId s : net_.alpha_memories[m].successors) right_remove(s, f);
+    assert(wm_.record(f).first_entry == kNone);
+}
+
+// ---- aggregates ----
+
+std::uint32_t Matcher::new_agg_state() {
+    if (!free_agg_states_.empty()) {
+        std::uint32_t s = free_agg_states_.back();
+        free_agg_states_.pop_back();
+        agg_states_[s] = AggState{};
+        return s;
+    }
+    agg_states_.emplace_back();
+    return static_cast<std::uint32_t>(agg_states_.size() - 1);
+}
+
+void Matcher::agg_add(AggState& s, const Value& v, int sign) {
+    s.count += sign;
+    if (!v.is_number()) return;  // count: no value
+    if (v.type == Type::Int) {
+        s.int_sum = static_cast<std::int64_t>(static_cast<std::uint64_t>(s.int_sum) +
+                                              static_cast<std::uint64_t>(sign > 0 ? v.i : -v.i));
+    } else {
+        s.float_count += sign;
+    }
+    if (sign > 0) {
+        ++s.values[v];
+    } else if (auto it = s.values.find(v); it != s.values.end() && --it->second == 0) {
+        s.values.erase(it);
+    }
+}
+
+// Recomputes the aggregate's value from its state. Float sums are recomputed from the multiset in value order (not
+// kept as a running total), so the result does not depend on the order of asserts and retracts.
+void Matcher::agg_compute(const BetaNode& n, AggState& s) {
+    auto as_result = [&](const Value& v) {
+        if (n.result_type == Type::Float && v.type == Type::Int) return Value::real(static_cast<double>(v.i));
+        return v;
+    };
+    auto float_sum = [&] {
+        double sum = 0;
+        for (const auto& [v, k] : s.values) sum += v.as_double() * k;
+        return sum;
+    };
+    switch (n.agg) {
+        case AggOp::Count:
+            s.defined = true;
+            s.current = Value::integer(s.count);
+            break;
+        case AggOp::Sum:
+            s.defined = true;
+            if (s.float_count == 0 && n.result_type != Type::Float) s.current = Value::integer(s.int_sum);
+            else s.current = Value::real(s.float_count == 0 ? static_cast<double>(s.int_sum) : float_sum());
+            break;
+        case AggOp::Avg:
+            s.defined = s.count > 0;
+            if (s.defined)
+                s.current = Value::real((s.float_count == 0 ? static_cast<double>(s.int_sum) : float_sum()) /
+                                        static_cast<double>(s.count));
+            break;
+        case AggOp::Min:
+            s.defined = !s.values.empty();
+            if (s.defined) s.current = as_result(s.values.begin()->first);
+            break;
+        case AggOp::Max:
+            s.defined = !s.values.empty();
+            if (s.defined) s.current = as_result(s.values.rbegin()->first);
+            break;
+        case AggOp::Score:
+            // At most one score fact per key: its value, or 0.0 when there is none.
+            s.defined = true;
+            s.current = Value::real(s.values.empty() ? 0.0 : s.values.begin()->first.as_double());
+            break;
+    }
+}
+
+std::size_t Matcher::memory_bytes() const {
+    return tokens_.capacity() * sizeof(Token) + free_tokens_.capacity() * sizeof(TokenId) +
+           entries_.capacity() * sizeof(Entry) + free_entries_.capacity() * sizeof(std::uint32_t) +
+           buckets_.capacity() * sizeof(Bucket) + bucket_map_.capacity() * sizeof(BucketSlot) + agg_states_.capacity() * sizeof(AggState) +
+           (ncc_tokens_.size() + ncc_pending_.size()) * 32;
+}
+
+}  // namespace covenant::rete

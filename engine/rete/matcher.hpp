@@ -1,0 +1,181 @@
+// The dynamic half of the Rete network: tokens, the hash indexes of the join nodes, negative/NCC counts and aggregate
+// state, and the left/right activation procedures (Doorenbos 1995, ch. 2).
+//
+// Tokens (Doorenbos §2.3, "tokens as linked lists"): a token is (parent token, fact) plus bookkeeping, stored in one
+// arena and named by index; free slots are reused. Each node owns the tokens it produced; a token at depth d has one
+// ancestor per condition. Tokens of negative, exists, NCC and aggregate nodes exist for every left token and are
+// "active" (visible to the node's children) only while their condition holds.
+//
+// Removal is tree-based (Doorenbos §2.5): every token knows its children (first_child / sibling links) and every
+// fact knows the tokens whose entry it is (first_token / same-fact links), so retracting a fact removes exactly the
+// tokens built on it without re-running any join.
+//
+// Hash indexes (Doorenbos §2.3; CLIPS 6.30's hashed memories): a join-like node N keeps
+//   - a left index over the tokens it joins (its parent's active tokens for Join; its own tokens for Negative,
+//     Exists and Aggregate), keyed by the values of the equality-join variables, and
+//   - a right index over its alpha memory's facts, keyed by the corresponding slots.
+// A right activation looks up one bucket of the left index and a left activation one bucket of the right index; the
+// remaining join tests run on that bucket's candidates only. Index entries are intrusive doubly-linked bucket lists,
+// and every token / fact chains its own entries, so removal from an index is O(1) per entry.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "rete/linear_table.hpp"
+#include "rete/network.hpp"
+#include "runtime/eval.hpp"
+#include "runtime/working_memory.hpp"
+
+namespace covenant::rete {
+
+using TokenId = std::uint32_t;
+
+struct Token {
+    TokenId parent = kNone;
+    FactId fact = kNoFact;             // Join tokens: the matched fact; otherwise kNoFact
+    NodeId node = 0;
+    TokenId first_child = kNone;
+    TokenId next_sibling = kNone;
+    TokenId prev_sibling = kNone;
+    TokenId next_same_fact = kNone;
+    TokenId prev_same_fact = kNone;
+    std::uint32_t first_entry = kNone; // index entries holding this token
+    std::uint32_t aux = kNone;         // Negative/Exists/Ncc: match count; Aggregate: state; Terminal: activation id
+    std::uint8_t flags = 0;
+};
+
+// Told about complete matches. Called synchronously from inside add_fact/remove_fact/reset.
+class MatchListener {
+public:
+    virtual ~MatchListener() = default;
+    // A terminal token appeared: the rule's conditions hold for the match ending in `token`.
+    virtual void on_match(RuleId rule, TokenId token) = 0;
+    // A terminal token is being removed (its `aux` is still readable).
+    virtual void on_unmatch(RuleId rule, TokenId token) = 0;
+    // A `test` condition failed with a run-time error (it counts as false).
+    virtual void on_test_error(RuleId rule, const EvalError& error) = 0;
+};
+
+class Matcher {
+public:
+    Matcher(const Program& program, const Network& net, WorkingMemory& wm, MatchListener& listener);
+
+    // Drops every token and index entry, then creates the root token (matching rules without conditions).
+    void reset();
+    // Propagates a fact that was just added to working memory.
+    void add_fact(FactId f);
+    // Removes everything built on a fact; call before the fact's values are freed.
+    void remove_fact(FactId f);
+
+    const Token& token(TokenId t) const { return tokens_[t]; }
+    Token& token(TokenId t) { return tokens_[t]; }
+    // The value of `op` seen from token `left` (TokenSlot/TokenFact/TokenValue; Const gives the constant).
+    Value resolve(TokenId left, const Operand& op) const;
+    FactId fact_above(TokenId left, std::uint16_t up) const;
+
+    std::size_t live_tokens() const { return live_tokens_; }
+    std::size_t memory_bytes() const;
+
+private:
+    struct Entry {
+        std::uint32_t item = kNone;      // token or fact id
+        std::uint32_t bucket = kNone;
+        std::uint32_t prev = kNone;
+        std::uint32_t next = kNone;
+        std::uint32_t next_of_item = kNone;
+    };
+    struct Bucket {
+        std::uint32_t head = kNone;
+        std::uint32_t index = 0;
+        std::uint64_t key = 0;
+    };
+    // bucket table slot: (index, key) -> bucket id
+    struct BucketSlot {
+        std::uint64_t mixed = 0;
+        std::uint64_t key = 0;
+        std::uint32_t index = 0;
+        std::uint32_t bucket = kNone;
+        bool empty() const { return bucket == kNone; }
+        std::uint64_t hash() const { return mixed; }
+    };
+    static std::uint64_t bucket_hash(std::uint32_t index, std::uint64_t key) {
+        return mix_hash(key ^ (static_cast<std::uint64_t>(index) * 0x9E3779B97F4A7C15ULL));
+    }
+    struct NumLess {
+        bool operator()(const Value& a, const Value& b) const {
+            bool ok = true;
+            return compare(a, b, ok) < 0;
+        }
+    };
+    struct AggState {
+        std::int64_t count = 0;
+        std::int64_t int_sum = 0;
+        std::int64_t float_count = 0;
+        std::map<Value, std::uint32_t, NumLess> values;  // multiset of aggregated values (sum/avg/min/max/score)
+        Value current;
+        bool defined = false;
+    };
+
+    static constexpr std::uint8_t kActive = 1;
+    static constexpr std::uint8_t kDying = 2;
+
+    // indexes: left index of node n = 2n, right index = 2n + 1
+    static std::uint32_t left_index(NodeId n) { return 2 * n; }
+    static std::uint32_t right_index(NodeId n) { return 2 * n + 1; }
+    void index_insert(std::uint32_t index, std::uint64_t key, std::uint32_t item, std::uint32_t& item_head);
+    void entry_erase(std::uint32_t e);
+    std::uint32_t bucket_head(std::uint32_t index, std::uint64_t key) const;
+
+    std::uint64_t left_key(const BetaNode& n, TokenId left) const;
+    std::uint64_t right_key(const BetaNode& n, const Value* fact_values) const;
+    bool check(const SlotCheck& c, const Value* fv, TokenId left) const;
+    bool alpha_passes(const SlotCheck& c, const Value* fv) const { return check(c, fv, kNone); }
+    bool join_passes(const BetaNode& n, TokenId left, const Value* fv) const;
+
+    TokenId make_token(NodeId node, TokenId parent, FactId fact);
+    void free_token(TokenId t);
+    void remove_token(TokenId t);
+    void remove_children(TokenId t);
+    void activate(TokenId t);
+    void deactivate(TokenId t);
+    void left_activate(NodeId n, TokenId left);
+    void right_activate(NodeId n, FactId f);
+    void right_remove(NodeId n, FactId f);
+    void partner_result(NodeId partner, TokenId bottom, int delta);
+    void set_count(TokenId t, std::uint32_t count);
+    void collect_memories(TemplateId tmpl, const Value* fv, std::vector<AlphaId>& out) const;
+    void collect_memories_below(std::uint32_t alpha_node, const Value* fv, std::vector<AlphaId>& out) const;
+
+    std::uint32_t new_agg_state();
+    void agg_add(AggState& s, const Value& v, int sign);
+    void agg_compute(const BetaNode& n, AggState& s);
+
+    const Program& program_;
+    const Network& net_;
+    WorkingMemory& wm_;
+    MatchListener& listener_;
+
+    std::vector<Token> tokens_;
+    std::vector<TokenId> free_tokens_;
+    std::size_t live_tokens_ = 0;
+    std::vector<Entry> entries_;
+    std::vector<std::uint32_t> free_entries_;
+    std::vector<Bucket> buckets_;
+    std::vector<std::uint32_t> free_buckets_;
+    LinearTable<BucketSlot> bucket_map_;
+    std::vector<AggState> agg_states_;
+    std::vector<std::uint32_t> free_agg_states_;
+    // NCC (Doorenbos §2.8): (ncc node, owner token) -> the Ncc node's token for that owner, and subnetwork results
+    // that arrived before that token was made.
+    std::unordered_map<std::uint64_t, TokenId> ncc_tokens_;
+    std::unordered_map<std::uint64_t, std::uint32_t> ncc_pending_;
+    std::vector<std::uint32_t> scratch_;         // candidate lists, used as a stack across nested activations
+    std::vector<Value> scratch_bindings_;        // test-node variable values
+    std::vector<AlphaId> scratch_memories_;
+};
+
+}  // namespace covenant::rete

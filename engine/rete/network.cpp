@@ -1,0 +1,373 @@
+#include "rete/network.hpp"
+
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+namespace covenant::rete {
+
+std::string_view node_kind_name(NodeKind k) {
+    switch (k) {
+        case NodeKind::Root: return "root";
+        case NodeKind::Join: return "join";
+        case NodeKind::Negative: return "not";
+        case NodeKind::Exists: return "exists";
+        case NodeKind::Ncc: return "ncc";
+        case NodeKind::NccPartner: return "ncc-partner";
+        case NodeKind::Test: return "test";
+        case NodeKind::Aggregate: return "aggregate";
+        case NodeKind::Terminal: return "terminal";
+    }
+    return "?";
+}
+
+namespace {
+
+// Where a rule variable is bound: the depth of the token that binds it and how to read it there.
+struct Binding {
+    bool bound = false;
+    std::uint16_t depth = 0;
+    OperandKind kind = OperandKind::TokenSlot;
+    std::uint16_t slot = 0;
+};
+using Scope = std::vector<Binding>;
+
+struct CompiledPattern {
+    AlphaId alpha = kNone;
+    std::vector<HashedEq> hashed;
+    std::vector<SlotCheck> checks;
+};
+
+class Compiler {
+public:
+    Compiler(const Program& program, Network& net) : program_(program), net_(net) {}
+
+    void compile() {
+        net_.alpha_roots.resize(program_.templates.size());
+        net_.template_memory.assign(program_.templates.size(), kNone);
+        net_.score_value_slot.assign(program_.templates.size(), 0xFFFF);
+        for (const auto& t : program_.templates) {
+            if (!t.is_score) continue;
+            for (std::size_t i = 0; i < t.slots.size(); ++i)
+                if (t.slots[i].name == "value") net_.score_value_slot[t.id] = static_cast<std::uint16_t>(i);
+        }
+        BetaNode root;
+        root.kind = NodeKind::Root;
+        net_.nodes.push_back(root);
+        net_.rules.resize(program_.rules.size());
+        for (const auto& rule : program_.rules) compile_rule(rule);
+    }
+
+private:
+    const Program& program_;
+    Network& net_;
+
+    static Operand token_operand(const Binding& b, std::uint16_t left_depth) {
+        Operand o;
+        o.kind = b.kind;
+        o.slot = b.slot;
+        o.up = static_cast<std::uint16_t>(left_depth - b.depth);
+        return o;
+    }
+
+    AlphaId alpha_memory_for(TemplateId tmpl, const std::vector<SlotCheck>& tests) {
+        // Walks (and extends) the path of alpha nodes by index: pushing a node may move the vector.
+        std::uint32_t at = kNone;  // kNone: the template's top level
+        for (const auto& test : tests) {
+            const auto& level = at == kNone ? net_.alpha_roots[tmpl] : net_.alpha_nodes[at].children;
+            std::uint32_t found = kNone;
+            for (auto child : level)
+                if (net_.alpha_nodes[child].test == test) found = child;
+            if (found == kNone) {
+                found = static_cast<std::uint32_t>(net_.alpha_nodes.size());
+                AlphaNode node;
+                node.test = test;
+                net_.alpha_nodes.push_back(std::move(node));
+                (at == kNone ? net_.alpha_roots[tmpl] : net_.alpha_nodes[at].children).push_back(found);
+            }
+            at = found;
+        }
+        AlphaId& memory = at == kNone ? net_.template_memory[tmpl] : net_.alpha_nodes[at].memory;
+        if (memory == kNone) {
+            memory = static_cast<AlphaId>(net_.alpha_memories.size());
+            AlphaMemory m;
+            m.tmpl = tmpl;
+            net_.alpha_memories.push_back(std::move(m));
+        }
+        return memory;
+    }
+
+    // Splits a pattern's tests into alpha tests (constants and intra-pattern variables), hashed equality joins and
+    // other join tests (Doorenbos §2.2 / §2.4). `left_depth` is the depth of the tokens the pattern joins with.
+    CompiledPattern compile_pattern(const Rule& rule, const Pattern& pat, const Scope& scope, std::uint16_t left_depth) {
+        std::vector<int> local_slot(rule.vars.size(), -1);
+        for (const auto& b : pat.binds)
+            if (b.var < local_slot.size() && local_slot[b.var] < 0) local_slot[b.var] = b.slot;
+        CompiledPattern out;
+        std::vector<SlotCheck> alpha_tests;
+        for (const auto& t : pat.tests) {
+            SlotCheck check;
+            check.slot = t.slot;
+            check.op = t.op;
+            bool joins = false;
+            for (const auto& v : t.values) {
+                Operand o;
+                if (!v.is_var) {
+                    o.constant = v.constant;
+                } else if (v.var < local_slot.size() && local_slot[v.var] >= 0) {
+                    o.kind = OperandKind::FactSlot;
+                    o.slot = static_cast<std::uint16_t>(local_slot[v.var]);
+                } else if (v.var < scope.size() && scope[v.var].bound) {
+                    o = token_operand(scope[v.var], left_depth);
+                    joins = true;
+                } else {
+                    throw std::logic_error(fmt::format("rule '{}': variable {} used before it is bound", rule.name,
+                                                       v.var < rule.vars.size() ? rule.vars[v.var].name : "?"));
+                }
+                check.values.push_back(o);
+            }
+            if (!joins) {
+                alpha_tests.push_back(std::move(check));
+            } else if (check.op == CmpOp::Eq && check.values.size() == 1) {
+                out.hashed.push_back(HashedEq{check.slot, check.values[0]});
+            } else {
+                out.checks.push_back(std::move(check));
+            }
+        }
+        out.alpha = alpha_memory_for(pat.tmpl, alpha_tests);
+        return out;
+    }
+
+    NodeId add_node(BetaNode node) {
+        NodeId id = static_cast<NodeId>(net_.nodes.size());
+        if (node.parent != kNone) net_.nodes[node.parent].children.push_back(id);
+        if (node.alpha != kNone) net_.alpha_memories[node.alpha].successors.push_back(id);
+        net_.nodes.push_back(std::move(node));
+        return id;
+    }
+
+    // Join, negative and exists nodes are shared when everything that determines their output is equal.
+    NodeId add_shareable(BetaNode node) {
+        for (NodeId child : net_.nodes[node.parent].children) {
+            const BetaNode& c = net_.nodes[child];
+            if (c.kind == node.kind && c.alpha == node.alpha && c.hashed == node.hashed && c.checks == node.checks)
+                return child;
+        }
+        return add_node(std::move(node));
+    }
+
+    static void collect_vars(const Expr& e, std::vector<VarId>& out) {
+        if (e.kind == ExprKind::Var) {
+            for (auto v : out)
+                if (v == e.var) return;
+            out.push_back(e.var);
+        }
+        for (const auto& a : e.args) collect_vars(a, out);
+    }
+
+    static void bind_pattern_vars(const Pattern& pat, std::uint16_t depth, Scope& scope) {
+        for (const auto& b : pat.binds) {
+            if (b.var >= scope.size() || scope[b.var].bound) continue;
+            scope[b.var] = Binding{true, depth, OperandKind::TokenSlot, b.slot};
+        }
+        if (pat.fact_var != kNoVar && pat.fact_var < scope.size())
+            scope[pat.fact_var] = Binding{true, depth, OperandKind::TokenFact, 0};
+    }
+
+    // Builds the nodes for `conds` below `parent` (whose tokens have depth `depth`); returns the last node.
+    NodeId build(const Rule& rule, NodeId parent, std::uint16_t depth, const std::vector<Condition>& conds,
+                 Scope& scope) {
+        for (const auto& cond : conds) {
+            BetaNode node;
+            node.parent = parent;
+            node.depth = static_cast<std::uint16_t>(depth + 1);
+            node.rule = rule.id;
+            switch (cond.kind) {
+                case CondKind::Pattern: {
+                    auto cp = compile_pattern(rule, cond.pattern, scope, depth);
+                    node.kind = NodeKind::Join;
+                    node.alpha = cp.alpha;
+                    node.hashed = std::move(cp.hashed);
+                    node.checks = std::move(cp.checks);
+                    parent = add_shareable(std::move(node));
+                    bind_pattern_vars(cond.pattern, static_cast<std::uint16_t>(depth + 1), scope);
+                    break;
+                }
+                case CondKind::Not:
+                case CondKind::Exists: {
+                    bool is_not = cond.kind == CondKind::Not;
+                    if (cond.group.size() == 1 && cond.group[0].kind == CondKind::Pattern) {
+                        // Doorenbos §2.7: a single negated pattern is a negative node.
+                        auto cp = compile_pattern(rule, cond.group[0].pattern, scope, depth);
+                        node.kind = is_not ? NodeKind::Negative : NodeKind::Exists;
+                        node.alpha = cp.alpha;
+                        node.hashed = std::move(cp.hashed);
+                        node.checks = std::move(cp.checks);
+                        parent = add_shareable(std::move(node));
+                    } else {
+                        // Doorenbos §2.8: the subnetwork hangs off the same parent and is created before the Ncc
+                        // node, so a new left token reaches the subnetwork (and the partner) first.
+                        Scope inner = scope;
+                        NodeId bottom = build(rule, parent, depth, cond.group, inner);
+                        node.kind = NodeKind::Ncc;
+                        node.exists_group = !is_not;
+                        NodeId ncc = add_node(std::move(node));
+                        BetaNode partner;
+                        partner.kind = NodeKind::NccPartner;
+                        partner.parent = bottom;
+                        partner.depth = static_cast<std::uint16_t>(net_.nodes[bottom].depth + 1);
+                        partner.group_levels = static_cast<std::uint16_t>(net_.nodes[bottom].depth - depth);
+                        partner.partner = ncc;
+                        partner.rule = rule.id;
+                        NodeId pid = add_node(std::move(partner));
+                        net_.nodes[ncc].partner = pid;
+                        parent = ncc;
+                    }
+                    break;
+                }
+                case CondKind::Test: {
+                    node.kind = NodeKind::Test;
+                    node.expr = &cond.test;
+                    std::vector<VarId> used;
+                    collect_vars(cond.test, used);
+                    for (auto v : used) {
+                        if (v >= scope.size() || !scope[v].bound)
+                            throw std::logic_error(fmt::format("rule '{}': test reads an unbound variable", rule.name));
+                        node.expr_vars.push_back(VarRef{v, token_operand(scope[v], depth)});
+                    }
+                    parent = add_node(std::move(node));
+                    break;
+                }
+                case CondKind::Aggregate: {
+                    auto cp = compile_pattern(rule, cond.pattern, scope, depth);
+                    node.kind = NodeKind::Aggregate;
+                    node.alpha = cp.alpha;
+                    node.hashed = std::move(cp.hashed);
+                    node.checks = std::move(cp.checks);
+                    node.agg = cond.agg;
+                    if (cond.agg == AggOp::Score) {
+                        node.over_slot = net_.score_value_slot[cond.pattern.tmpl];
+                    } else if (cond.agg != AggOp::Count) {
+                        for (const auto& b : cond.pattern.binds)
+                            if (b.var == cond.over) node.over_slot = b.slot;
+                        if (node.over_slot == 0xFFFF)
+                            throw std::logic_error(fmt::format("rule '{}': aggregate variable not bound in its "
+                                                               "pattern", rule.name));
+                    }
+                    Type declared = cond.result < rule.vars.size() ? rule.vars[cond.result].type : Type::Any;
+                    switch (cond.agg) {
+                        case AggOp::Count: node.result_type = Type::Int; break;
+                        case AggOp::Avg:
+                        case AggOp::Score: node.result_type = Type::Float; break;
+                        default: {
+                            Type slot_type = program_.templates[cond.pattern.tmpl].slots[node.over_slot].type;
+                            node.result_type = declared == Type::Int || declared == Type::Float ? declared : slot_type;
+                        }
+                    }
+                    parent = add_node(std::move(node));
+                    if (cond.result < scope.size())
+                        scope[cond.result] =
+                            Binding{true, static_cast<std::uint16_t>(depth + 1), OperandKind::TokenValue, 0};
+                    break;
+                }
+            }
+            ++depth;
+        }
+        return parent;
+    }
+
+    void compile_rule(const Rule& rule) {
+        Scope scope(rule.vars.size());
+        NodeId last = build(rule, 0, 0, rule.conditions, scope);
+        std::uint16_t depth = net_.nodes[last].depth;
+        BetaNode term;
+        term.kind = NodeKind::Terminal;
+        term.parent = last;
+        term.depth = static_cast<std::uint16_t>(depth + 1);
+        term.rule = rule.id;
+        RuleInfo& info = net_.rules[rule.id];
+        info.terminal = add_node(std::move(term));
+        info.depth = depth;
+        info.vars.resize(rule.vars.size());
+        for (std::size_t v = 0; v < rule.vars.size(); ++v) {
+            if (scope[v].bound) {
+                info.vars[v] = token_operand(scope[v], depth);
+            } else {
+                info.vars[v].kind = OperandKind::Const;
+                info.vars[v].constant.type = Type::Any;
+            }
+        }
+        for (std::size_t i = 0; i < rule.conditions.size(); ++i)
+            if (rule.conditions[i].kind == CondKind::Pattern)
+                info.positive_ups.push_back(static_cast<std::uint16_t>(depth - (i + 1)));
+    }
+};
+
+std::string describe_operand(const Operand& o) {
+    switch (o.kind) {
+        case OperandKind::Const: return to_source(o.constant);
+        case OperandKind::FactSlot: return fmt::format("slot{}", o.slot);
+        case OperandKind::TokenSlot: return fmt::format("up{}.slot{}", o.up, o.slot);
+        case OperandKind::TokenFact: return fmt::format("up{}.fact", o.up);
+        case OperandKind::TokenValue: return fmt::format("up{}.value", o.up);
+    }
+    return "?";
+}
+
+std::string_view op_text(CmpOp op) {
+    switch (op) {
+        case CmpOp::Eq: return "=";
+        case CmpOp::Ne: return "!=";
+        case CmpOp::Lt: return "<";
+        case CmpOp::Le: return "<=";
+        case CmpOp::Gt: return ">";
+        case CmpOp::Ge: return ">=";
+    }
+    return "?";
+}
+
+std::string describe_check(const SlotCheck& c) {
+    std::string s = fmt::format("slot{} {}", c.slot, op_text(c.op));
+    for (std::size_t i = 0; i < c.values.size(); ++i) s += (i ? " | " : " ") + describe_operand(c.values[i]);
+    return s;
+}
+
+}  // namespace
+
+Network compile_network(const Program& program) {
+    Network net;
+    Compiler(program, net).compile();
+    return net;
+}
+
+std::string Network::dump(const Program& program) const {
+    std::string out;
+    out += fmt::format("alpha memories: {}\n", alpha_memories.size());
+    for (std::size_t i = 0; i < alpha_memories.size(); ++i) {
+        out += fmt::format("  a{} {} ->", i, program.templates[alpha_memories[i].tmpl].name);
+        for (auto s : alpha_memories[i].successors) out += fmt::format(" n{}", s);
+        out += "\n";
+    }
+    out += fmt::format("alpha nodes: {}\n", alpha_nodes.size());
+    for (std::size_t i = 0; i < alpha_nodes.size(); ++i) {
+        out += fmt::format("  t{} [{}]", i, describe_check(alpha_nodes[i].test));
+        for (auto c : alpha_nodes[i].children) out += fmt::format(" t{}", c);
+        if (alpha_nodes[i].memory != kNone) out += fmt::format(" -> a{}", alpha_nodes[i].memory);
+        out += "\n";
+    }
+    out += fmt::format("beta nodes: {}\n", nodes.size());
+    for (std::size_t i = 0; i < nodes.size(); ++i) {
+        const BetaNode& n = nodes[i];
+        out += fmt::format("  n{} {} depth {}", i, node_kind_name(n.kind), n.depth);
+        if (n.parent != kNone) out += fmt::format(" parent n{}", n.parent);
+        if (n.alpha != kNone) out += fmt::format(" alpha a{}", n.alpha);
+        for (const auto& h : n.hashed) out += fmt::format(" [hash slot{} = {}]", h.slot, describe_operand(h.left));
+        for (const auto& c : n.checks) out += " [" + describe_check(c) + "]";
+        if (n.kind == NodeKind::Terminal || n.kind == NodeKind::Test || n.kind == NodeKind::Aggregate)
+            out += fmt::format(" rule {}", program.rules[n.rule].name);
+        out += "\n";
+    }
+    return out;
+}
+
+}  // namespace covenant::rete

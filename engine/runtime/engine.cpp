@@ -1,0 +1,750 @@
+// The engine: working memory + Rete matcher + agenda, with truth maintenance and certainty-factor evidence on top.
+//
+// Every change to working memory goes through assert_internal / retract_internal, which propagate it through the
+// matcher at once. Consequences that would re-enter the matcher while it is propagating (a concluded fact losing its
+// last support, a score whose contributions changed, a support cycle to re-check) are queued and handled by settle()
+// in FIFO order once the propagation is over, so the order of effects is deterministic.
+#include "runtime/engine.hpp"
+
+#include <algorithm>
+#include <deque>
+#include <iostream>
+#include <unordered_map>
+#include <unordered_set>
+
+#include <fmt/format.h>
+
+#include "agenda/agenda.hpp"
+#include "base/diagnostic.hpp"
+#include "rete/matcher.hpp"
+#include "rete/network.hpp"
+#include "runtime/eval.hpp"
+#include "runtime/working_memory.hpp"
+
+namespace covenant {
+
+std::optional<Strategy> parse_strategy(std::string_view name) {
+    if (name == "depth") return Strategy::Depth;
+    if (name == "breadth") return Strategy::Breadth;
+    if (name == "lex") return Strategy::Lex;
+    if (name == "mea") return Strategy::Mea;
+    return std::nullopt;
+}
+
+std::string_view strategy_name(Strategy s) {
+    switch (s) {
+        case Strategy::Depth: return "depth";
+        case Strategy::Breadth: return "breadth";
+        case Strategy::Lex: return "lex";
+        case Strategy::Mea: return "mea";
+    }
+    return "?";
+}
+
+std::string_view stop_reason_text(StopReason r) {
+    switch (r) {
+        case StopReason::Quiescent: return "no more activations";
+        case StopReason::Halted: return "halted by a rule";
+        case StopReason::MaxFirings: return "maximum number of firings reached";
+        case StopReason::Timeout: return "time limit reached";
+        case StopReason::Interrupted: return "interrupted";
+        case StopReason::Error: return "run-time error";
+    }
+    return "?";
+}
+
+// MYCIN combination (Shortliffe & Buchanan 1975; Buchanan & Shortliffe 1984, ch. 10). Mixed signs with one side at
+// +-1 and the other at -+1 divide by zero: that is total conflict, and we return 0 (neither belief nor disbelief).
+double combine_cf(double a, double b) {
+    if (a >= 0 && b >= 0) return a + b * (1 - a);
+    if (a < 0 && b < 0) return a + b * (1 + a);
+    double denom = 1 - std::min(std::abs(a), std::abs(b));
+    if (denom <= 0) return 0.0;
+    return (a + b) / denom;
+}
+
+namespace {
+
+struct EvidenceKey {
+    TemplateId tmpl = 0;
+    std::vector<Value> args;
+    bool operator==(const EvidenceKey& o) const { return tmpl == o.tmpl && args == o.args; }
+};
+
+struct EvidenceKeyHash {
+    std::size_t operator()(const EvidenceKey& k) const noexcept {
+        std::size_t h = k.tmpl * 0x9E3779B97F4A7C15ULL;
+        for (const auto& v : k.args) h = (h ^ v.hash()) * 0x100000001b3ULL;
+        return h;
+    }
+};
+
+struct ContributionRecord {
+    double weight = 0;
+    std::string reason;
+    std::uint32_t justification = 0;
+    bool live = true;
+};
+
+struct EvidenceRecord {
+    EvidenceKey key;
+    std::vector<ContributionRecord> contributions;  // in creation order; withdrawn ones are marked dead
+    FactId fact = kNoFact;                          // the score fact, while there is a live contribution
+    double value = 0;
+};
+
+// What a terminal token (an activation's match) logically supports.
+struct SupportRef {
+    bool is_fact = true;
+    std::uint32_t id = 0;            // fact id, or evidence record index
+    std::uint32_t contribution = 0;  // evidence: index in the record
+    std::uint32_t justification = 0;
+};
+
+enum class PendingKind : std::uint8_t { SupportLost, EvidenceChanged };
+struct Pending {
+    PendingKind kind;
+    std::uint32_t id;
+};
+
+constexpr std::uint32_t kNoActivation = 0xFFFFFFFF;
+
+}  // namespace
+
+struct Engine::Impl final : rete::MatchListener {
+    const Program& program;
+    rete::Network net;
+    WorkingMemory wm;
+    Agenda agenda;
+    rete::Matcher matcher;
+    std::ostream* out = &std::cout;
+    TraceListener* trace = nullptr;
+    const SourceManager* sources = nullptr;
+
+    std::vector<Justification> justs;
+    std::unordered_map<FactId, std::vector<std::uint32_t>> supports;   // Concluded facts: current supports
+    std::unordered_map<FactId, std::uint32_t> made_by;                 // Asserted facts: the firing that made them
+    std::unordered_map<FactId, SourceSpan> spans;                      // Given facts with a known place
+    std::unordered_map<FactId, std::vector<FactId>> dependents;        // f -> facts with a support that matched f
+    std::unordered_map<rete::TokenId, std::vector<SupportRef>> token_supports;
+    std::vector<EvidenceRecord> evidence;
+    std::unordered_map<EvidenceKey, std::uint32_t, EvidenceKeyHash> evidence_index;
+    std::unordered_map<FactId, std::uint32_t> score_fact_record;
+    std::deque<Pending> pending;
+    bool settling = false;
+
+    // The firing in progress.
+    rete::TokenId firing_token = rete::kNone;
+    bool firing_token_gone = false;
+    std::uint32_t firing_justification = 0;
+    std::vector<std::uint32_t> firing_evidence;  // evidence records this firing contributed to
+    bool halted = false;
+    std::vector<std::string> errors;
+
+    EngineStats counters;
+
+    explicit Impl(const Program& p) : program(p), net(rete::compile_network(p)), matcher(p, net, wm, *this) {
+        matcher.reset();
+    }
+
+    // ---- facts ----
+
+    FactView view(FactId id) const {
+        FactView v;
+        const FactRecord& r = wm.record(id);
+        v.id = id;
+        v.tmpl = r.tmpl;
+        v.values = wm.value_span(id);
+        v.origin = r.origin;
+        v.timestamp = r.timestamp;
+        if (auto it = spans.find(id); it != spans.end()) v.span = it->second;
+        switch (r.origin) {
+            case Origin::Concluded:
+                if (auto it = supports.find(id); it != supports.end()) v.supports = it->second;
+                break;
+            case Origin::Asserted:
+                if (auto it = made_by.find(id); it != made_by.end()) v.supports.push_back(it->second);
+                break;
+            case Origin::Score:
+                if (auto it = score_fact_record.find(id); it != score_fact_record.end())
+                    for (const auto& c : evidence[it->second].contributions)
+                        if (c.live) v.supports.push_back(c.justification);
+                break;
+            case Origin::Given: break;
+        }
+        return v;
+    }
+
+    // Adds a fact, or returns the identical live one (upgrading a Concluded fact to unconditional when `origin` is
+    // Given or Asserted). `support`, when given, is attached before the fact enters the network, so a match that
+    // the new fact itself destroys (`not` of the conclusion) takes the support with it.
+    FactId assert_internal(TemplateId tmpl, std::span<const Value> values, Origin origin, SourceSpan span,
+                           std::uint32_t made_by_just = kNoActivation, bool* is_new = nullptr) {
+        FactId existing = wm.find(tmpl, values);
+        if (is_new) *is_new = existing == kNoFact;
+        if (existing != kNoFact) {
+            FactRecord& r = wm.record(existing);
+            if (r.origin == Origin::Concluded && (origin == Origin::Given || origin == Origin::Asserted)) {
+                r.origin = origin;
+                if (made_by_just != kNoActivation) made_by[existing] = made_by_just;
+            }
+            return existing;
+        }
+        FactId id = wm.add(tmpl, values, origin);
+        if (span.valid()) spans[id] = span;
+        if (made_by_just != kNoActivation && origin == Origin::Asserted) made_by[id] = made_by_just;
+        ++counters.facts_asserted;
+        return id;
+    }
+
+    void propagate_new(FactId id) {
+        if (trace) trace->on_assert(view(id));
+        matcher.add_fact(id);
+    }
+
+    void retract_internal(FactId id) {
+        if (!wm.is_live(id)) return;
+        if (trace) trace->on_retract(view(id));
+        matcher.remove_fact(id);
+        supports.erase(id);
+        made_by.erase(id);
+        spans.erase(id);
+        dependents.erase(id);
+        score_fact_record.erase(id);
+        wm.remove(id);
+        ++counters.facts_retracted;
+    }
+
+    // ---- match listener ----
+
+    void positive_facts(RuleId rule, rete::TokenId terminal, std::vector<FactId>& facts) const {
+        const auto& info = net.rules[rule];
+        rete::TokenId left = matcher.token(terminal).parent;
+        facts.clear();
+        for (auto up : info.positive_ups) facts.push_back(matcher.fact_above(left, up));
+    }
+
+    std::vector<std::uint64_t> recency_of(RuleId rule, rete::TokenId terminal, std::uint64_t& first) const {
+        std::vector<FactId> facts;
+        positive_facts(rule, terminal, facts);
+        std::vector<std::uint64_t> stamps;
+        for (FactId f : facts) stamps.push_back(wm.record(f).timestamp);
+        first = stamps.empty() ? 0 : stamps.front();
+        std::sort(stamps.begin(), stamps.end(), std::greater<>());
+        return stamps;
+    }
+
+    void on_match(RuleId rule, rete::TokenId token) override {
+        std::uint64_t first = 0;
+        std::vector<std::uint64_t> stamps;
+        bool need_recency = agenda.strategy() == Strategy::Lex || agenda.strategy() == Strategy::Mea;
+        if (need_recency) {
+            stamps = recency_of(rule, token, first);
+        } else {
+            const auto& info = net.rules[rule];
+            if (!info.positive_ups.empty())
+                first = wm.record(matcher.fact_above(matcher.token(token).parent, info.positive_ups.front())).timestamp;
+        }
+        ActivationId a = agenda.add(rule, token, program.rules[rule].salience, first, std::move(stamps));
+        matcher.token(token).aux = a;
+        ++counters.activations_created;
+        if (trace) {
+            std::vector<FactId> facts;
+            positive_facts(rule, token, facts);
+            trace->on_activation(rule, facts, true);
+        }
+    }
+
+    void on_unmatch(RuleId rule, rete::TokenId token) override {
+        std::uint32_t a = matcher.token(token).aux;
+        if (a != kNoActivation) {
+            if (trace) {
+                std::vector<FactId> facts;
+                positive_facts(rule, token, facts);
+                trace->on_activation(rule, facts, false);
+            }
+            agenda.remove(a);
+            matcher.token(token).aux = kNoActivation;
+        }
+        if (token == firing_token) firing_token_gone = true;
+        auto it = token_supports.find(token);
+        if (it == token_supports.end()) return;
+        for (const SupportRef& s : it->second) {
+            if (s.is_fact) {
+                auto sit = supports.find(s.id);
+                if (sit == supports.end()) continue;
+                auto& list = sit->second;
+                if (auto pos = std::find(list.begin(), list.end(), s.justification); pos != list.end()) list.erase(pos);
+                pending.push_back({PendingKind::SupportLost, s.id});
+            } else {
+                evidence[s.id].contributions[s.contribution].live = false;
+                pending.push_back({PendingKind::EvidenceChanged, s.id});
+            }
+        }
+        token_supports.erase(it);
+    }
+
+    void on_test_error(RuleId rule, const EvalError& error) override {
+        errors.push_back(format_error(rule, error.span, error.message));
+    }
+
+    std::string format_error(RuleId rule, const SourceSpan& span, const std::string& message) const {
+        std::string where;
+        if (span.valid()) {
+            std::string file = sources && span.file < sources->size() ? sources->file(span.file).path
+                                                                      : fmt::format("<file {}>", span.file);
+            where = fmt::format("{}:{}:{}: ", file, span.line, span.col);
+        }
+        return fmt::format("{}error[{}]: in rule '{}': {}", where, code_id(Code::RuntimeError),
+                           program.rules[rule].name, message);
+    }
+
+    // ---- truth maintenance ----
+
+    void settle() {
+        if (settling) return;
+        settling = true;
+        while (!pending.empty()) {
+            Pending p = pending.front();
+            pending.pop_front();
+            if (p.kind == PendingKind::SupportLost) support_lost(p.id);
+            else update_score(p.id);
+        }
+        settling = false;
+    }
+
+    void support_lost(FactId f) {
+        if (!wm.is_live(f) || wm.record(f).origin != Origin::Concluded) return;
+        auto it = supports.find(f);
+        if (it == supports.end() || it->second.empty()) {
+            retract_internal(f);
+            return;
+        }
+        check_well_founded(f);
+    }
+
+    // Support cycles: after `seed` lost a support but kept others, the remaining ones may only come through facts
+    // that depend on `seed` itself (A supports B supports A). Take the region of Concluded facts reachable from
+    // `seed` through `dependents`; a fact of the region is well-founded when one of its supports matched only facts
+    // outside the region or already well-founded ones (least fixpoint, as in the well-founded semantics of
+    // justification-based TMS, Doyle 1979). Facts of the region left unfounded are retracted.
+    void check_well_founded(FactId seed) {
+        std::vector<FactId> region{seed};
+        std::unordered_set<FactId> in_region{seed};
+        for (std::size_t i = 0; i < region.size(); ++i) {
+            auto it = dependents.find(region[i]);
+            if (it == dependents.end()) continue;
+            for (FactId d : it->second) {
+                if (!wm.is_live(d) || wm.record(d).origin != Origin::Concluded) continue;
+                if (in_region.insert(d).second) region.push_back(d);
+            }
+        }
+        std::unordered_set<FactId> founded;
+        for (bool changed = true; changed;) {
+            changed = false;
+            for (FactId g : region) {
+                if (founded.count(g)) continue;
+                auto sit = supports.find(g);
+                if (sit == supports.end()) continue;
+                for (std::uint32_t j : sit->second) {
+                    bool ok = true;
+                    for (FactId h : justs[j].facts)
+                        if (in_region.count(h) && !founded.count(h)) ok = false;
+                    if (ok) {
+                        founded.insert(g);
+                        changed = true;
+                        break;
+                    }
+                }
+            }
+        }
+        for (FactId g : region)
+            if (!founded.count(g)) retract_internal(g);
+    }
+
+    void add_support(FactId f, std::uint32_t j) {
+        auto& list = supports[f];
+        if (std::find(list.begin(), list.end(), j) == list.end()) list.push_back(j);
+        token_supports[firing_token].push_back(SupportRef{true, f, 0, j});
+        for (FactId g : justs[j].facts) dependents[g].push_back(f);
+    }
+
+    // ---- evidence ----
+
+    void update_score(std::uint32_t r) {
+        EvidenceRecord& rec = evidence[r];
+        bool any = false;
+        double value = 0;
+        for (const auto& c : rec.contributions) {
+            if (!c.live) continue;
+            value = any ? combine_cf(value, c.weight) : c.weight;
+            any = true;
+        }
+        if (!any) {
+            rec.contributions.clear();
+            if (rec.fact != kNoFact) {
+                FactId old = rec.fact;
+                rec.fact = kNoFact;
+                retract_internal(old);
+            }
+            rec.value = 0;
+            return;
+        }
+        if (rec.fact != kNoFact && value == rec.value) return;
+        if (rec.fact != kNoFact) {
+            FactId old = rec.fact;
+            rec.fact = kNoFact;
+            retract_internal(old);
+        }
+        rec.value = value;
+        const TemplateDef& t = program.templates[rec.key.tmpl];
+        std::vector<Value> values;
+        std::size_t arg = 0;
+        for (std::size_t i = 0; i < t.slots.size(); ++i) {
+            if (i == net.score_value_slot[rec.key.tmpl]) values.push_back(Value::real(value));
+            else values.push_back(arg < rec.key.args.size() ? rec.key.args[arg++] : Value());
+        }
+        bool is_new = false;
+        FactId id = assert_internal(rec.key.tmpl, values, Origin::Score, {}, kNoActivation, &is_new);
+        rec.fact = id;
+        score_fact_record[id] = r;
+        if (is_new) propagate_new(id);
+    }
+
+    // ---- firing ----
+
+    bool run_action(RuleId rule, const Action& a, std::vector<Value>& bindings) {
+        EvalError err;
+        auto eval_all = [&](const std::vector<Expr>& exprs, std::vector<Value>& out) {
+            out.clear();
+            for (const auto& e : exprs) {
+                Value v;
+                if (!evaluate(e, bindings.data(), v, err)) return false;
+                out.push_back(v);
+            }
+            return true;
+        };
+        auto fail = [&](const std::string& message) {
+            errors.push_back(format_error(rule, a.span, message));
+            return false;
+        };
+        auto target_fact = [&]() -> FactId {
+            if (a.target >= bindings.size() || bindings[a.target].type != Type::Int) return kNoFact;
+            return static_cast<FactId>(bindings[a.target].i);
+        };
+        std::vector<Value> values;
+        switch (a.kind) {
+            case ActionKind::Assert: {
+                if (!eval_all(a.slots, values)) return fail(err.message);
+                bool is_new = false;
+                FactId id = assert_internal(a.tmpl, values, Origin::Asserted, {}, firing_justification, &is_new);
+                if (is_new) propagate_new(id);
+                break;
+            }
+            case ActionKind::Conclude: {
+                if (!eval_all(a.slots, values)) return fail(err.message);
+                // A conclusion needs a live support: when an earlier action of this firing destroyed the match,
+                // the conclusion would vanish at once, so it is not made.
+                if (firing_token_gone) break;
+                bool is_new = false;
+                FactId id = assert_internal(a.tmpl, values, Origin::Concluded, {}, kNoActivation, &is_new);
+                add_support(id, firing_justification);
+                if (is_new) propagate_new(id);
+                break;
+            }
+            case ActionKind::Retract: {
+                FactId f = target_fact();
+                if (f == kNoFact || !wm.is_live(f)) break;  // already gone (retracted earlier): nothing to do
+                if (wm.record(f).origin == Origin::Score) return fail("score facts cannot be retracted");
+                retract_internal(f);
+                break;
+            }
+            case ActionKind::Modify: {
+                FactId f = target_fact();
+                if (f == kNoFact || !wm.is_live(f)) break;
+                if (wm.record(f).origin == Origin::Score) return fail("score facts cannot be modified");
+                values.assign(wm.value_span(f).begin(), wm.value_span(f).end());
+                for (const auto& [slot, e] : a.changes) {
+                    Value v;
+                    if (!evaluate(e, bindings.data(), v, err)) return fail(err.message);
+                    if (slot < values.size()) values[slot] = v;
+                }
+                // A modify that changes no value does nothing: otherwise `?f <- p(x: 1) => modify ?f (x: 1)`
+                // would re-match its own result forever.
+                if (std::equal(values.begin(), values.end(), wm.values(f))) break;
+                Origin origin = wm.record(f).origin == Origin::Given ? Origin::Given : Origin::Asserted;
+                TemplateId tmpl = wm.record(f).tmpl;
+                retract_internal(f);
+                settle();
+                bool is_new = false;
+                FactId id = assert_internal(tmpl, values, origin, {}, firing_justification, &is_new);
+                if (is_new) propagate_new(id);
+                bindings[a.target] = Value::integer(id);
+                break;
+            }
+            case ActionKind::Evidence: {
+                if (!eval_all(a.slots, values)) return fail(err.message);
+                Value w, reason;
+                if (!evaluate(a.weight, bindings.data(), w, err)) return fail(err.message);
+                if (!w.is_number()) return fail(fmt::format("evidence weight {} is not a number", to_source(w)));
+                if (!evaluate(a.text, bindings.data(), reason, err)) return fail(err.message);
+                double weight = w.as_double();
+                if (!(weight >= -1.0 && weight <= 1.0))
+                    return fail(fmt::format("evidence weight {} lies outside [-1, 1]", weight));
+                if (firing_token_gone) break;
+                EvidenceKey key{a.tmpl, values};
+                auto [it, inserted] = evidence_index.try_emplace(key, static_cast<std::uint32_t>(evidence.size()));
+                if (inserted) evidence.push_back(EvidenceRecord{key, {}, kNoFact, 0});
+                std::uint32_t r = it->second;
+                // One contribution per key and firing, however many times the actions name it.
+                if (std::find(firing_evidence.begin(), firing_evidence.end(), r) != firing_evidence.end()) break;
+                firing_evidence.push_back(r);
+                auto& contributions = evidence[r].contributions;
+                contributions.push_back(ContributionRecord{weight, to_display(reason), firing_justification, true});
+                token_supports[firing_token].push_back(
+                    SupportRef{false, r, static_cast<std::uint32_t>(contributions.size() - 1), firing_justification});
+                pending.push_back({PendingKind::EvidenceChanged, r});
+                break;
+            }
+            case ActionKind::Print: {
+                Value text;
+                if (!evaluate(a.text, bindings.data(), text, err)) return fail(err.message);
+                *out << to_display(text) << '\n';
+                break;
+            }
+            case ActionKind::Halt: halted = true; break;
+        }
+        settle();
+        return true;
+    }
+
+    void fire(ActivationId aid) {
+        const ActivationRecord& act = agenda.get(aid);
+        RuleId rule_id = act.rule;
+        rete::TokenId token = act.token;
+        matcher.token(token).aux = kNoActivation;  // refraction: this match never fires again
+        const Rule& rule = program.rules[rule_id];
+        const rete::RuleInfo& info = net.rules[rule_id];
+        rete::TokenId left = matcher.token(token).parent;
+
+        Justification j;
+        j.rule = rule_id;
+        j.firing = ++counters.firings;
+        positive_facts(rule_id, token, j.facts);
+        j.bindings.reserve(info.vars.size());
+        for (const auto& op : info.vars) j.bindings.push_back(matcher.resolve(left, op));
+        std::vector<Value> bindings = j.bindings;
+        justs.push_back(std::move(j));
+        firing_justification = static_cast<std::uint32_t>(justs.size() - 1);
+        if (trace) trace->on_fire(justs.back().firing, rule_id, justs.back().facts);
+
+        firing_token = token;
+        firing_token_gone = false;
+        firing_evidence.clear();
+        for (const auto& action : rule.actions)
+            if (!run_action(rule_id, action, bindings)) break;
+        settle();
+        firing_token = rete::kNone;
+    }
+
+    void clear_state() {
+        agenda.clear();
+        justs.clear();
+        supports.clear();
+        made_by.clear();
+        spans.clear();
+        dependents.clear();
+        token_supports.clear();
+        evidence.clear();
+        evidence_index.clear();
+        score_fact_record.clear();
+        pending.clear();
+        errors.clear();
+        halted = false;
+        counters = EngineStats{};
+        wm.clear();
+        matcher.reset();
+    }
+};
+
+Engine::Engine(const Program& program) : impl_(std::make_unique<Impl>(program)) {}
+Engine::~Engine() = default;
+
+const Program& Engine::program() const { return impl_->program; }
+
+void Engine::reset() {
+    impl_->clear_state();
+    for (const auto& f : impl_->program.facts) assert_fact(f.tmpl, f.values, f.span);
+}
+
+FactId Engine::assert_fact(TemplateId tmpl, std::span<const Value> values, SourceSpan span) {
+    bool is_new = false;
+    FactId id = impl_->assert_internal(tmpl, values, Origin::Given, span, kNoActivation, &is_new);
+    if (is_new) impl_->propagate_new(id);
+    impl_->settle();
+    return id;
+}
+
+bool Engine::retract(FactId id) {
+    if (!impl_->wm.is_live(id) || impl_->wm.record(id).origin == Origin::Score) return false;
+    impl_->retract_internal(id);
+    impl_->settle();
+    return true;
+}
+
+FactId Engine::modify(FactId id, std::span<const std::pair<SlotIndex, Value>> changes) {
+    auto& wm = impl_->wm;
+    if (!wm.is_live(id) || wm.record(id).origin == Origin::Score) return kNoFact;
+    std::vector<Value> values(wm.value_span(id).begin(), wm.value_span(id).end());
+    for (const auto& [slot, v] : changes)
+        if (slot < values.size()) values[slot] = v;
+    if (std::equal(values.begin(), values.end(), wm.values(id))) return id;  // nothing changes
+    TemplateId tmpl = wm.record(id).tmpl;
+    Origin origin = wm.record(id).origin == Origin::Given ? Origin::Given : Origin::Asserted;
+    SourceSpan span;
+    if (auto it = impl_->spans.find(id); it != impl_->spans.end()) span = it->second;
+    impl_->retract_internal(id);
+    impl_->settle();
+    bool is_new = false;
+    FactId nid = impl_->assert_internal(tmpl, values, origin, span, kNoActivation, &is_new);
+    if (is_new) impl_->propagate_new(nid);
+    impl_->settle();
+    return nid;
+}
+
+RunResult Engine::run(const RunLimits& limits) {
+    Impl& d = *impl_;
+    RunResult result;
+    d.halted = false;
+    auto start = std::chrono::steady_clock::now();
+    if (!d.errors.empty()) {  // a `test` failed while facts were being asserted
+        result.reason = StopReason::Error;
+        result.errors = std::move(d.errors);
+        d.errors.clear();
+        return result;
+    }
+    for (;;) {
+        if (d.agenda.empty()) {
+            result.reason = StopReason::Quiescent;
+            break;
+        }
+        if (limits.max_firings && result.firings >= limits.max_firings) {
+            result.reason = StopReason::MaxFirings;
+            break;
+        }
+        if (limits.interrupt && *limits.interrupt) {
+            result.reason = StopReason::Interrupted;
+            break;
+        }
+        if (limits.timeout.count() > 0 && std::chrono::steady_clock::now() - start >= limits.timeout) {
+            result.reason = StopReason::Timeout;
+            break;
+        }
+        ActivationId aid = 0;
+        if (!d.agenda.pop(aid)) {
+            result.reason = StopReason::Quiescent;
+            break;
+        }
+        result.last_rule = d.agenda.get(aid).rule;
+        d.fire(aid);
+        ++result.firings;
+        if (!d.errors.empty()) {
+            result.reason = StopReason::Error;
+            break;
+        }
+        if (d.halted) {
+            result.reason = StopReason::Halted;
+            break;
+        }
+    }
+    result.errors = std::move(d.errors);
+    d.errors.clear();
+    d.halted = false;
+    return result;
+}
+
+void Engine::set_strategy(Strategy s) {
+    Impl& d = *impl_;
+    if (s == Strategy::Lex || s == Strategy::Mea) {
+        for (ActivationId a : d.agenda.live_ids()) {
+            auto& rec = d.agenda.get(a);
+            rec.recency = d.recency_of(rec.rule, rec.token, rec.first_recency);
+        }
+    }
+    d.agenda.set_strategy(s);
+}
+
+Strategy Engine::strategy() const { return impl_->agenda.strategy(); }
+void Engine::set_output(std::ostream& out) { impl_->out = &out; }
+void Engine::set_trace(TraceListener* listener) { impl_->trace = listener; }
+void Engine::set_sources(const SourceManager* sources) { impl_->sources = sources; }
+
+bool Engine::is_live(FactId id) const { return impl_->wm.is_live(id); }
+FactView Engine::fact(FactId id) const { return impl_->view(id); }
+
+std::vector<FactId> Engine::facts() const {
+    std::vector<FactId> out;
+    for (FactId id = 0; id < impl_->wm.end_id(); ++id)
+        if (impl_->wm.is_live(id)) out.push_back(id);
+    return out;
+}
+
+std::vector<FactId> Engine::facts_of(TemplateId tmpl) const {
+    std::vector<FactId> out;
+    for (FactId id = 0; id < impl_->wm.end_id(); ++id)
+        if (impl_->wm.is_live(id) && impl_->wm.record(id).tmpl == tmpl) out.push_back(id);
+    return out;
+}
+
+std::optional<FactId> Engine::find_fact(TemplateId tmpl, std::span<const Value> values) const {
+    FactId id = impl_->wm.find(tmpl, values);
+    if (id == kNoFact) return std::nullopt;
+    return id;
+}
+
+double Engine::score(TemplateId score_tmpl, std::span<const Value> args) const {
+    EvidenceKey key{score_tmpl, std::vector<Value>(args.begin(), args.end())};
+    auto it = impl_->evidence_index.find(key);
+    if (it == impl_->evidence_index.end()) return 0.0;
+    const auto& rec = impl_->evidence[it->second];
+    return rec.fact == kNoFact ? 0.0 : rec.value;
+}
+
+std::vector<Contribution> Engine::contributions(TemplateId score_tmpl, std::span<const Value> args) const {
+    std::vector<Contribution> out;
+    EvidenceKey key{score_tmpl, std::vector<Value>(args.begin(), args.end())};
+    auto it = impl_->evidence_index.find(key);
+    if (it == impl_->evidence_index.end()) return out;
+    for (const auto& c : impl_->evidence[it->second].contributions)
+        if (c.live) out.push_back(Contribution{c.weight, c.reason, c.justification});
+    return out;
+}
+
+const std::vector<Justification>& Engine::justifications() const { return impl_->justs; }
+
+std::vector<Engine::Activation> Engine::agenda() const {
+    std::vector<Activation> out;
+    for (ActivationId a : impl_->agenda.ordered()) {
+        const auto& rec = impl_->agenda.get(a);
+        Activation act{rec.rule, {}, rec.salience};
+        impl_->positive_facts(rec.rule, rec.token, act.facts);
+        out.push_back(std::move(act));
+    }
+    return out;
+}
+
+EngineStats Engine::stats() const {
+    const Impl& d = *impl_;
+    EngineStats s = d.counters;
+    s.live_facts = d.wm.live_count();
+    s.peak_facts = d.wm.peak_count();
+    s.tokens = d.matcher.live_tokens();
+    s.rete_nodes = d.net.nodes.size() + d.net.alpha_nodes.size() + d.net.alpha_memories.size();
+    s.memory_bytes = d.wm.memory_bytes() + d.matcher.memory_bytes() + d.agenda.memory_bytes() +
+                     d.justs.capacity() * sizeof(Justification);
+    for (const auto& j : d.justs) s.memory_bytes += (j.facts.capacity() * sizeof(FactId)) +
+                                                    j.bindings.capacity() * sizeof(Value);
+    return s;
+}
+
+}  // namespace covenant

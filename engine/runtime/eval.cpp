@@ -1,0 +1,244 @@
+#include "runtime/eval.hpp"
+
+#include <cmath>
+#include <cstdlib>
+#include <limits>
+
+#include <fmt/format.h>
+
+namespace covenant {
+
+namespace {
+
+// Thrown inside the evaluator only; evaluate() turns it into an EvalError. Errors are rare, so the normal path pays
+// nothing for them.
+struct Failure {
+    std::string message;
+    SourceSpan span;
+};
+
+[[noreturn]] void fail(const Expr& e, std::string message) { throw Failure{std::move(message), e.span}; }
+
+std::string_view kind_word(const Value& v) { return type_name(v.type); }
+
+const Value& need_number(const Expr& e, const Value& v) {
+    if (!v.is_number()) fail(e, fmt::format("expected a number, got {} {}", kind_word(v), to_source(v)));
+    return v;
+}
+
+bool need_bool(const Expr& e, const Value& v) {
+    if (v.type != Type::Bool) fail(e, fmt::format("expected true or false, got {} {}", kind_word(v), to_source(v)));
+    return v.b;
+}
+
+Value to_int_checked(const Expr& e, double d) {
+    if (!std::isfinite(d) || d >= 9.2233720368547758e18 || d < -9.2233720368547758e18)
+        fail(e, fmt::format("{} does not fit in an int", d));
+    return Value::integer(static_cast<std::int64_t>(d));
+}
+
+Value eval(const Expr& e, const Value* b);
+
+Value arith(const Expr& e, ExprOp op, const Value& x, const Value& y) {
+    need_number(e.args[0], x);
+    need_number(e.args[1], y);
+    if (op == ExprOp::Div) {
+        if (y.as_double() == 0.0) fail(e, "division by zero");
+        return Value::real(x.as_double() / y.as_double());
+    }
+    if (x.type == Type::Int && y.type == Type::Int) {
+        std::int64_t r = 0;
+        bool overflow = false;
+        switch (op) {
+            case ExprOp::Add: overflow = __builtin_add_overflow(x.i, y.i, &r); break;
+            case ExprOp::Sub: overflow = __builtin_sub_overflow(x.i, y.i, &r); break;
+            default: overflow = __builtin_mul_overflow(x.i, y.i, &r); break;
+        }
+        if (overflow) fail(e, "integer overflow");
+        return Value::integer(r);
+    }
+    double a = x.as_double(), c = y.as_double();
+    switch (op) {
+        case ExprOp::Add: return Value::real(a + c);
+        case ExprOp::Sub: return Value::real(a - c);
+        default: return Value::real(a * c);
+    }
+}
+
+Value comparison(const Expr& e, ExprOp op, const Value& x, const Value& y) {
+    if (op == ExprOp::Eq) return Value::boolean(equal_for_match(x, y));
+    if (op == ExprOp::Ne) return Value::boolean(!equal_for_match(x, y));
+    bool comparable = false;
+    int c = compare(x, y, comparable);
+    if (!comparable) fail(e, fmt::format("cannot compare {} {} with {} {}", kind_word(x), to_source(x), kind_word(y),
+                                         to_source(y)));
+    switch (op) {
+        case ExprOp::Lt: return Value::boolean(c < 0);
+        case ExprOp::Le: return Value::boolean(c <= 0);
+        case ExprOp::Gt: return Value::boolean(c > 0);
+        default: return Value::boolean(c >= 0);
+    }
+}
+
+Value parse_number(const Expr& e, const Value& v, bool want_int) {
+    std::string text(v.text());
+    char* end = nullptr;
+    if (want_int) {
+        long long r = std::strtoll(text.c_str(), &end, 10);
+        if (text.empty() || *end != '\0') fail(e, fmt::format("'{}' is not an integer", text));
+        return Value::integer(r);
+    }
+    double r = std::strtod(text.c_str(), &end);
+    if (text.empty() || *end != '\0') fail(e, fmt::format("'{}' is not a number", text));
+    return Value::real(r);
+}
+
+Value call(const Expr& e, const Value* b) {
+    std::vector<Value> a;
+    a.reserve(e.args.size());
+    for (const auto& arg : e.args) a.push_back(eval(arg, b));
+    auto arg = [&](std::size_t i) -> const Value& {
+        if (i >= a.size()) fail(e, "too few arguments");
+        return a[i];
+    };
+    switch (e.fn) {
+        case Builtin::Div:
+        case Builtin::Mod: {
+            const Value& x = arg(0);
+            const Value& y = arg(1);
+            if (x.type != Type::Int || y.type != Type::Int)
+                fail(e, fmt::format("{} needs two ints", e.fn == Builtin::Div ? "div" : "mod"));
+            if (y.i == 0) fail(e, e.fn == Builtin::Div ? "division by zero in div()" : "division by zero in mod()");
+            if (x.i == std::numeric_limits<std::int64_t>::min() && y.i == -1) fail(e, "integer overflow");
+            return Value::integer(e.fn == Builtin::Div ? x.i / y.i : x.i % y.i);
+        }
+        case Builtin::Abs: {
+            const Value& x = need_number(e, arg(0));
+            if (x.type == Type::Int) {
+                if (x.i == std::numeric_limits<std::int64_t>::min()) fail(e, "integer overflow");
+                return Value::integer(x.i < 0 ? -x.i : x.i);
+            }
+            return Value::real(std::fabs(x.f));
+        }
+        case Builtin::Min:
+        case Builtin::Max: {
+            if (a.empty()) fail(e, "needs at least one argument");
+            std::size_t best = 0;
+            for (std::size_t i = 0; i < a.size(); ++i) {
+                need_number(e, a[i]);
+                bool ok = true;
+                int c = compare(a[i], a[best], ok);
+                if (e.fn == Builtin::Min ? c < 0 : c > 0) best = i;
+            }
+            return a[best];
+        }
+        case Builtin::Round:
+        case Builtin::Floor:
+        case Builtin::Ceil: {
+            const Value& x = need_number(e, arg(0));
+            if (x.type == Type::Int) return x;
+            double r = e.fn == Builtin::Round ? std::round(x.f) : e.fn == Builtin::Floor ? std::floor(x.f)
+                                                                                         : std::ceil(x.f);
+            return to_int_checked(e, r);
+        }
+        case Builtin::Sqrt: {
+            double x = need_number(e, arg(0)).as_double();
+            if (x < 0) fail(e, fmt::format("sqrt of a negative number ({})", x));
+            return Value::real(std::sqrt(x));
+        }
+        case Builtin::Atan2:
+            return Value::real(std::atan2(need_number(e, arg(0)).as_double(), need_number(e, arg(1)).as_double()));
+        case Builtin::Str: return Value::string(to_display(arg(0)));
+        case Builtin::Sym: {
+            std::string text = to_display(arg(0));
+            if (text.empty()) fail(e, "sym() of an empty text");
+            return Value::symbol(text);
+        }
+        case Builtin::Int: {
+            const Value& x = arg(0);
+            if (x.type == Type::Int) return x;
+            if (x.type == Type::Float) return to_int_checked(e, std::trunc(x.f));
+            if (x.type == Type::String || x.type == Type::Symbol) return parse_number(e, x, true);
+            fail(e, fmt::format("int() of {} {}", kind_word(x), to_source(x)));
+        }
+        case Builtin::Float: {
+            const Value& x = arg(0);
+            if (x.is_number()) return Value::real(x.as_double());
+            if (x.type == Type::String || x.type == Type::Symbol) return parse_number(e, x, false);
+            fail(e, fmt::format("float() of {} {}", kind_word(x), to_source(x)));
+        }
+        case Builtin::None: break;
+    }
+    fail(e, "unknown function");
+}
+
+Value eval(const Expr& e, const Value* b) {
+    switch (e.kind) {
+        case ExprKind::Const: return e.value;
+        case ExprKind::Var: return b[e.var];
+        case ExprKind::Unary: {
+            Value x = eval(e.args.at(0), b);
+            if (e.op == ExprOp::Not) return Value::boolean(!need_bool(e.args[0], x));
+            need_number(e.args[0], x);
+            if (x.type == Type::Int) {
+                if (x.i == std::numeric_limits<std::int64_t>::min()) fail(e, "integer overflow");
+                return Value::integer(-x.i);
+            }
+            return Value::real(-x.f);
+        }
+        case ExprKind::Binary: {
+            if (e.op == ExprOp::And || e.op == ExprOp::Or) {
+                bool left = need_bool(e.args.at(0), eval(e.args[0], b));
+                if (e.op == ExprOp::And ? !left : left) return Value::boolean(left);
+                return Value::boolean(need_bool(e.args.at(1), eval(e.args[1], b)));
+            }
+            Value x = eval(e.args.at(0), b);
+            Value y = eval(e.args.at(1), b);
+            switch (e.op) {
+                case ExprOp::Add:
+                case ExprOp::Sub:
+                case ExprOp::Mul:
+                case ExprOp::Div: return arith(e, e.op, x, y);
+                default: return comparison(e, e.op, x, y);
+            }
+        }
+        case ExprKind::Call: return call(e, b);
+        case ExprKind::Format: {
+            std::string text;
+            for (const auto& piece : e.args) text += to_display(eval(piece, b));
+            return Value::string(text);
+        }
+    }
+    fail(e, "malformed expression");
+}
+
+}  // namespace
+
+bool evaluate(const Expr& e, const Value* bindings, Value& out, EvalError& error) {
+    try {
+        out = eval(e, bindings);
+        return true;
+    } catch (const Failure& f) {
+        error.message = f.message;
+        error.span = f.span.valid() ? f.span : e.span;
+        return false;
+    }
+}
+
+bool evaluate_test(const Expr& e, const Value* bindings, EvalError& error, bool& failed) {
+    Value v;
+    failed = false;
+    if (!evaluate(e, bindings, v, error)) {
+        failed = true;
+        return false;
+    }
+    if (v.type != Type::Bool) {
+        failed = true;
+        error.message = fmt::format("a test gave {} instead of true or false", to_source(v));
+        error.span = e.span;
+        return false;
+    }
+    return v.b;
+}
+
+}  // namespace covenant

@@ -1,0 +1,24 @@
+// Expression evaluation for `test` conditions and rule actions (semantics in program.hpp: int/float promotion,
+// `/` always gives a float, short-circuit and/or, comparisons through compare(), the built-in functions).
+#pragma once
+
+#include <string>
+
+#include "program/program.hpp"
+
+namespace covenant {
+
+// A failed evaluation: what went wrong, and where (the sub-expression's span).
+struct EvalError {
+    std::string message;
+    SourceSpan span;
+};
+
+// Evaluates `e` with rule variables read from `bindings` (indexed by VarId). Returns false and fills `error` on a
+// run-time error (division by zero, an operand of the wrong kind, an integer overflow).
+bool evaluate(const Expr& e, const Value* bindings, Value& out, EvalError& error);
+
+// Evaluates a boolean test; a run-time error or a non-bool result counts as false and is reported in `error`.
+bool evaluate_test(const Expr& e, const Value* bindings, EvalError& error, bool& failed);
+
+}  // namespace covenant

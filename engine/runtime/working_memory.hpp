@@ -1,0 +1,71 @@
+// Working memory: the facts, stored compactly. A fact is a 32-byte record plus its values in a flat pool (one Value,
+// 16 bytes, per slot); value blocks of retracted facts are reused through per-arity free lists. Fact ids count up and
+// are never reused (modify makes a new id, as in CLIPS), so an id held by a justification stays unambiguous.
+// Identical live facts are deduplicated through a hash table on (template, values).
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "rete/linear_table.hpp"
+#include "runtime/engine.hpp"
+
+namespace covenant {
+
+struct FactRecord {
+    TemplateId tmpl = 0;
+    std::uint32_t values = 0;                 // offset into the value pool
+    std::uint64_t timestamp = 0;              // recency: the assert counter when it was asserted
+    std::uint32_t first_token = 0xFFFFFFFF;   // head of the list of tokens whose entry is this fact (matcher)
+    std::uint32_t first_entry = 0xFFFFFFFF;   // head of the list of right-index entries holding this fact (matcher)
+    std::uint16_t arity = 0;
+    Origin origin = Origin::Given;
+    bool live = false;
+};
+
+class WorkingMemory {
+public:
+    WorkingMemory();
+
+    void clear();
+
+    // The live fact identical to (tmpl, values), or kNoFact.
+    FactId find(TemplateId tmpl, std::span<const Value> values) const;
+    // Adds a new live fact (the caller has checked that no identical one is live).
+    FactId add(TemplateId tmpl, std::span<const Value> values, Origin origin);
+    // Marks a live fact dead and frees its values.
+    void remove(FactId id);
+
+    bool is_live(FactId id) const { return id < records_.size() && records_[id].live; }
+    FactRecord& record(FactId id) { return records_[id]; }
+    const FactRecord& record(FactId id) const { return records_[id]; }
+    const Value* values(FactId id) const { return pool_.data() + records_[id].values; }
+    std::span<const Value> value_span(FactId id) const { return {values(id), records_[id].arity}; }
+
+    std::size_t live_count() const { return live_; }
+    std::size_t peak_count() const { return peak_; }
+    FactId end_id() const { return static_cast<FactId>(records_.size()); }
+    std::size_t memory_bytes() const;
+
+private:
+    static std::uint64_t hash_of(TemplateId tmpl, const Value* values, std::size_t n);
+    std::uint32_t allocate_values(std::size_t n);
+
+    std::vector<FactRecord> records_;
+    std::vector<Value> pool_;
+    std::vector<std::vector<std::uint32_t>> free_blocks_;   // per arity: offsets of free value blocks
+    // Dedupe index: hash of (template, values) -> fact ids with that hash (almost always one).
+    struct FactSlot {
+        std::uint64_t h = 0;
+        FactId fact = kNoFact;
+        bool empty() const { return fact == kNoFact; }
+        std::uint64_t hash() const { return h; }
+    };
+    rete::LinearTable<FactSlot> by_hash_;
+    std::uint64_t clock_ = 0;
+    std::size_t live_ = 0;
+    std::size_t peak_ = 0;
+};
+
+}  // namespace covenant
