@@ -7,7 +7,9 @@ namespace covenant {
 void Agenda::clear() {
     acts_.clear();
     free_.clear();
+    groups_.clear();
     heap_.clear();
+    lists_ = uses_lists(strategy_);
     live_ = 0;
     dead_in_heap_ = 0;
     next_sequence_ = 0;
@@ -15,8 +17,9 @@ void Agenda::clear() {
 }
 
 void Agenda::set_strategy(Strategy s) {
+    std::vector<ActivationId> ids = live_ids();
     strategy_ = s;
-    rebuild();
+    restructure(std::move(ids));
 }
 
 bool Agenda::before(ActivationId ia, ActivationId ib) const {
@@ -45,6 +48,42 @@ void Agenda::release(ActivationId id) {
     free_.push_back(id);
 }
 
+Agenda::Group& Agenda::group_for(int salience) {
+    // Few distinct saliences in practice (Waltz has four), so a linear scan of a sorted vector is the fastest lookup.
+    auto it = groups_.begin();
+    while (it != groups_.end() && it->salience > salience) ++it;
+    if (it == groups_.end() || it->salience != salience) it = groups_.insert(it, Group{salience, kNil, kNil});
+    return *it;
+}
+
+void Agenda::link(ActivationId id, bool at_front) {
+    Group& g = group_for(acts_[id].salience);
+    ActivationRecord& a = acts_[id];
+    if (at_front) {
+        a.prev = kNil;
+        a.next = g.head;
+        if (g.head != kNil) acts_[g.head].prev = id;
+        else g.tail = id;
+        g.head = id;
+    } else {
+        a.next = kNil;
+        a.prev = g.tail;
+        if (g.tail != kNil) acts_[g.tail].next = id;
+        else g.head = id;
+        g.tail = id;
+    }
+}
+
+void Agenda::unlink(ActivationId id) {
+    ActivationRecord& a = acts_[id];
+    Group& g = group_for(a.salience);
+    if (a.prev != kNil) acts_[a.prev].next = a.next;
+    else g.head = a.next;
+    if (a.next != kNil) acts_[a.next].prev = a.prev;
+    else g.tail = a.prev;
+    a.prev = a.next = kNil;
+}
+
 ActivationId Agenda::add(RuleId rule, std::uint32_t token, int salience, std::uint64_t first_recency,
                          std::vector<std::uint64_t> recency) {
     ActivationId id;
@@ -63,8 +102,13 @@ ActivationId Agenda::add(RuleId rule, std::uint32_t token, int salience, std::ui
     a.first_recency = first_recency;
     a.recency = std::move(recency);
     a.live = true;
-    heap_.push_back(id);
-    std::push_heap(heap_.begin(), heap_.end(), HeapLess{this});
+    if (lists_) {
+        // The newest activation: the top of its group under depth, the bottom under breadth.
+        link(id, strategy_ == Strategy::Depth);
+    } else {
+        heap_.push_back(id);
+        std::push_heap(heap_.begin(), heap_.end(), HeapLess{this});
+    }
     ++live_;
     return id;
 }
@@ -73,21 +117,32 @@ void Agenda::remove(ActivationId id) {
     if (!acts_[id].live) return;
     acts_[id].live = false;
     --live_;
+    if (lists_) {
+        unlink(id);
+        release(id);
+        return;
+    }
     ++dead_in_heap_;
     // Lazy deletion: the id stays in the heap (and is not reused) until it is popped or the heap is rebuilt.
     if (dead_in_heap_ > 64 && dead_in_heap_ > heap_.size() / 2) rebuild();
 }
 
-void Agenda::rebuild() {
-    std::vector<ActivationId> kept;
-    kept.reserve(live_);
-    for (ActivationId id : heap_) {
-        if (acts_[id].live) kept.push_back(id);
-        else release(id);
-    }
-    heap_ = std::move(kept);
+void Agenda::rebuild() { restructure(live_ids()); }
+
+void Agenda::restructure(std::vector<ActivationId> ids) {
+    for (ActivationId id : heap_)
+        if (!acts_[id].live) release(id);
+    heap_.clear();
+    groups_.clear();
     dead_in_heap_ = 0;
-    std::make_heap(heap_.begin(), heap_.end(), HeapLess{this});
+    lists_ = uses_lists(strategy_);
+    if (lists_) {
+        std::sort(ids.begin(), ids.end(), [this](ActivationId a, ActivationId b) { return before(a, b); });
+        for (ActivationId id : ids) link(id, false);
+    } else {
+        heap_ = std::move(ids);
+        std::make_heap(heap_.begin(), heap_.end(), HeapLess{this});
+    }
 }
 
 bool Agenda::pop(ActivationId& out) {
@@ -95,29 +150,47 @@ bool Agenda::pop(ActivationId& out) {
         release(popped_);
         pending_release_ = false;
     }
-    while (!heap_.empty()) {
-        std::pop_heap(heap_.begin(), heap_.end(), HeapLess{this});
-        ActivationId id = heap_.back();
-        heap_.pop_back();
-        if (!acts_[id].live) {
+    ActivationId id = kNil;
+    if (lists_) {
+        for (const Group& g : groups_)
+            if (g.head != kNil) {
+                id = g.head;
+                break;
+            }
+        if (id == kNil) return false;
+        unlink(id);
+    } else {
+        while (!heap_.empty()) {
+            std::pop_heap(heap_.begin(), heap_.end(), HeapLess{this});
+            ActivationId top = heap_.back();
+            heap_.pop_back();
+            if (acts_[top].live) {
+                id = top;
+                break;
+            }
             --dead_in_heap_;
-            release(id);
-            continue;
+            release(top);
         }
-        acts_[id].live = false;
-        --live_;
-        pending_release_ = true;
-        popped_ = id;
-        out = id;
-        return true;
+        if (id == kNil) return false;
     }
-    return false;
+    acts_[id].live = false;
+    --live_;
+    pending_release_ = true;
+    popped_ = id;
+    out = id;
+    return true;
 }
 
 std::vector<ActivationId> Agenda::live_ids() const {
     std::vector<ActivationId> out;
-    for (ActivationId id : heap_)
-        if (acts_[id].live) out.push_back(id);
+    out.reserve(live_);
+    if (lists_) {
+        for (const Group& g : groups_)
+            for (ActivationId id = g.head; id != kNil; id = acts_[id].next) out.push_back(id);
+    } else {
+        for (ActivationId id : heap_)
+            if (acts_[id].live) out.push_back(id);
+    }
     return out;
 }
 
@@ -129,7 +202,7 @@ std::vector<ActivationId> Agenda::ordered() const {
 
 std::size_t Agenda::memory_bytes() const {
     std::size_t bytes = acts_.capacity() * sizeof(ActivationRecord) + heap_.capacity() * sizeof(ActivationId) +
-                        free_.capacity() * sizeof(ActivationId);
+                        free_.capacity() * sizeof(ActivationId) + groups_.capacity() * sizeof(Group);
     for (const auto& a : acts_) bytes += a.recency.capacity() * sizeof(std::uint64_t);
     return bytes;
 }

@@ -11,9 +11,20 @@
 //                 of the other the longer wins (OPS5 LEX without the specificity step);
 //        mea      the timestamp of the fact matched by the first positive pattern, newer first; then as lex;
 //   3. ties (lex/mea only): newer activation first, as depth.
-// The creation sequence is deterministic because the network propagates in a fixed order: alpha memories visit
-// their successors, and beta nodes their children, in creation order = rule definition order; facts reach the
-// alpha memories in assertion order. So the same input always gives the same firing sequence.
+// Depth and breadth therefore rest on the order in which activations are CREATED, which the network fixes so that
+// the order is deterministic and the same as CLIPS 6.30's (whose depth strategy also puts the newest activation on
+// top, and which the OPS5 benchmarks Manners and Waltz depend on; bench/README.md):
+//   - facts reach the network in assertion order; one fact walks the alpha network in creation order;
+//   - an alpha memory visits its successors, and a beta node its children, LATEST-DEFINED RULE FIRST (a new node is
+//     put in front, as CLIPS links a new rule's joins in front); so among the activations one change makes at equal
+//     salience, depth fires the earlier-defined rule's first (through a shared node, per token: for the newest
+//     token, earliest rule first, then the next token);
+//   - a new token (left activation) walks the facts of the alpha memory OLDEST first, so under depth the match with
+//     the newest fact fires first; a new fact (right activation) or a retracted blocker walks the tokens NEWEST
+//     first, so there the match with the oldest token fires first (both as CLIPS walks its memories).
+// Where one fact reaches several alpha memories, the memories are visited in alpha-tree order (CLIPS uses its own
+// pattern-network order there; neither benchmark depends on it). Every activation gets the next creation sequence,
+// so the order is total.
 //
 // How working-memory changes interact with the agenda:
 //   | change                       | effect on the agenda                                                          |
@@ -27,8 +38,12 @@
 //   | score value changes          | the score fact is modified, so rules reading score(...) re-activate            |
 //   | set_strategy                 | the same activations, re-ordered                                              |
 //
-// Structure: a binary heap of activation ids with lazy deletion (removed activations are skipped when they reach the
-// top; the heap is rebuilt when more than half of it is dead), so add, remove and pop are O(log n).
+// Structure, by strategy:
+//   depth, breadth  one doubly-linked list per salience (groups sorted by salience): since every new activation has
+//                   the highest creation sequence, depth pushes it at the front of its group and breadth at the back,
+//                   so add, remove and pop are O(1) (CLIPS 6.30 keeps its agenda the same way);
+//   lex, mea        a binary heap of activation ids with lazy deletion (removed activations are skipped when they
+//                   reach the top; the heap is rebuilt when more than half of it is dead): O(log n).
 #pragma once
 
 #include <cstdint>
@@ -47,6 +62,8 @@ struct ActivationRecord {
     std::uint64_t sequence = 0;        // creation sequence
     std::uint64_t first_recency = 0;   // MEA: timestamp of the first positive pattern's fact (0 if none)
     std::vector<std::uint64_t> recency;  // LEX/MEA: matched facts' timestamps, newest first (filled for lex/mea)
+    ActivationId prev = 0xFFFFFFFF;    // depth/breadth: neighbours in the salience group's list
+    ActivationId next = 0xFFFFFFFF;
     bool live = false;
 };
 
@@ -79,15 +96,29 @@ public:
     bool before(ActivationId a, ActivationId b) const;
 
 private:
+    static constexpr ActivationId kNil = 0xFFFFFFFF;
     struct HeapLess {
         const Agenda* agenda;
         bool operator()(ActivationId a, ActivationId b) const { return agenda->before(b, a); }
     };
+    struct Group {
+        int salience = 0;
+        ActivationId head = kNil;
+        ActivationId tail = kNil;
+    };
+    static bool uses_lists(Strategy s) { return s == Strategy::Depth || s == Strategy::Breadth; }
+    Group& group_for(int salience);
+    void link(ActivationId id, bool at_front);
+    void unlink(ActivationId id);
+    // Puts the live activations `ids` into the structure of the current strategy (the old one must be empty).
+    void restructure(std::vector<ActivationId> ids);
     void release(ActivationId id);
 
     Strategy strategy_ = Strategy::Depth;
+    bool lists_ = true;                  // which structure holds the live activations: groups_ or heap_
     std::vector<ActivationRecord> acts_;
     std::vector<ActivationId> free_;
+    std::vector<Group> groups_;          // salience descending
     std::vector<ActivationId> heap_;
     std::size_t live_ = 0;
     std::size_t dead_in_heap_ = 0;

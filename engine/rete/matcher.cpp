@@ -296,8 +296,8 @@ void Matcher::left_activate(NodeId id, TokenId left) {
             for (std::uint32_t e = bucket_head(right_index(id), key); e != kNone; e = entries_[e].next)
                 scratch_.push_back(entries_[e].item);
             std::size_t end = scratch_.size();
-            // Candidates are visited oldest first, so tokens are made in fact order (determinism does not depend
-            // on this, readability of traces does).
+            // Facts are visited oldest first (a bucket lists its newest entry first), as CLIPS 6.30 walks an alpha
+            // memory: the last activation made, on top under depth, has the newest fact.
             for (std::size_t i = end; i > base; --i) {
                 FactId f = scratch_[i - 1];
                 if (!join_passes(n, left, wm_.values(f))) continue;
@@ -409,8 +409,10 @@ void Matcher::right_activate(NodeId id, FactId f) {
     for (std::uint32_t e = bucket_head(left_index(id), key); e != kNone; e = entries_[e].next)
         scratch_.push_back(entries_[e].item);
     std::size_t end = scratch_.size();
-    for (std::size_t i = end; i > base; --i) {
-        TokenId cand = scratch_[i - 1];
+    // Tokens are visited newest first (bucket order), as CLIPS 6.30 walks a beta memory: the activation with the
+    // oldest token is made last and so is on top under depth.
+    for (std::size_t i = base; i < end; ++i) {
+        TokenId cand = scratch_[i];
         switch (n.kind) {
             case NodeKind::Join: {
                 if (!join_passes(n, cand, fv)) break;
@@ -462,8 +464,8 @@ void Matcher::right_remove(NodeId id, FactId f) {
     for (std::uint32_t e = bucket_head(left_index(id), key); e != kNone; e = entries_[e].next)
         scratch_.push_back(entries_[e].item);
     std::size_t end = scratch_.size();
-    for (std::size_t i = end; i > base; --i) {
-        TokenId cand = scratch_[i - 1];
+    for (std::size_t i = base; i < end; ++i) {  // newest token first, as in right_activate
+        TokenId cand = scratch_[i];
         if (!join_passes(n, tokens_[cand].parent, fv)) continue;
         if (n.kind == NodeKind::Aggregate) {
             AggState& s = agg_states_[tokens_[cand].aux];

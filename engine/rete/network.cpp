@@ -1,5 +1,6 @@
 #include "rete/network.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -138,10 +139,34 @@ private:
         return out;
     }
 
+    // A new node goes to the FRONT of its parent's children and of its alpha memory's successors, so propagation
+    // reaches later-defined rules first, as in CLIPS 6.30 (which links a new rule's joins in front of the existing
+    // ones). Under the depth strategy the earlier-defined rule's activations then end on top; see agenda.hpp.
     NodeId add_node(BetaNode node) {
         NodeId id = static_cast<NodeId>(net_.nodes.size());
-        if (node.parent != kNone) net_.nodes[node.parent].children.push_back(id);
-        if (node.alpha != kNone) net_.alpha_memories[node.alpha].successors.push_back(id);
+        if (node.parent != kNone) {
+            auto& siblings = net_.nodes[node.parent].children;
+            siblings.insert(siblings.begin(), id);
+        }
+        if (node.alpha != kNone) {
+            auto& successors = net_.alpha_memories[node.alpha].successors;
+            successors.insert(successors.begin(), id);
+        }
+        net_.nodes.push_back(std::move(node));
+        return id;
+    }
+
+    // An Ncc node must come after the top node of its subnetwork among the parent's children (Doorenbos §2.8: a new
+    // left token has to reach the subnetwork, and through it the partner, before the Ncc node), so it is placed right
+    // behind that node instead of in front of everything.
+    NodeId add_ncc_node(BetaNode node, NodeId bottom) {
+        NodeId parent = node.parent;
+        if (bottom == parent) throw std::logic_error("empty not/exists group");
+        NodeId top = bottom;
+        while (net_.nodes[top].parent != parent) top = net_.nodes[top].parent;
+        NodeId id = static_cast<NodeId>(net_.nodes.size());
+        auto& siblings = net_.nodes[parent].children;
+        siblings.insert(std::find(siblings.begin(), siblings.end(), top) + 1, id);
         net_.nodes.push_back(std::move(node));
         return id;
     }
@@ -205,13 +230,13 @@ private:
                         node.checks = std::move(cp.checks);
                         parent = add_shareable(std::move(node));
                     } else {
-                        // Doorenbos §2.8: the subnetwork hangs off the same parent and is created before the Ncc
-                        // node, so a new left token reaches the subnetwork (and the partner) first.
+                        // Doorenbos §2.8: the subnetwork hangs off the same parent and precedes the Ncc node among
+                        // its children, so a new left token reaches the subnetwork (and the partner) first.
                         Scope inner = scope;
                         NodeId bottom = build(rule, parent, depth, cond.group, inner);
                         node.kind = NodeKind::Ncc;
                         node.exists_group = !is_not;
-                        NodeId ncc = add_node(std::move(node));
+                        NodeId ncc = add_ncc_node(std::move(node), bottom);
                         BetaNode partner;
                         partner.kind = NodeKind::NccPartner;
                         partner.parent = bottom;

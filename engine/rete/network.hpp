@@ -66,7 +66,7 @@ struct AlphaNode {
 
 struct AlphaMemory {
     TemplateId tmpl = 0;
-    std::vector<NodeId> successors;       // beta nodes fed by this memory, in creation order (= rule order)
+    std::vector<NodeId> successors;       // beta nodes fed by this memory, latest-created first (CLIPS order)
 };
 
 enum class NodeKind : std::uint8_t { Root, Join, Negative, Exists, Ncc, NccPartner, Test, Aggregate, Terminal };
@@ -89,7 +89,8 @@ struct BetaNode {
     NodeKind kind = NodeKind::Root;
     std::uint16_t depth = 0;              // token depth of this node's output tokens (root = 0)
     NodeId parent = kNone;
-    std::vector<NodeId> children;         // in creation order: propagation visits them in this order
+    std::vector<NodeId> children;         // propagation visits them in this order: latest-created first, except
+                                          // that an Ncc node follows its subnetwork's top node (§2.8)
     AlphaId alpha = kNone;                // Join, Negative, Exists, Aggregate
 
     std::vector<HashedEq> hashed;         // equality joins, used as the hash key of both indexes

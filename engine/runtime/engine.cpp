@@ -238,13 +238,8 @@ struct Engine::Impl final : rete::MatchListener {
         std::uint64_t first = 0;
         std::vector<std::uint64_t> stamps;
         bool need_recency = agenda.strategy() == Strategy::Lex || agenda.strategy() == Strategy::Mea;
-        if (need_recency) {
-            stamps = recency_of(rule, token, first);
-        } else {
-            const auto& info = net.rules[rule];
-            if (!info.positive_ups.empty())
-                first = wm.record(matcher.fact_above(matcher.token(token).parent, info.positive_ups.front())).timestamp;
-        }
+        // Depth and breadth order by creation alone; set_strategy fills the recency in when it switches to lex/mea.
+        if (need_recency) stamps = recency_of(rule, token, first);
         ActivationId a = agenda.add(rule, token, program.rules[rule].salience, first, std::move(stamps));
         matcher.token(token).aux = a;
         ++counters.activations_created;

@@ -1,0 +1,74 @@
+# Covenant: convenience targets over CMake. `make demo` and `make test` work as root on a fresh Debian 12 machine
+# that has only the compiler toolchain: they install the missing Debian packages first (see `deps`).
+#
+#   make deps           install the missing Debian packages (apt-get; only when something is missing)
+#   make build          configure and build Release in build/
+#   make demo           deps + build, then run the example packs in rules/examples/ and print their results
+#   make test           deps + build + the whole suite (ctest), then the suite again under ASan+UBSan in build-asan/
+#   make check          build + the Release suite only
+#   make golden-update  regenerate tests/golden/*/expected.* and the outputs in docs/examples.md from the current
+#                       covenant binary (review the diff!)
+#   make clean          remove build/ and build-asan/
+
+BUILD_DIR      ?= build
+ASAN_BUILD_DIR ?= build-asan
+JOBS           ?= $(shell nproc 2>/dev/null || echo 2)
+COVENANT        = $(BUILD_DIR)/repl/covenant
+
+DEB_PACKAGES := libboost-dev libfmt-dev libyaml-cpp-dev catch2 libcli11-dev libedit-dev pkg-config cmake g++ make
+
+# The packs `make demo` runs, each with its own `covenant run`.
+DEMO_PACKS := rules/examples/family.rules rules/examples/evidence.rules rules/examples/quantifiers.rules
+
+# One step at a time: `deps` may run apt-get, and `test` builds two trees that share the two cores.
+.NOTPARALLEL:
+
+.PHONY: all deps configure build demo test check asan golden-update clean
+
+all: build
+
+deps:
+	@missing=""; \
+	for p in $(DEB_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' "$$p" 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" != 0 ]; then \
+	  echo "make deps: missing Debian packages:$$missing"; \
+	  echo "make deps: run as root, or: sudo apt-get install$$missing"; exit 1; \
+	fi; \
+	echo "make deps: installing$$missing"; \
+	apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $$missing
+
+$(BUILD_DIR)/CMakeCache.txt:
+	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=Release
+
+configure: $(BUILD_DIR)/CMakeCache.txt
+
+build: deps configure
+	cmake --build $(BUILD_DIR) -j$(JOBS)
+
+demo: build
+	@for pack in $(DEMO_PACKS); do \
+	  echo "=== covenant run $$pack"; \
+	  $(COVENANT) run "$$pack" || exit $$?; \
+	  echo; \
+	done
+
+check: build
+	ctest --test-dir $(BUILD_DIR) --output-on-failure -j$(JOBS)
+
+asan: deps
+	cmake -S . -B $(ASAN_BUILD_DIR) -DCOVENANT_SANITIZE=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo
+	cmake --build $(ASAN_BUILD_DIR) -j$(JOBS)
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  ctest --test-dir $(ASAN_BUILD_DIR) --output-on-failure -j$(JOBS)
+
+test: check asan
+
+golden-update: build
+	tests/golden/run.sh --update --all $(COVENANT)
+	tests/golden/sync_examples_doc.sh
+
+clean:
+	rm -rf $(BUILD_DIR) $(ASAN_BUILD_DIR)

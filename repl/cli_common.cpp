@@ -1,0 +1,75 @@
+#include "cli_common.hpp"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <system_error>
+
+#include "check/check.hpp"
+
+namespace covenant::cli {
+
+namespace fs = std::filesystem;
+
+bool use_color(const CommonOptions& options) {
+    if (options.no_color) return false;
+    const char* no_color = std::getenv("NO_COLOR");
+    if (no_color && *no_color) return false;
+    return isatty(STDERR_FILENO) == 1;
+}
+
+std::vector<std::string> default_rules_path() {
+    std::error_code ec;
+    fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+    if (ec) return {};
+    // Built in a tree: build/repl/covenant -> the first ancestor with a rules/ directory and a CMakeLists.txt.
+    for (fs::path dir = exe.parent_path(); !dir.empty(); dir = dir.parent_path()) {
+        if (fs::is_directory(dir / "rules", ec) && fs::exists(dir / "CMakeLists.txt", ec))
+            return {(dir / "rules").string()};
+        if (dir == dir.root_path()) break;
+    }
+    // Installed: <prefix>/bin/covenant -> <prefix>/share/covenant/rules.
+    fs::path installed = exe.parent_path().parent_path() / "share" / "covenant" / "rules";
+    if (fs::is_directory(installed, ec)) return {installed.string()};
+    return {};
+}
+
+bool load(const CommonOptions& options, Session& session) {
+    LoadOptions load_options;
+    load_options.search_path = options.rules_path;
+    for (auto& dir : default_rules_path()) load_options.search_path.push_back(std::move(dir));
+
+    session.program = load_program(options.rule_files, load_options, session.sources, session.sink);
+    if (!session.program) return false;
+
+    bool ok = true;
+    for (const auto& path : options.fact_files) {
+        std::string why;
+        FileId id = session.sources.load(path, why);
+        if (id == 0) {
+            session.sink.error(SourceSpan{}, Code::CannotReadFile, "{}", why);
+            ok = false;
+            continue;
+        }
+        auto facts = read_fact_file(session.sources.file(id), *session.program, session.sink);
+        if (!facts) {
+            ok = false;
+            continue;
+        }
+        session.fact_files.push_back(std::move(*facts));
+    }
+    return ok;
+}
+
+void print_diagnostics(const Session& session, const CommonOptions& options) {
+    if (session.sink.diagnostics().empty()) return;
+    RenderOptions render_options;
+    render_options.color = use_color(options);
+    std::cout.flush();  // keep the order of earlier output and the diagnostics when both go to one terminal
+    std::cerr << render_all(session.sink, session.sources, render_options);
+    std::cerr.flush();
+}
+
+}  // namespace covenant::cli

@@ -1,0 +1,309 @@
+// covenant classify CASE.yaml|DIR... [--rules DIR|FILE...] [--facts FILE...] [--format table|json|csv|md] [--out FILE]
+//                   [--jobs N] [--explain]
+// covenant test [DIR|FILE...]
+// covenant explain CASE.yaml [--institution ID] [--format text|json|dot]
+//
+// The domain front end: the rule packs are parsed and compiled once; every case runs on a fresh working memory.
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+
+#include "classify/classify.hpp"
+#include "commands.hpp"
+#include "commands_domain.hpp"
+#include "explain/why.hpp"
+#include "runtime/engine.hpp"
+
+namespace covenant::cli {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// The project root that holds the shipped rules/ and kb/ (the parent of the default rules directory).
+std::optional<fs::path> project_root() {
+    auto dirs = default_rules_path();
+    if (dirs.empty()) return std::nullopt;
+    return fs::path(dirs.front()).parent_path();
+}
+
+// Expands --rules: a directory stands for the *.rules files directly inside it (sorted); files are taken as given.
+// Defaults to the shipped rules/core.
+bool rule_files_for(const std::vector<std::string>& rules, std::vector<std::string>& out, std::string& error) {
+    std::vector<std::string> inputs = rules;
+    if (inputs.empty()) {
+        auto root = project_root();
+        if (!root || !fs::is_directory(*root / "rules" / "core")) {
+            error = "cannot find the shipped rules/core; name the rule packs with --rules DIR";
+            return false;
+        }
+        inputs.push_back((*root / "rules" / "core").string());
+    }
+    for (const auto& in : inputs) {
+        std::error_code ec;
+        if (fs::is_directory(in, ec)) {
+            std::vector<std::string> found;
+            for (const auto& e : fs::directory_iterator(in, ec))
+                if (e.is_regular_file() && e.path().extension() == ".rules") found.push_back(e.path().string());
+            std::sort(found.begin(), found.end());
+            if (found.empty()) {
+                error = "no .rules files in '" + in + "'";
+                return false;
+            }
+            out.insert(out.end(), found.begin(), found.end());
+        } else {
+            out.push_back(in);
+        }
+    }
+    return true;
+}
+
+// --facts, or by default the shipped threat catalogue (kb/threats.yaml) when classifying with the shipped rules.
+std::vector<std::string> shared_fact_files(const std::vector<std::string>& given, bool default_rules) {
+    if (!given.empty() || !default_rules) return given;
+    auto root = project_root();
+    if (root && fs::exists(*root / "kb" / "threats.yaml")) return {(*root / "kb" / "threats.yaml").string()};
+    return {};
+}
+
+struct Loaded {
+    Session session;
+    ClassifyOptions classify;
+};
+
+// Loads the packs and the shared fact files; prints diagnostics. Returns false when anything failed.
+bool load_for_cases(const std::vector<std::string>& rules, const std::vector<std::string>& facts, bool no_color,
+                    Loaded& loaded) {
+    CommonOptions common;
+    common.no_color = no_color;
+    std::string error;
+    if (!rule_files_for(rules, common.rule_files, error)) {
+        std::cerr << "covenant: " << error << "\n";
+        return false;
+    }
+    common.fact_files = shared_fact_files(facts, rules.empty());
+    bool ok = load(common, loaded.session);
+    print_diagnostics(loaded.session, common);
+    if (!ok || loaded.session.sink.has_errors()) return false;
+    loaded.classify.shared_facts = std::move(loaded.session.fact_files);
+    return true;
+}
+
+std::optional<ReportFormat> format_named(const std::string& name) {
+    if (name == "table") return ReportFormat::Table;
+    if (name == "json") return ReportFormat::Json;
+    if (name == "csv") return ReportFormat::Csv;
+    if (name == "md" || name == "markdown") return ReportFormat::Markdown;
+    return std::nullopt;
+}
+
+}  // namespace
+
+CLI::App* add_classify_command(CLI::App& app, ClassifyCommandOptions& o) {
+    CLI::App* cmd = app.add_subcommand(
+        "classify",
+        "Classify case files: which architecture each institution embodies (community, balance_of_power, hybrid or\n"
+        "undetermined), its scores, and where it is under strain. One bad case gives an error record; the others\n"
+        "still run, and the exit status is 1 at the end.");
+    cmd->add_option("CASE", o.inputs, "Case files (YAML) or directories of them (searched recursively)")->required();
+    cmd->add_option("--rules", o.rules, "Rule packs: .rules files or directories of them (default: the shipped rules/core)")
+        ->type_name("DIR|FILE");
+    cmd->add_option("--facts", o.facts,
+                    "Fact files asserted into every case (default with the shipped rules: kb/threats.yaml)")
+        ->type_name("FILE.yaml");
+    cmd->add_option("--format", o.format, "table | json (JSON Lines) | csv | md (default: table on a terminal, json otherwise)")
+        ->check(CLI::IsMember({"table", "json", "csv", "md", "markdown"}));
+    cmd->add_option("--out", o.out, "Write the report to FILE (atomically: a temporary file, then rename)")->type_name("FILE");
+    cmd->add_option("--jobs,-j", o.jobs, "Cases classified in parallel (the output order is the input order)")
+        ->check(CLI::Range(1u, 256u));
+    cmd->add_flag("--explain", o.explain, "Add the reasons behind each result (JSON: `because`; Markdown and table: a tree)");
+    cmd->add_option("--max-firings", o.max_firings, "Stop a case's run after N rule firings (default 1000000)");
+    cmd->add_flag("--no-color", o.no_color, "Never colour diagnostics");
+    return cmd;
+}
+
+int run_classify(const ClassifyCommandOptions& o) {
+    Loaded loaded;
+    if (!load_for_cases(o.rules, o.facts, o.no_color, loaded)) return kExitInputError;
+    std::string error;
+    std::vector<std::string> paths = expand_case_paths(o.inputs, error);
+    if (!error.empty()) {
+        std::cerr << "covenant: " << error << "\n";
+        return kExitInputError;
+    }
+    if (paths.empty()) {
+        std::cerr << "covenant: no case files (*.yaml, *.yml) found\n";
+        return kExitInputError;
+    }
+    loaded.classify.max_firings = o.max_firings;
+    std::vector<CaseResult> results = classify_all(*loaded.session.program, paths, loaded.classify, o.jobs);
+
+    bool failed = false;
+    for (const auto& r : results) {
+        if (r.error) {
+            failed = true;
+            std::cerr << r.error->rendered;
+        } else if (!r.run_problem.empty()) {
+            failed = true;
+            std::cerr << r.file << ": error: the run did not finish: " << r.run_problem << "\n";
+        }
+    }
+    std::string format = o.format;
+    if (format.empty()) format = (o.out.empty() && ::isatty(STDOUT_FILENO)) ? "table" : "json";
+    std::string report = render_report(results, *format_named(format), o.explain);
+    if (o.out.empty()) {
+        std::cout << report;
+    } else if (!write_file_atomically(o.out, report, error)) {
+        std::cerr << "covenant: error[" << code_id(Code::CannotWriteFile) << "]: " << error << "\n";
+        return kExitInputError;
+    }
+    return failed ? kExitInputError : kExitOk;
+}
+
+CLI::App* add_test_command(CLI::App& app, TestCommandOptions& o) {
+    CLI::App* cmd = app.add_subcommand(
+        "test",
+        "Check the `expect:` blocks of case files against what the rules conclude; print each expectation as\n"
+        "passed or failed with the reasons. Exit status 1 if any fails.\n"
+        "Default: kb/cases and rules/core/tests of the project.");
+    cmd->add_option("PATH", o.inputs, "Case files or directories");
+    cmd->add_option("--rules", o.rules, "Rule packs (default: the shipped rules/core)")->type_name("DIR|FILE");
+    cmd->add_option("--facts", o.facts, "Fact files asserted into every case (default: kb/threats.yaml)")
+        ->type_name("FILE.yaml");
+    cmd->add_flag("--verbose,-v", o.verbose, "Also show the details of passed expectations");
+    cmd->add_flag("--no-color", o.no_color, "Never colour output");
+    return cmd;
+}
+
+int run_test(const TestCommandOptions& o) {
+    Loaded loaded;
+    if (!load_for_cases(o.rules, o.facts, o.no_color, loaded)) return kExitInputError;
+    std::vector<std::string> inputs = o.inputs;
+    if (inputs.empty()) {
+        auto root = project_root();
+        if (!root) {
+            std::cerr << "covenant: cannot find the project's kb/cases; name the case files\n";
+            return kExitUsage;
+        }
+        for (const char* sub : {"kb/cases", "rules/core/tests"})
+            if (fs::is_directory(*root / sub)) inputs.push_back((*root / sub).string());
+    }
+    std::string error;
+    std::vector<std::string> paths = expand_case_paths(inputs, error);
+    if (!error.empty()) {
+        std::cerr << "covenant: " << error << "\n";
+        return kExitInputError;
+    }
+    auto results = classify_all(*loaded.session.program, paths, loaded.classify, 1);
+    bool color = !o.no_color && ::isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR");
+    std::size_t passed = 0, failed = 0, cases_without = 0;
+    for (const auto& r : results) {
+        auto outcomes = check_expectations(r);
+        if (outcomes.empty()) {
+            ++cases_without;
+            continue;
+        }
+        std::cout << r.case_id << " (" << r.file << ")\n";
+        if (r.error) std::cerr << r.error->rendered;
+        for (const auto& x : outcomes) {
+            const char* mark = x.passed ? (color ? "\x1b[32mpass\x1b[0m" : "pass") : (color ? "\x1b[31mFAIL\x1b[0m" : "FAIL");
+            std::cout << "  " << mark << "  " << (x.institution.empty() ? "" : x.institution + ": ") << x.what;
+            if ((!x.passed || o.verbose) && !x.detail.empty()) std::cout << " — " << x.detail;
+            std::cout << "\n";
+            (x.passed ? passed : failed)++;
+        }
+    }
+    std::cout << passed << " passed, " << failed << " failed";
+    if (cases_without) std::cout << " (" << cases_without << " case files without expectations)";
+    std::cout << "\n";
+    return failed ? kExitInputError : kExitOk;
+}
+
+CLI::App* add_explain_command(CLI::App& app, ExplainCommandOptions& o) {
+    CLI::App* cmd = app.add_subcommand(
+        "explain",
+        "Explain why a case got its architecture type and strains: the derivation tree of each conclusion, down\n"
+        "to the given facts (with the case file and line they came from).");
+    cmd->add_option("CASE.yaml", o.input, "The case file")->required();
+    cmd->add_option("--institution", o.institution, "Only this institution (default: every institution in the case)");
+    cmd->add_option("--format", o.format, "text | json | dot (Graphviz: dot -Tsvg)")
+        ->check(CLI::IsMember({"text", "json", "dot"}));
+    cmd->add_option("--depth", o.depth, "How many rule levels to follow (default 32)");
+    cmd->add_option("--rules", o.rules, "Rule packs (default: the shipped rules/core)")->type_name("DIR|FILE");
+    cmd->add_option("--facts", o.facts, "Fact files asserted first (default: kb/threats.yaml)")->type_name("FILE.yaml");
+    cmd->add_flag("--no-color", o.no_color, "Never colour output");
+    return cmd;
+}
+
+int run_explain(const ExplainCommandOptions& o) {
+    Loaded loaded;
+    if (!load_for_cases(o.rules, o.facts, o.no_color, loaded)) return kExitInputError;
+    Session& s = loaded.session;
+    std::string why;
+    FileId id = s.sources.load(o.input, why);
+    if (id == 0) {
+        std::cerr << "covenant: error[" << code_id(Code::CannotReadFile) << "]: " << why << "\n";
+        return kExitInputError;
+    }
+    DiagnosticSink sink;
+    auto ff = read_fact_file(s.sources.file(id), *s.program, sink);
+    if (!ff) {
+        std::cerr << render_all(sink, s.sources);
+        return kExitInputError;
+    }
+    Engine engine(*s.program);
+    engine.reset();
+    for (const auto& shared : loaded.classify.shared_facts)
+        for (const auto& f : shared.facts) engine.assert_fact(f.tmpl, f.values, f.span);
+    for (const auto& f : ff->facts) engine.assert_fact(f.tmpl, f.values, f.span);
+    RunLimits limits;
+    limits.max_firings = 1'000'000;
+    RunResult run = engine.run(limits);
+    if (run.reason != StopReason::Quiescent && run.reason != StopReason::Halted) {
+        std::cerr << "covenant: the run did not finish: " << stop_reason_text(run.reason) << "\n";
+        for (const auto& e : run.errors) std::cerr << e << "\n";
+        return run.reason == StopReason::Error ? kExitInputError : kExitLimit;
+    }
+
+    const Program& p = *s.program;
+    const TemplateDef* inst = p.find_template("institution");
+    if (!inst) {
+        std::cerr << "covenant: the rules define no `institution` template; use `covenant run` for other packs\n";
+        return kExitInputError;
+    }
+    std::vector<FactId> targets;
+    bool found = false;
+    for (FactId f : engine.facts_of(inst->id)) {
+        std::string who = to_display(engine.fact(f).values[static_cast<std::size_t>(inst->slot_index("id"))]);
+        if (!o.institution.empty() && who != o.institution) continue;
+        found = true;
+        for (const char* name : {"architecture", "strain"}) {
+            const TemplateDef* t = p.find_template(name);
+            if (!t) continue;
+            for (FactId c : engine.facts_of(t->id))
+                if (to_display(engine.fact(c).values[static_cast<std::size_t>(t->slot_index("institution"))]) == who)
+                    targets.push_back(c);
+        }
+    }
+    if (!found) {
+        std::cerr << "covenant: no institution '" << o.institution << "' in " << o.input << "\n";
+        return kExitInputError;
+    }
+    WhyOptions wopt;
+    wopt.max_depth = o.depth;
+    TreeStyle style;
+    style.unicode = ::isatty(STDOUT_FILENO) && !o.no_color;
+    style.color = style.unicode && !std::getenv("NO_COLOR");
+    std::vector<WhyNode> trees;
+    for (FactId t : targets) trees.push_back(explain_fact(engine, s.sources, t, wopt));
+    if (o.format == "json") std::cout << render_why_json(trees);
+    else if (o.format == "dot") std::cout << render_why_dot(trees);
+    else std::cout << render_why_text(trees, style);
+    if (targets.empty()) std::cerr << "covenant: no architecture or strain was concluded\n";
+    return kExitOk;
+}
+
+}  // namespace covenant::cli

@@ -1,0 +1,36 @@
+// The subcommands of `covenant`. Each adds itself to the CLI11 app (options bound to its Options struct) and runs
+// after parsing; run functions return the process exit code (cli_common.hpp).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "cli_common.hpp"
+
+namespace covenant::cli {
+
+struct CheckOptions {
+    CommonOptions common;
+    std::string show;  // "", "ast" or "program"
+};
+CLI::App* add_check_command(CLI::App& app, CheckOptions& options);
+int run_check(const CheckOptions& options);
+
+struct RunOptions {
+    CommonOptions common;
+    std::string strategy = "depth";
+    std::uint64_t max_firings = 0;
+    double timeout_seconds = 0;
+    std::vector<std::string> watch;  // facts, rules, activations
+    bool stats = false;
+    bool conclusions = false;
+};
+CLI::App* add_run_command(CLI::App& app, RunOptions& options);
+int run_run(const RunOptions& options);
+
+// Adds --rules-path and --no-color to a subcommand.
+void add_common_flags(CLI::App& command, CommonOptions& options);
+
+}  // namespace covenant::cli

@@ -1,0 +1,50 @@
+// The domain subcommands of `covenant`: classify, test and explain (cmd_classify.cpp).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "cli_common.hpp"
+
+namespace covenant::cli {
+
+struct ClassifyCommandOptions {
+    std::vector<std::string> inputs;  // case files or directories
+    std::vector<std::string> rules;   // .rules files or directories; default rules/core
+    std::vector<std::string> facts;   // shared fact files; default kb/threats.yaml with the default rules
+    std::string format;               // table | json | csv | md; default by terminal
+    std::string out;
+    unsigned jobs = 1;
+    bool explain = false;
+    std::uint64_t max_firings = 1'000'000;
+    bool no_color = false;
+};
+CLI::App* add_classify_command(CLI::App& app, ClassifyCommandOptions& options);
+int run_classify(const ClassifyCommandOptions& options);
+
+struct TestCommandOptions {
+    std::vector<std::string> inputs;
+    std::vector<std::string> rules;
+    std::vector<std::string> facts;
+    bool verbose = false;
+    bool no_color = false;
+};
+CLI::App* add_test_command(CLI::App& app, TestCommandOptions& options);
+int run_test(const TestCommandOptions& options);
+
+struct ExplainCommandOptions {
+    std::string input;
+    std::string institution;
+    std::string format = "text";
+    std::size_t depth = 32;
+    std::vector<std::string> rules;
+    std::vector<std::string> facts;
+    bool no_color = false;
+};
+CLI::App* add_explain_command(CLI::App& app, ExplainCommandOptions& options);
+int run_explain(const ExplainCommandOptions& options);
+
+}  // namespace covenant::cli

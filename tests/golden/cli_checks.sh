@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Command-line behaviour whose output varies from run to run (times, memory), so it cannot be a golden file:
+# checked by exit status and patterns instead.  usage: cli_checks.sh COVENANT
+set -uo pipefail
+covenant=$(realpath "$1")
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+cd "$root"
+failures=0
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+
+# expect NAME CODE PATTERN ARGS...: exit status CODE, and PATTERN (grep -E) somewhere in stdout+stderr.
+expect() {
+    local name=$1 code=$2 pattern=$3
+    shift 3
+    NO_COLOR=1 timeout 60 "$covenant" "$@" >"$scratch/out" 2>&1
+    local got=$?
+    if [[ $got != "$code" ]]; then
+        echo "FAIL $name: exit status $got, expected $code"; cat "$scratch/out"; failures=$((failures + 1))
+    elif ! grep -Eq -- "$pattern" "$scratch/out"; then
+        echo "FAIL $name: output does not match /$pattern/"; cat "$scratch/out"; failures=$((failures + 1))
+    else
+        echo "ok   $name"
+    fi
+}
+
+expect version 0 '^covenant [0-9]+\.[0-9]+\.[0-9]+$' --version
+expect help 0 'check' --help
+expect run-help 0 '--max-firings' run --help
+expect stats 0 'peak memory: +[0-9]+ KiB' run rules/examples/quantifiers.rules --stats
+expect stats-time 0 'time: +[0-9.]+ ms run' run rules/examples/quantifiers.rules --stats
+expect timeout 3 'time limit \(--timeout 0.2s\) was reached after [0-9]+ firings; the last rule fired was .tick.' \
+    run tests/golden/limit_max_firings/forever.rules --timeout 0.2
+expect check-facts 1 'E0206' check tests/golden/facts_yaml/people.rules --facts tests/golden/bad_yaml_values/case.yaml
+expect show-ast 0 'rule ancestor_chain' check --show=ast rules/examples/family.rules
+expect bad-show 2 'show' check --show=rete rules/examples/family.rules
+expect negative-firings 2 'max-firings' run rules/examples/family.rules --max-firings -1
+exit $((failures > 0))
