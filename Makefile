@@ -3,9 +3,12 @@
 #
 #   make deps           install the missing Debian packages (apt-get; only when something is missing)
 #   make build          configure and build Release in build/
-#   make demo           deps + build, then run the example packs in rules/examples/ and print their results
+#   make demo           deps + build, then classify the shipped case files (kb/cases) with the core packs
+#                       (rules/core) and print the table
 #   make test           deps + build + the whole suite (ctest), then the suite again under ASan+UBSan in build-asan/
 #   make check          build + the Release suite only
+#   make bench          benchmarks against CLIPS 6.30 (installs Debian's clips; not part of `make test`), writes
+#                       docs/benchmarks.md
 #   make golden-update  regenerate tests/golden/*/expected.* and the outputs in docs/examples.md from the current
 #                       covenant binary (review the diff!)
 #   make clean          remove build/ and build-asan/
@@ -15,15 +18,14 @@ ASAN_BUILD_DIR ?= build-asan
 JOBS           ?= $(shell nproc 2>/dev/null || echo 2)
 COVENANT        = $(BUILD_DIR)/repl/covenant
 
-DEB_PACKAGES := libboost-dev libfmt-dev libyaml-cpp-dev catch2 libcli11-dev libedit-dev pkg-config cmake g++ make
+DEB_PACKAGES := libboost-dev libfmt-dev libyaml-cpp-dev catch2 libcli11-dev libedit-dev nlohmann-json3-dev pkg-config \
+                cmake g++ make
 
-# The packs `make demo` runs, each with its own `covenant run`.
-DEMO_PACKS := rules/examples/family.rules rules/examples/evidence.rules rules/examples/quantifiers.rules
 
 # One step at a time: `deps` may run apt-get, and `test` builds two trees that share the two cores.
 .NOTPARALLEL:
 
-.PHONY: all deps configure build demo test check asan golden-update clean
+.PHONY: all deps configure build demo test check asan bench golden-update clean
 
 all: build
 
@@ -49,11 +51,8 @@ build: deps configure
 	cmake --build $(BUILD_DIR) -j$(JOBS)
 
 demo: build
-	@for pack in $(DEMO_PACKS); do \
-	  echo "=== covenant run $$pack"; \
-	  $(COVENANT) run "$$pack" || exit $$?; \
-	  echo; \
-	done
+	@echo "=== covenant classify kb/cases  (rules: rules/core, threats: kb/threats.yaml)"
+	@$(COVENANT) classify kb/cases --format table
 
 check: build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j$(JOBS)
@@ -65,6 +64,9 @@ asan: deps
 	  ctest --test-dir $(ASAN_BUILD_DIR) --output-on-failure -j$(JOBS)
 
 test: check asan
+
+bench: deps
+	bench/bench.sh
 
 golden-update: build
 	tests/golden/run.sh --update --all $(COVENANT)
