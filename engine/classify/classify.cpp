@@ -395,9 +395,15 @@ std::string csv_field(const std::string& s) {
     return out + "\"";
 }
 
+// The distinct strain kinds, most severe first (several rules may find the same kind for different reasons).
 std::string strain_kinds(const InstitutionResult& r) {
     std::string s;
-    for (const auto& x : r.strains) s += (s.empty() ? "" : ";") + x.kind;
+    std::vector<std::string_view> seen;
+    for (const auto& x : r.strains) {
+        if (std::find(seen.begin(), seen.end(), x.kind) != seen.end()) continue;
+        seen.push_back(x.kind);
+        s += (s.empty() ? "" : ";") + x.kind;
+    }
     return s;
 }
 

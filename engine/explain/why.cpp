@@ -1,6 +1,8 @@
 #include "explain/why.hpp"
 
 #include <algorithm>
+#include <filesystem>
+#include <unordered_set>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -9,7 +11,13 @@ namespace covenant {
 
 std::string location_text(const SourceManager& sm, const SourceSpan& span) {
     if (!span.valid() || span.file == 0 || span.file >= sm.size()) return {};
-    return fmt::format("{}:{}", sm.file(span.file).path, span.line);
+    // Paths under the working directory are shown relative to it, as the user would type them.
+    std::string path = sm.file(span.file).path;
+    std::error_code ec;
+    std::string cwd = std::filesystem::current_path(ec).string();
+    if (!ec && path.size() > cwd.size() + 1 && path.compare(0, cwd.size(), cwd) == 0 && path[cwd.size()] == '/')
+        path = path.substr(cwd.size() + 1);
+    return fmt::format("{}:{}", path, span.line);
 }
 
 namespace {
@@ -30,6 +38,12 @@ public:
         n.kind = WhyNode::Kind::Fact;
         n.fact = id;
         n.label = format_fact(p_, f.tmpl, f.values.data());
+        // A given fact is written out in full once per tree; later mentions are abbreviated to its first slot.
+        if (f.origin == Origin::Given && !shown_.insert(id).second) {
+            n.seen_before = true;
+            std::size_t cut = n.label.find(", ");
+            if (cut != std::string::npos) n.label = n.label.substr(0, cut) + ", ...)";
+        }
         switch (f.origin) {
             case Origin::Given:
                 n.location = location_text(sm_, f.span);
@@ -93,16 +107,46 @@ public:
         n.rule_kind = std::string(rule_kind_name(rule.kind));
         n.detail = rule.doc;
         n.location = location_text(sm_, rule.span);
-        for (FactId fid : just.facts) {
-            if (e_.is_live(fid)) {
-                n.children.push_back(fact_node(fid, depth));
-            } else {
-                WhyNode gone;
-                gone.label = fmt::format("f-{}", fid);
-                gone.detail = "since retracted";
-                n.children.push_back(std::move(gone));
+        // Walk the conditions in order: a positive pattern contributes the next matched fact; an aggregate its value,
+        // and a score(...) the whole derivation of that score (how the analyst sees why a threshold was met).
+        std::size_t next_fact = 0;
+        for (const Condition& c : rule.conditions) {
+            if (c.kind == CondKind::Pattern && next_fact < just.facts.size()) {
+                n.children.push_back(matched_fact(just.facts[next_fact++], depth));
+            } else if (c.kind == CondKind::Aggregate) {
+                n.children.push_back(aggregate_node(c, just, depth));
             }
         }
+        while (next_fact < just.facts.size()) n.children.push_back(matched_fact(just.facts[next_fact++], depth));
+        return n;
+    }
+
+    WhyNode matched_fact(FactId fid, std::size_t depth) {
+        if (e_.is_live(fid)) return fact_node(fid, depth);
+        WhyNode gone;
+        gone.label = fmt::format("f-{}", fid);
+        gone.detail = "since retracted";
+        return gone;
+    }
+
+    // The value an aggregate condition had when the rule fired. For score(...), the score's own derivation.
+    WhyNode aggregate_node(const Condition& c, const Justification& just, std::size_t depth) {
+        auto bound = [&](VarId v) { return v < just.bindings.size() ? just.bindings[v] : Value(); };
+        const TemplateDef& t = p_.templates[c.pattern.tmpl];
+        if (c.agg == AggOp::Score && t.is_score) {
+            std::vector<Value> args(t.slots.size() - 1);
+            for (const SlotTest& test : c.pattern.tests) {
+                if (test.op != CmpOp::Eq || test.values.size() != 1 || test.slot >= args.size()) continue;
+                const Operand& o = test.values[0];
+                args[test.slot] = o.is_var ? bound(o.var) : o.constant;
+            }
+            return score_node(c.pattern.tmpl, args, depth);
+        }
+        static constexpr const char* kNames[] = {"count", "sum", "min", "max", "avg", "score"};
+        WhyNode n;
+        n.kind = WhyNode::Kind::Fact;
+        n.label = fmt::format("{}({}) = {}", kNames[static_cast<int>(c.agg)], t.name, to_source(bound(c.result)));
+        n.detail = "aggregate when the rule fired";
         return n;
     }
 
@@ -111,7 +155,8 @@ private:
     const Program& p_;
     const SourceManager& sm_;
     const WhyOptions& opt_;
-    std::vector<FactId> path_;  // facts being explained on the current branch, to cut support cycles
+    std::vector<FactId> path_;          // facts being explained on the current branch, to cut support cycles
+    std::unordered_set<FactId> shown_;  // given facts already written out in full
 };
 
 void text_node(std::string& out, const WhyNode& n, const std::string& prefix, bool last, bool root, const TreeStyle& st) {
@@ -139,6 +184,11 @@ void text_node(std::string& out, const WhyNode& n, const std::string& prefix, bo
     }
     if (n.repeated) line += "  (already explained above: a support cycle)";
     if (n.truncated) line += "  ...";
+    if (!st.unicode) {
+        // Plain ASCII off a terminal: the combination sign too.
+        for (std::size_t at = line.find("⊕"); at != std::string::npos; at = line.find("⊕", at))
+            line.replace(at, std::string("⊕").size(), "(+)");
+    }
     out += line + "\n";
     std::string child_prefix = root ? "" : prefix + cont;
     for (std::size_t i = 0; i < n.children.size(); ++i)
@@ -167,6 +217,7 @@ nlohmann::ordered_json json_node(const WhyNode& n) {
             break;
     }
     if (n.repeated) j["cycle"] = true;
+    if (n.seen_before) j["shown_above"] = true;
     if (n.truncated) j["truncated"] = true;
     if (!n.children.empty()) {
         auto because = nlohmann::ordered_json::array();

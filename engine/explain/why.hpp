@@ -30,6 +30,7 @@ struct WhyNode {
     FactId fact = kNoFact;    // Fact/Score: the fact id when it is live
     bool truncated = false;   // the depth limit cut this node's children
     bool repeated = false;    // already explained higher up this branch (a support cycle)
+    bool seen_before = false; // a given fact already written out in full earlier in the tree (label abbreviated)
     std::vector<WhyNode> children;
 };
 

@@ -18,7 +18,8 @@
 namespace covenant {
 
 // The conclusion asked about: a template (or a score predicate) and the slot values the user fixed; unfixed slots
-// match anything.
+// match anything. For a score template the slots are the predicate's arguments then `value`: the target holds when a
+// score fact with those arguments exists (it has a contribution) and, if `value` is fixed, is at least that value.
 struct WhyNotTarget {
     TemplateId tmpl = 0;
     std::vector<std::optional<Value>> slots;  // one per slot of tmpl
@@ -26,6 +27,9 @@ struct WhyNotTarget {
 
 struct WhyNotRule {
     RuleId rule = 0;
+    std::string rule_name;              // filled from the program, so the report renders without it
+    std::string rule_kind;              // rule, norm, criterion, interest
+    std::string location;               // file:line of the rule
     bool can_produce = true;            // false: the rule's action can never give the target (e.g. another type)
     std::string cannot_because;         // when !can_produce, in words
     std::size_t conditions_matched = 0; // length of the longest matching prefix
@@ -38,6 +42,7 @@ struct WhyNotRule {
                                         // (gap 0.25)"
     std::vector<std::string> bindings;  // "?i = sco" at the point of failure
     std::vector<std::string> would_help;  // evidence rules that could close a score gap, with their weights
+    bool search_cut = false;            // the step limit cut the search: a deeper match may exist
 };
 
 struct WhyNotReport {
