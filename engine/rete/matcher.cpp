@@ -13,6 +13,9 @@ std::uint64_t mix(std::uint64_t h, std::uint64_t v) {
 
 std::uint64_t pair_key(NodeId node, TokenId owner) { return (static_cast<std::uint64_t>(node) << 32) | owner; }
 
+// equal_for_match with the same-type case inline: it is on the path of every join candidate.
+inline bool same_value(const Value& a, const Value& b) { return a.type == b.type ? a == b : equal_for_match(a, b); }
+
 }  // namespace
 
 Matcher::Matcher(const Program& program, const Network& net, WorkingMemory& wm, MatchListener& listener)
@@ -27,6 +30,7 @@ void Matcher::reset() {
     buckets_.clear();
     free_buckets_.clear();
     bucket_map_.clear();
+    empty_buckets_.clear();
     agg_states_.clear();
     free_agg_states_.clear();
     ncc_tokens_.clear();
@@ -82,15 +86,30 @@ void Matcher::entry_erase(std::uint32_t e) {
     if (en.prev != kNone) entries_[en.prev].next = en.next;
     else bucket.head = en.next;
     if (en.next != kNone) entries_[en.next].prev = en.prev;
-    if (bucket.head == kNone) {
+    if (bucket.head == kNone && !bucket.queued) {
+        // An emptied bucket stays in the map for now: the same key is often filled again soon (a context fact
+        // retracted and re-asserted rebuilds the same tokens), and erasing and re-inserting it each time was a
+        // large part of the cost. Empty buckets are swept when they outnumber half the map.
+        bucket.queued = true;
+        empty_buckets_.push_back(en.bucket);
+        if (empty_buckets_.size() > 256 && 2 * empty_buckets_.size() > bucket_map_.size()) sweep_empty_buckets();
+    }
+    en.item = kNone;
+    free_entries_.push_back(e);
+}
+
+void Matcher::sweep_empty_buckets() {
+    for (std::uint32_t b : empty_buckets_) {
+        Bucket& bucket = buckets_[b];
+        bucket.queued = false;
+        if (bucket.head != kNone) continue;
         std::uint64_t key = bucket.key;
         std::uint32_t index = bucket.index;
         bucket_map_.erase(bucket_hash(index, key),
                           [&](const BucketSlot& s) { return s.key == key && s.index == index; });
-        free_buckets_.push_back(en.bucket);
+        free_buckets_.push_back(b);
     }
-    en.item = kNone;
-    free_entries_.push_back(e);
+    empty_buckets_.clear();
 }
 
 std::uint32_t Matcher::bucket_head(std::uint32_t index, std::uint64_t key) const {
@@ -103,6 +122,23 @@ std::uint64_t Matcher::left_key(const BetaNode& n, TokenId left) const {
     std::uint64_t h = 0x12345;
     for (const auto& eq : n.hashed) h = mix(h, resolve(left, eq.left).hash());
     return h;
+}
+
+std::uint64_t Matcher::push_left_values(const BetaNode& n, TokenId left) {
+    std::uint64_t h = 0x12345;
+    for (const auto& eq : n.hashed) {
+        scratch_values_.push_back(resolve(left, eq.left));
+        h = mix(h, scratch_values_.back().hash());
+    }
+    return h;
+}
+
+bool Matcher::passes_with(const BetaNode& n, std::size_t values, TokenId left, const Value* fv) const {
+    for (std::size_t i = 0; i < n.hashed.size(); ++i)
+        if (!same_value(fv[n.hashed[i].slot], scratch_values_[values + i])) return false;
+    for (const auto& c : n.checks)
+        if (!check(c, fv, left)) return false;
+    return true;
 }
 
 std::uint64_t Matcher::right_key(const BetaNode& n, const Value* fv) const {
@@ -142,17 +178,23 @@ bool Matcher::check(const SlotCheck& c, const Value* fv, TokenId left) const {
     switch (c.op) {
         case CmpOp::Eq:
             for (const auto& o : c.values)
-                if (equal_for_match(v, operand(o))) return true;
+                if (same_value(v, operand(o))) return true;
             return false;
         case CmpOp::Ne:
             for (const auto& o : c.values)
-                if (equal_for_match(v, operand(o))) return false;
+                if (same_value(v, operand(o))) return false;
             return true;
         default: {
             if (c.values.empty()) return false;
-            bool comparable = false;
-            int r = compare(v, operand(c.values[0]), comparable);
-            if (!comparable) return false;
+            Value other = operand(c.values[0]);
+            int r = 0;
+            if (v.type == Type::Int && other.type == Type::Int) {
+                r = v.i < other.i ? -1 : (v.i > other.i ? 1 : 0);
+            } else {
+                bool comparable = false;
+                r = compare(v, other, comparable);
+                if (!comparable) return false;
+            }
             switch (c.op) {
                 case CmpOp::Lt: return r < 0;
                 case CmpOp::Le: return r <= 0;
@@ -165,7 +207,7 @@ bool Matcher::check(const SlotCheck& c, const Value* fv, TokenId left) const {
 
 bool Matcher::join_passes(const BetaNode& n, TokenId left, const Value* fv) const {
     for (const auto& eq : n.hashed)
-        if (!equal_for_match(fv[eq.slot], resolve(left, eq.left))) return false;
+        if (!same_value(fv[eq.slot], resolve(left, eq.left))) return false;
     for (const auto& c : n.checks)
         if (!check(c, fv, left)) return false;
     return true;
@@ -290,7 +332,9 @@ void Matcher::left_activate(NodeId id, TokenId left) {
     const BetaNode& n = net_.nodes[id];
     switch (n.kind) {
         case NodeKind::Join: {
-            std::uint64_t key = left_key(n, left);
+            // The left token's join values are resolved once, for the key and for every candidate.
+            std::size_t values = scratch_values_.size();
+            std::uint64_t key = push_left_values(n, left);
             index_insert(left_index(id), key, left, tokens_[left].first_entry);
             std::size_t base = scratch_.size();
             for (std::uint32_t e = bucket_head(right_index(id), key); e != kNone; e = entries_[e].next)
@@ -300,21 +344,24 @@ void Matcher::left_activate(NodeId id, TokenId left) {
             // memory: the last activation made, on top under depth, has the newest fact.
             for (std::size_t i = end; i > base; --i) {
                 FactId f = scratch_[i - 1];
-                if (!join_passes(n, left, wm_.values(f))) continue;
+                if (!passes_with(n, values, left, wm_.values(f))) continue;
                 TokenId t = make_token(id, left, f);
                 activate(t);
             }
             scratch_.resize(base);
+            scratch_values_.resize(values);
             break;
         }
         case NodeKind::Negative:
         case NodeKind::Exists: {
             TokenId t = make_token(id, left, kNoFact);
-            std::uint64_t key = left_key(n, left);
+            std::size_t values = scratch_values_.size();
+            std::uint64_t key = push_left_values(n, left);
             index_insert(left_index(id), key, t, tokens_[t].first_entry);
             std::uint32_t count = 0;
             for (std::uint32_t e = bucket_head(right_index(id), key); e != kNone; e = entries_[e].next)
-                if (join_passes(n, left, wm_.values(entries_[e].item))) ++count;
+                if (passes_with(n, values, left, wm_.values(entries_[e].item))) ++count;
+            scratch_values_.resize(values);
             bool passes = n.kind == NodeKind::Exists ? count > 0 : count == 0;
             tokens_[t].aux = count;
             if (passes) activate(t);
@@ -444,20 +491,11 @@ void Matcher::right_activate(NodeId id, FactId f) {
     scratch_.resize(base);
 }
 
+// Updates the counts and values that `f`, already out of the node's right index, contributed to (negative, exists
+// and aggregate nodes; a join's tokens with f were already removed by tree-based removal).
 void Matcher::right_remove(NodeId id, FactId f) {
     const BetaNode& n = net_.nodes[id];
-    // Drop f from this node's right index.
-    std::uint32_t* link = &wm_.record(f).first_entry;
-    while (*link != kNone) {
-        std::uint32_t e = *link;
-        if (buckets_[entries_[e].bucket].index == right_index(id)) {
-            *link = entries_[e].next_of_item;
-            entry_erase(e);
-            break;
-        }
-        link = &entries_[e].next_of_item;
-    }
-    if (n.kind == NodeKind::Join) return;  // its tokens with f were already removed (tree-based removal)
+    if (n.kind == NodeKind::Join) return;
     const Value* fv = wm_.values(f);
     std::uint64_t key = right_key(n, fv);
     std::size_t base = scratch_.size();
@@ -510,11 +548,18 @@ void Matcher::add_fact(FactId f) {
 
 void Matcher::remove_fact(FactId f) {
     while (wm_.record(f).first_token != kNone) remove_token(wm_.record(f).first_token);
+    // Every index entry of a fact is in the right index of one successor of its memories: drop them all in one pass
+    // (looking each up per successor would cost O(successors^2) per fact).
+    for (std::uint32_t e = wm_.record(f).first_entry; e != kNone;) {
+        std::uint32_t next = entries_[e].next_of_item;
+        entry_erase(e);
+        e = next;
+    }
+    wm_.record(f).first_entry = kNone;
     std::vector<AlphaId> memories;
     collect_memories(wm_.record(f).tmpl, wm_.values(f), memories);
     for (AlphaId m : memories)
         for (NodeId s : net_.alpha_memories[m].successors) right_remove(s, f);
-    assert(wm_.record(f).first_entry == kNone);
 }
 
 // ---- aggregates ----
@@ -593,7 +638,8 @@ void Matcher::agg_compute(const BetaNode& n, AggState& s) {
 std::size_t Matcher::memory_bytes() const {
     return tokens_.capacity() * sizeof(Token) + free_tokens_.capacity() * sizeof(TokenId) +
            entries_.capacity() * sizeof(Entry) + free_entries_.capacity() * sizeof(std::uint32_t) +
-           buckets_.capacity() * sizeof(Bucket) + bucket_map_.capacity() * sizeof(BucketSlot) + agg_states_.capacity() * sizeof(AggState) +
+           buckets_.capacity() * sizeof(Bucket) + empty_buckets_.capacity() * sizeof(std::uint32_t) +
+           bucket_map_.capacity() * sizeof(BucketSlot) + agg_states_.capacity() * sizeof(AggState) +
            (ncc_tokens_.size() + ncc_pending_.size()) * 32;
 }
 

@@ -92,6 +92,7 @@ private:
         std::uint32_t head = kNone;
         std::uint32_t index = 0;
         std::uint64_t key = 0;
+        bool queued = false;             // in empty_buckets_
     };
     // bucket table slot: (index, key) -> bucket id
     struct BucketSlot {
@@ -128,9 +129,14 @@ private:
     static std::uint32_t right_index(NodeId n) { return 2 * n + 1; }
     void index_insert(std::uint32_t index, std::uint64_t key, std::uint32_t item, std::uint32_t& item_head);
     void entry_erase(std::uint32_t e);
+    void sweep_empty_buckets();
     std::uint32_t bucket_head(std::uint32_t index, std::uint64_t key) const;
 
     std::uint64_t left_key(const BetaNode& n, TokenId left) const;
+    // Pushes the values of n's hashed join operands, seen from `left`, onto scratch_values_; returns their key.
+    std::uint64_t push_left_values(const BetaNode& n, TokenId left);
+    // join_passes with the hashed operands already resolved at scratch_values_[values...].
+    bool passes_with(const BetaNode& n, std::size_t values, TokenId left, const Value* fv) const;
     std::uint64_t right_key(const BetaNode& n, const Value* fact_values) const;
     bool check(const SlotCheck& c, const Value* fv, TokenId left) const;
     bool alpha_passes(const SlotCheck& c, const Value* fv) const { return check(c, fv, kNone); }
@@ -167,6 +173,7 @@ private:
     std::vector<Bucket> buckets_;
     std::vector<std::uint32_t> free_buckets_;
     LinearTable<BucketSlot> bucket_map_;
+    std::vector<std::uint32_t> empty_buckets_;   // buckets that became empty since the last sweep
     std::vector<AggState> agg_states_;
     std::vector<std::uint32_t> free_agg_states_;
     // NCC (Doorenbos §2.8): (ncc node, owner token) -> the Ncc node's token for that owner, and subnetwork results
@@ -175,6 +182,7 @@ private:
     std::unordered_map<std::uint64_t, std::uint32_t> ncc_pending_;
     std::vector<std::uint32_t> scratch_;         // candidate lists, used as a stack across nested activations
     std::vector<Value> scratch_bindings_;        // test-node variable values
+    std::vector<Value> scratch_values_;          // resolved join operands, used as a stack like scratch_
     std::vector<AlphaId> scratch_memories_;
 };
 
