@@ -22,11 +22,19 @@ struct Question {
     std::vector<std::string> used_by;  // rules that read this slot
     std::vector<std::string> effects;  // per answer: what it would change ("true: community 0.35 -> 0.61, type
                                        // hybrid -> community")
+    bool new_fact = false;             // the case has no `tmpl` fact for the institution: the answer makes one (its
+                                       // key slot set to the institution, optional slots at their defaults)
+    std::vector<SlotIndex> other_required;  // new_fact: required slots besides `slot` that the new fact also needs;
+                                            // the decisiveness is averaged over representative values of them
 };
 
 // The questions for institution `institution_id`, most decisive first. `given` are the facts given so far (template,
 // values); `program` the checked rule packs. Questions already answered (a slot set explicitly, or marked unknown in
 // `skipped`) are not asked again.
+//
+// "Set explicitly" is read off the values: a required slot is always set; an optional slot counts as unanswered while
+// it holds its default (an InitialFact cannot tell a written default from an omitted one). So the caller must put
+// every slot the user has answered — with any value — or marked unknown into `skipped`.
 std::vector<Question> rank_questions(const Program& program, const std::vector<InitialFact>& given,
                                      const std::string& institution_id,
                                      const std::vector<std::pair<TemplateId, SlotIndex>>& skipped);
