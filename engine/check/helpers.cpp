@@ -27,22 +27,6 @@ bool fits(Type value, Type slot) {
     return value == slot || value == Type::Any || slot == Type::Any || (value == Type::Int && slot == Type::Float);
 }
 
-std::string one_of_text(const SlotDef& slot) {
-    std::string out = "(";
-    for (std::size_t i = 0; i < slot.one_of.size(); ++i) {
-        if (i) out += " | ";
-        out += Symbols::name(slot.one_of[i]);
-    }
-    return out + ")";
-}
-
-bool is_identifier(std::string_view s) {
-    if (s.empty() || !(std::isalpha(static_cast<unsigned char>(s[0])) || s[0] == '_')) return false;
-    for (char c : s)
-        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_')) return false;
-    return true;
-}
-
 std::optional<Value> value_for_slot(const Value& v, const SourceSpan& span, const SlotDef& slot,
                                     std::string_view owner, DiagnosticSink& sink, Code mismatch, Code not_listed) {
     if (slot.type == Type::Any) return v;
@@ -52,7 +36,7 @@ std::optional<Value> value_for_slot(const Value& v, const SourceSpan& span, cons
                                    owner, a_type(slot.type), type_name(v.type), to_source(v));
         if (d && slot.type == Type::String && v.type == Type::Symbol)
             d->notes.push_back({{}, fmt::format("write it in quotes to make it a string: \"{}\"", v.text())});
-        if (d && slot.type == Type::Symbol && v.type == Type::String && is_identifier(v.text()))
+        if (d && slot.type == Type::Symbol && v.type == Type::String && is_name_text(v.text()))
             d->notes.push_back({{}, fmt::format("write it without quotes to make it a symbol: {}", v.text())});
         if (d && slot.span.valid())
             d->notes.push_back({slot.span, fmt::format("slot '{}' is declared here", slot.name)});
@@ -65,7 +49,7 @@ std::optional<Value> value_for_slot(const Value& v, const SourceSpan& span, cons
         for (SymbolId s : slot.one_of) allowed.emplace_back(Symbols::name(s));
         std::string guess = suggest(v.text(), allowed);
         Diagnostic* d = sink.error(span, not_listed, "'{}' is not one of the values slot '{}' of '{}' allows: {}{}",
-                                   v.text(), slot.name, owner, one_of_text(slot),
+                                   v.text(), slot.name, owner, one_of_list(slot),
                                    guess.empty() ? std::string() : fmt::format("; did you mean '{}'?", guess));
         if (d && slot.span.valid())
             d->notes.push_back({slot.span, fmt::format("slot '{}' is declared here", slot.name)});

@@ -23,8 +23,6 @@ Value literal_value(const ast::Literal& lit);
 // Any on either side, or an int into a float slot.
 bool fits(Type value, Type slot);
 
-// "(democratic | authoritarian)".
-std::string one_of_text(const SlotDef& slot);
 
 // Converts a literal to the type of `slot` of template `owner`: ints are accepted in float slots (converted), a
 // symbol in a `one of` slot must be listed. Reports `mismatch` (E0104, or E0119 for defaults) for a wrong type and
@@ -59,8 +57,6 @@ std::string suggest(std::string_view word, const std::vector<std::string>& candi
 // "4:12" for notes and messages.
 std::string line_col(const SourceSpan& s);
 
-// Whether `s` is spelled like an identifier (so it can be written as a bare symbol).
-bool is_identifier(std::string_view s);
 
 // Finds or creates the score template for PRED with `arity` arguments (slots arg1..argN of type Any, then `value`
 // of type Float). Templates are created in the order predicates are first used, so ids are deterministic.

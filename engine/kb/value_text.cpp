@@ -22,8 +22,6 @@ namespace covenant::kb {
 
 namespace {
 
-bool is_ident_start(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
-bool is_ident_char(char c) { return is_ident_start(c) || (c >= '0' && c <= '9'); }
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 // How a scalar is shown inside a message: quoted, first line only, at most 40 bytes.
@@ -94,23 +92,9 @@ std::optional<double> parse_float(std::string_view text) {
     return v;
 }
 
-std::string one_of_list(const SlotDef& slot) {
-    std::string s = "(";
-    for (std::size_t i = 0; i < slot.one_of.size(); ++i) {
-        if (i) s += " | ";
-        s += Symbols::name(slot.one_of[i]);
-    }
-    return s + ")";
-}
-
 }  // namespace
 
-bool is_symbol_text(std::string_view text) {
-    if (text.empty() || !is_ident_start(text.front())) return false;
-    for (char c : text)
-        if (!is_ident_char(c)) return false;
-    return text != "true" && text != "false";
-}
+bool is_symbol_text(std::string_view text) { return is_name_text(text) && text != "true" && text != "false"; }
 
 std::string expected_words(const SlotDef& slot) {
     if (!slot.one_of.empty()) return "one of " + one_of_list(slot);

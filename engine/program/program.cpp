@@ -340,4 +340,21 @@ std::string print_program(const Program& p) {
     return out;
 }
 
+std::string one_of_list(const SlotDef& slot) {
+    std::string out = "(";
+    for (std::size_t i = 0; i < slot.one_of.size(); ++i) {
+        if (i) out += " | ";
+        out += Symbols::name(slot.one_of[i]);
+    }
+    return out + ")";
+}
+
+bool is_name_text(std::string_view text) {
+    auto start = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; };
+    if (text.empty() || !start(text.front())) return false;
+    for (char c : text)
+        if (!start(c) && !(c >= '0' && c <= '9')) return false;
+    return true;
+}
+
 }  // namespace covenant

@@ -205,6 +205,13 @@ struct Program {
     const TemplateDef* find_score_template(std::string_view pred, std::size_t arity) const;
 };
 
+// "(a | b | c)": the values a `one of` slot allows, as a template declares them.
+std::string one_of_list(const SlotDef& slot);
+
+// Whether `text` is a name in the rule language (a letter or '_', then letters, digits and '_'), so that it can be
+// written as a bare symbol. (`true`/`false` are names by this test; callers that need a symbol exclude them.)
+bool is_name_text(std::string_view text);
+
 // Renders a fact as it is written in the language: `person(name: ann, born: 1950)`; score facts as
 // `score community(nato) = 0.35`.
 std::string format_fact(const Program& p, TemplateId tmpl, const Value* values);
