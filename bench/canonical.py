@@ -16,7 +16,7 @@ import sys
 
 SEAT_RE = re.compile(r"^seat (\d+) guest (\S+)\s*$")
 CLIPS_EDGE_RE = re.compile(r"^edge (-?\d+) (-?\d+) (\S+)\s*$")
-# A fact line of `covenant run`: "f-12 edge(p1: 5, p2: 6, angle: 0.0, joined: true, label: B, plotted: true)".
+# A fact line of `covenant run`: "f-12 edge(p1: 5, p2: 6, angle: 0.0, joined: true, label: boundary, plotted: true)".
 COVENANT_EDGE_RE = re.compile(r"^f-\d+\s+edge\((.*)\)\s*$")
 SLOT_RE = re.compile(r"(\w+): ([^,]+)")
 

@@ -1,15 +1,15 @@
 ;;; Waltz line labelling (Brant, Grose, Lofaso & Miranker 1991), for CLIPS 6.30.
 ;;;
-;;; Labels the edges of a line drawing of blocks: each edge becomes a boundary (B), convex (plus) or concave (minus)
+;;; Labels the edges of a line drawing of blocks: each edge becomes a boundary, convex (plus) or concave (minus)
 ;;; edge, by Waltz's constraint propagation over the junctions where the edges meet. A `stage` fact sequences the phases
 ;;;   duplicate -> detect_junctions -> find_initial_boundary -> find_second_boundary -> labeling
 ;;;   -> plot_remaining_edges -> done
-;;; 1. every line becomes two directed edges; 2. the edges leaving one point are grouped into an L (two edges) or a
+;;; 1. every line becomes two directed edges; 2. the edges leaving one point are grouped into an ell (two edges) or a
 ;;; 3-junction, which the angles between its edges classify as an arrow, a fork or a tee; 3. the junction with the
 ;;; largest base point and the one with the smallest start the labelling as boundaries; 4. the labelling rules propagate
 ;;; labels through the junction constraints and from each edge to its reverse; 5. every edge is "plotted" once.
 ;;;
-;;; A point is an integer p with x = div(p, 100) and y = mod(p, 100). Labels are the symbols B, plus and minus (nil while
+;;; A point is an integer p with x = div(p, 100) and y = mod(p, 100). Labels are the symbols boundary, plus and minus (nil while
 ;;; unlabelled), so that both engines print the same words.
 ;;;
 ;;; Written for the Covenant benchmark from the published description of the benchmark. Run with
@@ -112,7 +112,7 @@
    ?e2 <- (edge (p1 ?bp) (p2 ?p3&~?p2) (joined false))
    (not (edge (p1 ?bp) (p2 ~?p2&~?p3)))
    =>
-   (assert (junction (type L) (base_point ?bp) (p1 ?p2) (p2 ?p3)))
+   (assert (junction (type ell) (base_point ?bp) (p1 ?p2) (p2 ?p3)))
    (modify ?e1 (joined true))
    (modify ?e2 (joined true)))
 
@@ -126,13 +126,13 @@
 
 (defrule initial_boundary_junction_L
    ?s <- (stage (value find_initial_boundary))
-   (junction (type L) (base_point ?bp) (p1 ?p1) (p2 ?p2))
+   (junction (type ell) (base_point ?bp) (p1 ?p1) (p2 ?p2))
    ?e1 <- (edge (p1 ?bp) (p2 ?p1))
    ?e2 <- (edge (p1 ?bp) (p2 ?p2))
    (not (junction (base_point ?other&:(> ?other ?bp))))
    =>
-   (modify ?e1 (label B))
-   (modify ?e2 (label B))
+   (modify ?e1 (label boundary))
+   (modify ?e2 (label boundary))
    (modify ?s (value find_second_boundary)))
 
 (defrule initial_boundary_junction_arrow
@@ -143,20 +143,20 @@
    ?e3 <- (edge (p1 ?bp) (p2 ?p3))
    (not (junction (base_point ?other&:(> ?other ?bp))))
    =>
-   (modify ?e1 (label B))
+   (modify ?e1 (label boundary))
    (modify ?e2 (label plus))
-   (modify ?e3 (label B))
+   (modify ?e3 (label boundary))
    (modify ?s (value find_second_boundary)))
 
 (defrule second_boundary_junction_L
    ?s <- (stage (value find_second_boundary))
-   (junction (type L) (base_point ?bp) (p1 ?p1) (p2 ?p2))
+   (junction (type ell) (base_point ?bp) (p1 ?p1) (p2 ?p2))
    ?e1 <- (edge (p1 ?bp) (p2 ?p1))
    ?e2 <- (edge (p1 ?bp) (p2 ?p2))
    (not (junction (base_point ?other&:(< ?other ?bp))))
    =>
-   (modify ?e1 (label B))
-   (modify ?e2 (label B))
+   (modify ?e1 (label boundary))
+   (modify ?e2 (label boundary))
    (modify ?s (value labeling)))
 
 (defrule second_boundary_junction_arrow
@@ -167,9 +167,9 @@
    ?e3 <- (edge (p1 ?bp) (p2 ?p3))
    (not (junction (base_point ?other&:(< ?other ?bp))))
    =>
-   (modify ?e1 (label B))
+   (modify ?e1 (label boundary))
    (modify ?e2 (label plus))
-   (modify ?e3 (label B))
+   (modify ?e3 (label boundary))
    (modify ?s (value labeling)))
 
 ;;; ---- phase 4: propagation -------------------------------------------------------------------------------------------
@@ -177,7 +177,7 @@
 ;;; An edge's label carries over to its reverse; both count as plotted.
 (defrule match_edge
    (stage (value labeling))
-   ?e1 <- (edge (p1 ?p1) (p2 ?p2) (label ?label&plus|minus|B))
+   ?e1 <- (edge (p1 ?p1) (p2 ?p2) (label ?label&plus|minus|boundary))
    ?e2 <- (edge (p1 ?p2) (p2 ?p1) (label nil))
    =>
    (modify ?e1 (plotted true))
@@ -185,11 +185,11 @@
 
 (defrule label_L
    (stage (value labeling))
-   (junction (type L) (base_point ?bp))
+   (junction (type ell) (base_point ?bp))
    (edge (p1 ?bp) (p2 ?p1) (label plus|minus))
    ?e2 <- (edge (p1 ?bp) (p2 ~?p1) (label nil))
    =>
-   (modify ?e2 (label B)))
+   (modify ?e2 (label boundary)))
 
 (defrule label_tee_A
    (declare (salience 5))
@@ -198,8 +198,8 @@
    ?e1 <- (edge (p1 ?bp) (p2 ?p1) (label nil))
    ?e2 <- (edge (p1 ?bp) (p2 ?p3))
    =>
-   (modify ?e1 (label B))
-   (modify ?e2 (label B)))
+   (modify ?e1 (label boundary))
+   (modify ?e2 (label boundary)))
 
 (defrule label_tee_B
    (stage (value labeling))
@@ -207,8 +207,8 @@
    ?e1 <- (edge (p1 ?bp) (p2 ?p1))
    ?e2 <- (edge (p1 ?bp) (p2 ?p3) (label nil))
    =>
-   (modify ?e1 (label B))
-   (modify ?e2 (label B)))
+   (modify ?e1 (label boundary))
+   (modify ?e2 (label boundary)))
 
 (defrule label_fork_1
    (stage (value labeling))
@@ -223,17 +223,17 @@
 (defrule label_fork_2
    (stage (value labeling))
    (junction (type fork) (base_point ?bp))
-   (edge (p1 ?bp) (p2 ?p1) (label B))
+   (edge (p1 ?bp) (p2 ?p1) (label boundary))
    (edge (p1 ?bp) (p2 ?p2&~?p1) (label minus))
    ?e3 <- (edge (p1 ?bp) (p2 ~?p2&~?p1) (label nil))
    =>
-   (modify ?e3 (label B)))
+   (modify ?e3 (label boundary)))
 
 (defrule label_fork_3
    (stage (value labeling))
    (junction (type fork) (base_point ?bp))
-   (edge (p1 ?bp) (p2 ?p1) (label B))
-   (edge (p1 ?bp) (p2 ?p2&~?p1) (label B))
+   (edge (p1 ?bp) (p2 ?p1) (label boundary))
+   (edge (p1 ?bp) (p2 ?p2&~?p1) (label boundary))
    ?e3 <- (edge (p1 ?bp) (p2 ~?p2&~?p1) (label nil))
    =>
    (modify ?e3 (label minus)))
@@ -253,7 +253,7 @@
    (declare (salience 5))
    (stage (value labeling))
    (junction (type arrow) (base_point ?bp) (p1 ?p1) (p2 ?p2) (p3 ?p3))
-   (edge (p1 ?bp) (p2 ?p1) (label ?l&B|minus))
+   (edge (p1 ?bp) (p2 ?p1) (label ?l&boundary|minus))
    ?e2 <- (edge (p1 ?bp) (p2 ?p2) (label nil))
    ?e3 <- (edge (p1 ?bp) (p2 ?p3))
    =>
@@ -263,7 +263,7 @@
 (defrule label_arrow_1B
    (stage (value labeling))
    (junction (type arrow) (base_point ?bp) (p1 ?p1) (p2 ?p2) (p3 ?p3))
-   (edge (p1 ?bp) (p2 ?p1) (label ?l&B|minus))
+   (edge (p1 ?bp) (p2 ?p1) (label ?l&boundary|minus))
    ?e2 <- (edge (p1 ?bp) (p2 ?p2))
    ?e3 <- (edge (p1 ?bp) (p2 ?p3) (label nil))
    =>
@@ -274,7 +274,7 @@
    (declare (salience 5))
    (stage (value labeling))
    (junction (type arrow) (base_point ?bp) (p1 ?p1) (p2 ?p2) (p3 ?p3))
-   (edge (p1 ?bp) (p2 ?p3) (label ?l&B|minus))
+   (edge (p1 ?bp) (p2 ?p3) (label ?l&boundary|minus))
    ?e2 <- (edge (p1 ?bp) (p2 ?p2) (label nil))
    ?e1 <- (edge (p1 ?bp) (p2 ?p1))
    =>
@@ -284,7 +284,7 @@
 (defrule label_arrow_2B
    (stage (value labeling))
    (junction (type arrow) (base_point ?bp) (p1 ?p1) (p2 ?p2) (p3 ?p3))
-   (edge (p1 ?bp) (p2 ?p3) (label ?l&B|minus))
+   (edge (p1 ?bp) (p2 ?p3) (label ?l&boundary|minus))
    ?e2 <- (edge (p1 ?bp) (p2 ?p2))
    ?e1 <- (edge (p1 ?bp) (p2 ?p1) (label nil))
    =>
