@@ -92,6 +92,17 @@ bool load_for_cases(const std::vector<std::string>& rules, const std::vector<std
     return true;
 }
 
+// The case files under `inputs`; prints why and returns nothing when a path is missing or unreadable.
+std::optional<std::vector<std::string>> case_files(const std::vector<std::string>& inputs) {
+    std::string error;
+    std::vector<std::string> paths = expand_case_paths(inputs, error);
+    if (!error.empty()) {
+        std::cerr << "covenant: " << error << "\n";
+        return std::nullopt;
+    }
+    return paths;
+}
+
 std::optional<ReportFormat> format_named(const std::string& name) {
     if (name == "table") return ReportFormat::Table;
     if (name == "json") return ReportFormat::Json;
@@ -128,12 +139,10 @@ CLI::App* add_classify_command(CLI::App& app, ClassifyCommandOptions& o) {
 int run_classify(const ClassifyCommandOptions& o) {
     Loaded loaded;
     if (!load_for_cases(o.rules, o.facts, o.no_color, loaded)) return kExitInputError;
+    auto found = case_files(o.inputs);
+    if (!found) return kExitInputError;
+    std::vector<std::string>& paths = *found;
     std::string error;
-    std::vector<std::string> paths = expand_case_paths(o.inputs, error);
-    if (!error.empty()) {
-        std::cerr << "covenant: " << error << "\n";
-        return kExitInputError;
-    }
     if (paths.empty()) {
         std::cerr << "covenant: no case files (*.yaml, *.yml) found\n";
         return kExitInputError;
@@ -191,13 +200,9 @@ int run_test(const TestCommandOptions& o) {
         for (const char* sub : {"kb/cases", "rules/core/tests"})
             if (fs::is_directory(*root / sub)) inputs.push_back((*root / sub).string());
     }
-    std::string error;
-    std::vector<std::string> paths = expand_case_paths(inputs, error);
-    if (!error.empty()) {
-        std::cerr << "covenant: " << error << "\n";
-        return kExitInputError;
-    }
-    auto results = classify_all(*loaded.session.program, paths, loaded.classify, 1);
+    auto paths = case_files(inputs);
+    if (!paths) return kExitInputError;
+    auto results = classify_all(*loaded.session.program, *paths, loaded.classify, 1);
     bool color = !o.no_color && ::isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR");
     std::size_t passed = 0, failed = 0, cases_without = 0;
     for (const auto& r : results) {
