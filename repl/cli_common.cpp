@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
@@ -70,6 +71,45 @@ void print_diagnostics(const Session& session, const CommonOptions& options) {
     std::cout.flush();  // keep the order of earlier output and the diagnostics when both go to one terminal
     std::cerr << render_all(session.sink, session.sources, render_options);
     std::cerr.flush();
+}
+
+std::optional<std::string> project_root() {
+    auto dirs = default_rules_path();
+    if (dirs.empty()) return std::nullopt;
+    return fs::path(dirs.front()).parent_path().string();
+}
+
+bool domain_inputs(const std::vector<std::string>& rules, const std::vector<std::string>& facts,
+                   std::vector<std::string>& rule_files, std::vector<std::string>& shared_facts, std::string& error) {
+    std::vector<std::string> inputs = rules;
+    shared_facts = facts;
+    if (inputs.empty()) {
+        auto root = project_root();
+        if (!root || !fs::is_directory(fs::path(*root) / "rules" / "core")) {
+            error = "cannot find the shipped rules/core; name the rule packs with --rules DIR";
+            return false;
+        }
+        inputs.push_back((fs::path(*root) / "rules" / "core").string());
+        fs::path threats = fs::path(*root) / "kb" / "threats.yaml";
+        if (shared_facts.empty() && fs::exists(threats)) shared_facts.push_back(threats.string());
+    }
+    for (const auto& in : inputs) {
+        std::error_code ec;
+        if (!fs::is_directory(in, ec)) {
+            rule_files.push_back(in);
+            continue;
+        }
+        std::vector<std::string> found;
+        for (const auto& e : fs::directory_iterator(in, ec))
+            if (e.is_regular_file() && e.path().extension() == ".rules") found.push_back(e.path().string());
+        std::sort(found.begin(), found.end());
+        if (found.empty()) {
+            error = "no .rules files in '" + in + "'";
+            return false;
+        }
+        rule_files.insert(rule_files.end(), found.begin(), found.end());
+    }
+    return true;
 }
 
 }  // namespace covenant::cli

@@ -46,6 +46,16 @@ bool use_color(const CommonOptions& options);
 // neither exists.
 std::vector<std::string> default_rules_path();
 
+// The rule packs and shared fact files of the domain commands (classify, test, explain, repl). `rules` names .rules
+// files or directories (a directory stands for the *.rules files directly inside it, sorted); when it is empty the
+// shipped rules/core is used and then, unless `facts` names some, the shipped threat catalogue kb/threats.yaml is
+// asserted into every case. Returns false with `error` in words when the rules cannot be found.
+bool domain_inputs(const std::vector<std::string>& rules, const std::vector<std::string>& facts,
+                   std::vector<std::string>& rule_files, std::vector<std::string>& shared_facts, std::string& error);
+
+// The project root that holds the shipped rules/ and kb/ (the parent of the default rules directory), if found.
+std::optional<std::string> project_root();
+
 // Loads the rule files (and the packs they use) and then the fact files against the program. Returns false when
 // anything failed; the diagnostics are in session.sink either way (warnings included).
 bool load(const CommonOptions& options, Session& session);

@@ -23,52 +23,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// The project root that holds the shipped rules/ and kb/ (the parent of the default rules directory).
-std::optional<fs::path> project_root() {
-    auto dirs = default_rules_path();
-    if (dirs.empty()) return std::nullopt;
-    return fs::path(dirs.front()).parent_path();
-}
-
-// Expands --rules: a directory stands for the *.rules files directly inside it (sorted); files are taken as given.
-// Defaults to the shipped rules/core.
-bool rule_files_for(const std::vector<std::string>& rules, std::vector<std::string>& out, std::string& error) {
-    std::vector<std::string> inputs = rules;
-    if (inputs.empty()) {
-        auto root = project_root();
-        if (!root || !fs::is_directory(*root / "rules" / "core")) {
-            error = "cannot find the shipped rules/core; name the rule packs with --rules DIR";
-            return false;
-        }
-        inputs.push_back((*root / "rules" / "core").string());
-    }
-    for (const auto& in : inputs) {
-        std::error_code ec;
-        if (fs::is_directory(in, ec)) {
-            std::vector<std::string> found;
-            for (const auto& e : fs::directory_iterator(in, ec))
-                if (e.is_regular_file() && e.path().extension() == ".rules") found.push_back(e.path().string());
-            std::sort(found.begin(), found.end());
-            if (found.empty()) {
-                error = "no .rules files in '" + in + "'";
-                return false;
-            }
-            out.insert(out.end(), found.begin(), found.end());
-        } else {
-            out.push_back(in);
-        }
-    }
-    return true;
-}
-
-// --facts, or by default the shipped threat catalogue (kb/threats.yaml) when classifying with the shipped rules.
-std::vector<std::string> shared_fact_files(const std::vector<std::string>& given, bool default_rules) {
-    if (!given.empty() || !default_rules) return given;
-    auto root = project_root();
-    if (root && fs::exists(*root / "kb" / "threats.yaml")) return {(*root / "kb" / "threats.yaml").string()};
-    return {};
-}
-
 struct Loaded {
     Session session;
     ClassifyOptions classify;
@@ -80,11 +34,10 @@ bool load_for_cases(const std::vector<std::string>& rules, const std::vector<std
     CommonOptions common;
     common.no_color = no_color;
     std::string error;
-    if (!rule_files_for(rules, common.rule_files, error)) {
+    if (!domain_inputs(rules, facts, common.rule_files, common.fact_files, error)) {
         std::cerr << "covenant: " << error << "\n";
         return false;
     }
-    common.fact_files = shared_fact_files(facts, rules.empty());
     bool ok = load(common, loaded.session);
     print_diagnostics(loaded.session, common);
     if (!ok || loaded.session.sink.has_errors()) return false;
@@ -198,7 +151,7 @@ int run_test(const TestCommandOptions& o) {
             return kExitUsage;
         }
         for (const char* sub : {"kb/cases", "rules/core/tests"})
-            if (fs::is_directory(*root / sub)) inputs.push_back((*root / sub).string());
+            if (fs::is_directory(fs::path(*root) / sub)) inputs.push_back((fs::path(*root) / sub).string());
     }
     auto paths = case_files(inputs);
     if (!paths) return kExitInputError;

@@ -47,4 +47,15 @@ struct ExplainCommandOptions {
 CLI::App* add_explain_command(CLI::App& app, ExplainCommandOptions& options);
 int run_explain(const ExplainCommandOptions& options);
 
+// The interactive session (cmd_repl.cpp, repl/session.hpp).
+struct ReplCommandOptions {
+    std::vector<std::string> cases;
+    std::vector<std::string> rules;  // default rules/core (and then kb/threats.yaml as shared facts)
+    std::vector<std::string> facts;
+    bool no_color = false;
+    bool echo = false;
+};
+CLI::App* add_repl_command(CLI::App& app, ReplCommandOptions& options);
+int run_repl(const ReplCommandOptions& options);
+
 }  // namespace covenant::cli

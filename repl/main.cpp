@@ -31,6 +31,8 @@ int main(int argc, char** argv) {
     CLI::App* test = add_test_command(app, test_options);
     ExplainCommandOptions explain_options;
     CLI::App* explain = add_explain_command(app, explain_options);
+    ReplCommandOptions repl_options;
+    CLI::App* repl = add_repl_command(app, repl_options);
 
     // CLI11 would report a mistyped command as "A subcommand is required"; say what is wrong instead.
     auto is_command = [&](const char* word) {
@@ -65,6 +67,7 @@ int main(int argc, char** argv) {
         if (*classify) return run_classify(classify_options);
         if (*test) return run_test(test_options);
         if (*explain) return run_explain(explain_options);
+        if (*repl) return run_repl(repl_options);
     } catch (const std::bad_alloc&) {
         std::fputs("covenant: out of memory\n", stderr);
         return kExitInputError;
