@@ -126,12 +126,10 @@ const std::vector<CommandHelp>& command_table() {
          "`keep` adopts it.",
          "what-if modify institution(id: sco) (decision_rule: majority)"},
         {"diff", "diff", "What the what-if changed: given facts, types, scores, strains and other conclusions.", "diff"},
-#ifdef COVENANT_HAVE_CONSULT
         {"consult", "consult INSTITUTION", "An interview for the facts the rules use and the case lacks, most decisive\n"
                                            "first. Answer with a value, press Enter for the default, or say `unknown`,\n"
                                            "`why` or `done`.",
          "consult sco"},
-#endif
         {"save", "save FILE.yaml", "Write the session's given facts as a case file that `covenant classify` reads.",
          "save /tmp/sco-changed.yaml"},
         {"explain", "explain RULE", "A rule's text, kind, doc string and where it is defined.", "explain architecture_hybrid"},
@@ -246,13 +244,11 @@ std::string yaml_value(const Value& v) {
     return to_source(v);
 }
 
-#ifdef COVENANT_HAVE_CONSULT
 // The slot that names the institution a fact is about: `institution`, or `id` for the institution template itself.
 int institution_slot(const TemplateDef& t) {
     if (t.name == "institution") return t.slot_index("id");
     return t.slot_index("institution");
 }
-#endif
 
 }  // namespace
 
@@ -370,12 +366,10 @@ ReplSession::Status ReplSession::execute(std::string_view raw) {
     if (!consultation_ && (b == text.size() || text[b] == '#')) return Status::Continue;
     ++line_number_;
     Line line{text, sources_.add(fmt::format("<repl:{}>", line_number_), text)};
-#ifdef COVENANT_HAVE_CONSULT
     if (consultation_) {
         consult_answer(line);
         return Status::Continue;
     }
-#endif
     std::size_t e = word_end(text, b);
     std::string command = text.substr(b, e - b);
     std::size_t args = skip_space(text, e);
@@ -389,9 +383,7 @@ ReplSession::Status ReplSession::execute(std::string_view raw) {
         {"why", &ReplSession::cmd_why},           {"why-not", &ReplSession::cmd_why_not}, {"what-if", &ReplSession::cmd_what_if},
         {"diff", &ReplSession::cmd_diff},         {"save", &ReplSession::cmd_save},       {"explain", &ReplSession::cmd_explain},
         {"stats", &ReplSession::cmd_stats},
-#ifdef COVENANT_HAVE_CONSULT
         {"consult", &ReplSession::cmd_consult},
-#endif
     };
     auto it = handlers.find(command);
     if (it == handlers.end()) {
@@ -1153,7 +1145,6 @@ void ReplSession::cmd_diff(const Line& l, std::size_t b) {
 
 // ---- consult ----
 
-#ifdef COVENANT_HAVE_CONSULT
 
 void ReplSession::cmd_consult(const Line& l, std::size_t b) {
     std::size_t e = trim_end(l.text, b, l.text.size());
@@ -1296,7 +1287,6 @@ void ReplSession::consult_answer(const Line& l) {
     consult_next();
 }
 
-#endif  // COVENANT_HAVE_CONSULT
 
 // ---- files, rules, statistics ----
 
