@@ -1,6 +1,8 @@
 #include "classify/classify.hpp"
 
 #include <algorithm>
+#include <array>
+#include <iterator>
 #include <atomic>
 #include <cmath>
 #include <cstdio>
@@ -8,6 +10,10 @@
 #include <fstream>
 #include <thread>
 
+#include <cerrno>
+
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -49,6 +55,36 @@ std::string supporting_rule(const Engine& e, const FactView& f) {
     std::uint32_t j = f.supports.front();
     if (j >= js.size()) return {};
     return e.program().rules[js[j].rule].name;
+}
+
+// The whole file in one read into a string of its size (SourceManager::load copies through an ostringstream, which
+// cost more than scanning the file). False on any problem; the caller then lets SourceManager::load find and word it.
+bool read_whole_file(const std::string& path, std::string& out) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return false;
+    struct stat st {};
+    bool ok = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+    if (ok) {
+        out.resize(static_cast<std::size_t>(st.st_size));
+        std::size_t done = 0;
+        while (ok && done < out.size()) {
+            ssize_t n = ::read(fd, out.data() + done, out.size() - done);
+            if (n < 0 && errno == EINTR) continue;
+            if (n <= 0) ok = false;
+            else done += static_cast<std::size_t>(n);
+        }
+        // A file that grew since fstat: read the rest too, as the stream would have.
+        char extra[4096];
+        for (ssize_t n; ok && (n = ::read(fd, extra, sizeof extra)) != 0;) {
+            if (n < 0) {
+                if (errno != EINTR) ok = false;
+                continue;
+            }
+            out.append(extra, static_cast<std::size_t>(n));
+        }
+    }
+    ::close(fd);
+    return ok;
 }
 
 std::string file_stem(const std::string& path) { return fs::path(path).stem().string(); }
@@ -176,7 +212,8 @@ CaseResult classify_case(Engine& engine, const std::string& path, const Classify
     SourceManager sm;
     DiagnosticSink sink;
     std::string read_error;
-    FileId fid = sm.load(path, read_error);
+    std::string text;
+    FileId fid = read_whole_file(path, text) ? sm.add(path, std::move(text)) : sm.load(path, read_error);
     if (fid == 0) {
         result.error = CaseError{path, 0, 0, read_error, fmt::format("{}: error[{}]: {}\n", path,
                                                                       code_id(Code::CannotReadFile), read_error)};
@@ -385,6 +422,238 @@ nlohmann::ordered_json to_json(const CaseResult& c, const InstitutionResult* r, 
     return j;
 }
 
+// The JSON report, written directly: byte for byte what `to_json(...).dump()` gives (nlohmann's compact form, its
+// Grisu2 number format via nlohmann::detail::to_chars, its escapes), without building a node tree per record —
+// the tree and its allocations cost more than classifying the case. A record with a string that is not valid UTF-8
+// goes through to_json(...).dump() instead, which replaces the bad bytes.
+class JsonWriter {
+public:
+    explicit JsonWriter(std::string& out) : out_(out) {}
+    bool ok = true;
+
+    void raw(std::string_view s) { out_.append(s); }
+    void key(std::string_view k) {
+        string(k);
+        out_ += ':';
+    }
+    void string(std::string_view s) {
+        if (!valid_utf8(s)) ok = false;
+        out_ += '"';
+        std::size_t run = 0;  // start of the pending run of bytes copied as they are
+        for (std::size_t i = 0; i < s.size(); ++i) {
+            unsigned char c = static_cast<unsigned char>(s[i]);
+            if (c >= 0x20 && c != '"' && c != '\\') continue;
+            out_.append(s.substr(run, i - run));
+            run = i + 1;
+            switch (c) {
+                case '"': out_ += "\\\""; break;
+                case '\\': out_ += "\\\\"; break;
+                case '\b': out_ += "\\b"; break;
+                case '\t': out_ += "\\t"; break;
+                case '\n': out_ += "\\n"; break;
+                case '\f': out_ += "\\f"; break;
+                case '\r': out_ += "\\r"; break;
+                default: {
+                    static constexpr char kHex[] = "0123456789abcdef";
+                    out_ += "\\u00";
+                    out_ += kHex[c >> 4];
+                    out_ += kHex[c & 0xF];
+                }
+            }
+        }
+        out_.append(s.substr(run));
+        out_ += '"';
+    }
+    void number(double v) {
+        if (!std::isfinite(v)) return raw("null");
+        std::array<char, 64> buf{};
+        char* end = nlohmann::detail::to_chars(buf.data(), buf.data() + buf.size(), v);
+        out_.append(buf.data(), static_cast<std::size_t>(end - buf.data()));
+    }
+    void integer(long long v) { fmt::format_to(std::back_inserter(out_), "{}", v); }
+
+private:
+    std::string& out_;
+
+    // Well-formed UTF-8 (Unicode 15, table 3-7): what nlohmann's strict dump accepts.
+    static bool valid_utf8(std::string_view s) {
+        std::size_t i = 0, n = s.size();
+        while (i < n) {
+            unsigned char c = static_cast<unsigned char>(s[i]);
+            if (c < 0x80) {
+                ++i;
+                continue;
+            }
+            auto cont = [&](std::size_t k, unsigned char lo = 0x80, unsigned char hi = 0xBF) {
+                if (i + k >= n) return false;
+                unsigned char b = static_cast<unsigned char>(s[i + k]);
+                return b >= lo && b <= hi;
+            };
+            if (c >= 0xC2 && c <= 0xDF) {
+                if (!cont(1)) return false;
+                i += 2;
+            } else if (c >= 0xE0 && c <= 0xEF) {
+                unsigned char lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
+                if (!cont(1, lo, hi) || !cont(2)) return false;
+                i += 3;
+            } else if (c >= 0xF0 && c <= 0xF4) {
+                unsigned char lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
+                if (!cont(1, lo, hi) || !cont(2) || !cont(3)) return false;
+                i += 4;
+            } else {
+                return false;
+            }
+        }
+        return true;
+    }
+};
+
+// One JSON record, as to_json(c, r, explain).dump() gives it; false (with `out` unchanged) when a string is not
+// valid UTF-8.
+bool append_json_record(std::string& out, const CaseResult& c, const InstitutionResult* r, bool explain) {
+    std::size_t start = out.size();
+    JsonWriter w(out);
+    w.raw("{");
+    w.key("case");
+    w.string(c.case_id);
+    if (c.error) {
+        w.raw(",");
+        w.key("error");
+        w.raw("{");
+        w.key("file");
+        w.string(c.error->file);
+        w.raw(",");
+        w.key("line");
+        w.integer(c.error->line);
+        w.raw(",");
+        w.key("col");
+        w.integer(c.error->col);
+        w.raw(",");
+        w.key("message");
+        w.string(c.error->message);
+        w.raw("}}");
+    } else if (!r) {
+        w.raw(",\"institution\":null,\"note\":\"the case names no institution\"}");
+    } else {
+        w.raw(",");
+        w.key("institution");
+        w.string(r->institution);
+        w.raw(",");
+        w.key("as_of");
+        if (c.as_of) w.integer(*c.as_of); else w.raw("null");
+        w.raw(",");
+        w.key("architecture");
+        w.string(r->architecture);
+        w.raw(",");
+        w.key("subtype");
+        w.string(r->subtype);
+        w.raw(",");
+        w.key("scores");
+        // An ordered_json object assigned key by key: a repeated key keeps its first place and its last value.
+        std::vector<std::pair<std::string_view, double>> scores;
+        for (const auto& s : r->scores) {
+            double v = std::round(s.value * 1000) / 1000;
+            auto it = std::find_if(scores.begin(), scores.end(), [&](const auto& e) { return e.first == s.predicate; });
+            if (it != scores.end()) it->second = v; else scores.emplace_back(s.predicate, v);
+        }
+        w.raw("{");
+        for (std::size_t i = 0; i < scores.size(); ++i) {
+            if (i) w.raw(",");
+            w.key(scores[i].first);
+            w.number(scores[i].second);
+        }
+        w.raw("},");
+        w.key("strains");
+        w.raw("[");
+        for (std::size_t i = 0; i < r->strains.size(); ++i) {
+            const StrainResult& s = r->strains[i];
+            if (i) w.raw(",");
+            w.raw("{");
+            w.key("kind");
+            w.string(s.kind);
+            w.raw(",");
+            w.key("severity");
+            w.number(std::round(s.severity * 1000) / 1000);
+            w.raw(",");
+            w.key("reason");
+            w.string(s.reason);
+            w.raw(",");
+            w.key("rule");
+            w.string(s.rule);
+            w.raw("}");
+        }
+        w.raw("],");
+        auto reasons = [&] {
+            w.raw("[");
+            for (std::size_t i = 0; i < r->reasons.size(); ++i) {
+                const ReasonResult& x = r->reasons[i];
+                if (i) w.raw(",");
+                w.raw("{");
+                w.key("rule");
+                w.string(x.rule);
+                w.raw(",");
+                w.key("kind");
+                w.string(x.kind);
+                w.raw(",");
+                w.key("toward");
+                w.string(x.toward);
+                w.raw(",");
+                w.key("weight");
+                w.number(x.weight);
+                w.raw(",");
+                w.key("text");
+                w.string(x.text);
+                w.raw("}");
+            }
+            w.raw("]");
+        };
+        w.key("reasons");
+        reasons();
+        if (explain) {
+            w.raw(",");
+            w.key("because");
+            w.raw("[{");
+            w.key("conclusion");
+            w.string(fmt::format("architecture {}", r->architecture));
+            w.raw(",");
+            w.key("rule");
+            w.string(r->architecture_rule);
+            w.raw(",");
+            w.key("because");
+            reasons();
+            w.raw("}");
+            for (const auto& s : r->strains) {
+                w.raw(",{");
+                w.key("conclusion");
+                w.string(fmt::format("strain {}", s.kind));
+                w.raw(",");
+                w.key("rule");
+                w.string(s.rule);
+                w.raw(",");
+                w.key("reason");
+                w.string(s.reason);
+                w.raw("}");
+            }
+            w.raw("]");
+        }
+        if (!c.run_problem.empty()) {
+            w.raw(",");
+            w.key("problem");
+            w.string(c.run_problem);
+        }
+        w.raw("}");
+    }
+    if (!w.ok) out.resize(start);
+    return w.ok;
+}
+
+// Invalid UTF-8 (a case file may hold any bytes in a quoted string) is written as U+FFFD rather than thrown.
+void append_json_line(std::string& out, const CaseResult& c, const InstitutionResult* r, bool explain) {
+    if (!append_json_record(out, c, r, explain))
+        out += to_json(c, r, explain).dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+    out += '\n';
+}
+
 std::string csv_field(const std::string& s) {
     if (s.find_first_of(",\"\n") == std::string::npos) return s;
     std::string out = "\"";
@@ -415,10 +684,10 @@ std::string render_report(const std::vector<CaseResult>& results, ReportFormat f
         case ReportFormat::Json: {
             for (const auto& c : results) {
                 if (c.error || c.institutions.empty()) {
-                    out += to_json(c, nullptr, explain).dump() + "\n";
+                    append_json_line(out, c, nullptr, explain);
                     continue;
                 }
-                for (const auto& r : c.institutions) out += to_json(c, &r, explain).dump() + "\n";
+                for (const auto& r : c.institutions) append_json_line(out, c, &r, explain);
             }
             return out;
         }

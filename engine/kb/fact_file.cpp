@@ -18,6 +18,7 @@
 //  - The file must be UTF-8 (a UTF-16/32 byte-order mark or a NUL byte is an E0201 error).
 #include "kb/fact_file.hpp"
 
+#include <algorithm>
 #include <istream>
 #include <limits>
 #include <streambuf>
@@ -28,6 +29,7 @@
 #include <yaml-cpp/mark.h>
 #include <yaml-cpp/parser.h>
 
+#include "kb/simple_yaml.hpp"
 #include "kb/value_text.hpp"
 
 namespace covenant {
@@ -108,7 +110,15 @@ public:
         std::uint32_t pos = mark.pos < 0 ? size : static_cast<std::uint32_t>(mark.pos) + pos_shift_;
         if (pos > size) pos = size;
         std::uint32_t len = static_cast<std::uint32_t>(std::min<std::size_t>(length, size - pos));
-        return file_.span_at(pos, len);
+        // As file_.span_at(pos, len), but events arrive in file order, so the line is found by walking on from the
+        // previous one rather than by a binary search per node.
+        SourceSpan s;
+        s.file = file_.id;
+        s.offset = pos;
+        s.length = len;
+        locate(pos, s.line, s.col);
+        locate(pos + len, s.end_line, s.end_col);
+        return s;
     }
 
     // For "end of map/sequence flow not found": where the innermost open `{` or `[` is, if the reader saw it open.
@@ -197,6 +207,25 @@ private:
     const Program& program_;
     DiagnosticSink& sink_;
     std::uint32_t pos_shift_;
+    mutable std::size_t line_hint_ = 0;  // index into file_.line_starts of the line last located
+
+    // 1-based line and column of byte `off` (clamped to the file), as SourceFile::span_at computes them.
+    void locate(std::uint32_t off, std::uint32_t& line, std::uint32_t& col) const {
+        const auto& starts = file_.line_starts;
+        off = std::min<std::uint32_t>(off, static_cast<std::uint32_t>(file_.text.size()));
+        if (starts.empty()) {  // a SourceFile not made by a SourceManager: one line
+            line = 1;
+            col = off + 1;
+            return;
+        }
+        if (line_hint_ >= starts.size() || starts[line_hint_] > off) {
+            line_hint_ = static_cast<std::size_t>(std::upper_bound(starts.begin(), starts.end(), off) - starts.begin()) - 1;
+        } else {
+            while (line_hint_ + 1 < starts.size() && starts[line_hint_ + 1] <= off) ++line_hint_;
+        }
+        line = static_cast<std::uint32_t>(line_hint_ + 1);
+        col = off - starts[line_hint_] + 1;
+    }
     std::vector<Frame> stack_;
     std::unordered_map<YAML::anchor_t, ScalarAnchor> scalar_anchors_;
 
@@ -600,6 +629,32 @@ public:
     void OnMapEnd() override {}
 };
 
+// Sends the subset scanner's events to `reader` as yaml-cpp would have sent them.
+void replay(const std::vector<kb::YamlEvent>& events, FactEventReader& reader) {
+    static const std::string kPlainTag = "?", kQuotedTag = "!";
+    std::string value;
+    for (const kb::YamlEvent& e : events) {
+        YAML::Mark mark;
+        mark.pos = static_cast<int>(e.pos);
+        mark.line = static_cast<int>(e.line);
+        mark.column = static_cast<int>(e.column);
+        auto style = e.flow ? YAML::EmitterStyle::Flow : YAML::EmitterStyle::Block;
+        switch (e.kind) {
+            case kb::YamlEvent::Kind::DocumentStart: reader.OnDocumentStart(mark); break;
+            case kb::YamlEvent::Kind::DocumentEnd: reader.OnDocumentEnd(); break;
+            case kb::YamlEvent::Kind::MapStart: reader.OnMapStart(mark, kPlainTag, YAML::NullAnchor, style); break;
+            case kb::YamlEvent::Kind::MapEnd: reader.OnMapEnd(); break;
+            case kb::YamlEvent::Kind::SeqStart: reader.OnSequenceStart(mark, kPlainTag, YAML::NullAnchor, style); break;
+            case kb::YamlEvent::Kind::SeqEnd: reader.OnSequenceEnd(); break;
+            case kb::YamlEvent::Kind::Null: reader.OnNull(mark, YAML::NullAnchor); break;
+            case kb::YamlEvent::Kind::Scalar:
+                value.assign(e.value);
+                reader.OnScalar(mark, e.quoted ? kQuotedTag : kPlainTag, YAML::NullAnchor, value);
+                break;
+        }
+    }
+}
+
 }  // namespace
 
 std::optional<FactFile> read_fact_file(const SourceFile& file, const Program& program, DiagnosticSink& sink) {
@@ -612,6 +667,20 @@ std::optional<FactFile> read_fact_file(const SourceFile& file, const Program& pr
     }
     // yaml-cpp consumes a UTF-8 byte-order mark without counting it in Mark::pos.
     std::uint32_t shift = text.substr(0, kUtf8Bom.size()) == kUtf8Bom ? static_cast<std::uint32_t>(kUtf8Bom.size()) : 0;
+
+    // The fast path (simple_yaml.hpp): a file in the plain subset that case files are written in is scanned without
+    // yaml-cpp, into the same events. A file outside the subset, or one the reader finds a problem in, is read again
+    // by yaml-cpp from the start, so every diagnostic comes from the one reference path.
+    if (shift == 0) {
+        thread_local std::vector<kb::YamlEvent> events;
+        if (kb::scan_simple_yaml(text, events)) {
+            DiagnosticSink fast_found(std::numeric_limits<std::size_t>::max());
+            FactEventReader fast(file, program, fast_found, 0);
+            fast.result.file = file.id;
+            replay(events, fast);
+            if (!fast.failed && fast_found.diagnostics().empty()) return std::move(fast.result);
+        }
+    }
 
     // The reader records into a local sink: yaml-cpp reports a syntax error only after it has sent the events before
     // it, and what the reader made of those (a flow mapping left open looks like a mapping used as a key) would be

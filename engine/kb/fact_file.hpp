@@ -2,8 +2,11 @@
 // top-level keys (case, as_of, title, sources, expect, ...) are kept as metadata. Values are checked against the
 // program's templates; errors are located at the YAML `file:line:col`.
 //
-// Read through yaml-cpp's event API (YAML::Parser + EventHandler) straight into facts, not through a node tree:
-// building the tree costs more than matching the rules (see docs/benchmarks.md).
+// Read as a stream of parse events straight into facts, never through a node tree (building the tree costs more
+// than matching the rules; see docs/benchmarks.md). The events come from kb/simple_yaml.hpp, a scanner for the plain
+// subset of YAML that case files are written in, which yields exactly yaml-cpp's events; any file outside that subset,
+// and any file in which the reader finds a problem, is read again through yaml-cpp's event API (YAML::Parser +
+// EventHandler), so yaml-cpp stays the reference and every diagnostic comes from it.
 #pragma once
 
 #include <map>

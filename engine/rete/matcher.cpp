@@ -16,6 +16,44 @@ std::uint64_t pair_key(NodeId node, TokenId owner) { return (static_cast<std::ui
 // equal_for_match with the same-type case inline: it is on the path of every join candidate.
 inline bool same_value(const Value& a, const Value& b) { return a.type == b.type ? a == b : equal_for_match(a, b); }
 
+bool is_token_operand(const Operand& o) {
+    return o.kind != OperandKind::Const && o.kind != OperandKind::FactSlot;
+}
+
+// The test `c` on the fact values `fv`, with operand(o, i) giving the value of c.values[i] == o.
+template <typename OperandValue>
+bool check_with(const SlotCheck& c, const Value* fv, OperandValue operand) {
+    const Value& v = fv[c.slot];
+    switch (c.op) {
+        case CmpOp::Eq:
+            for (std::size_t i = 0; i < c.values.size(); ++i)
+                if (same_value(v, operand(c.values[i], i))) return true;
+            return false;
+        case CmpOp::Ne:
+            for (std::size_t i = 0; i < c.values.size(); ++i)
+                if (same_value(v, operand(c.values[i], i))) return false;
+            return true;
+        default: {
+            if (c.values.empty()) return false;
+            Value other = operand(c.values[0], 0);
+            int r = 0;
+            if (v.type == Type::Int && other.type == Type::Int) {
+                r = v.i < other.i ? -1 : (v.i > other.i ? 1 : 0);
+            } else {
+                bool comparable = false;
+                r = compare(v, other, comparable);
+                if (!comparable) return false;
+            }
+            switch (c.op) {
+                case CmpOp::Lt: return r < 0;
+                case CmpOp::Le: return r <= 0;
+                case CmpOp::Gt: return r > 0;
+                default: return r >= 0;
+            }
+        }
+    }
+}
+
 }  // namespace
 
 Matcher::Matcher(const Program& program, const Network& net, WorkingMemory& wm, MatchListener& listener)
@@ -29,7 +67,7 @@ void Matcher::reset() {
     free_entries_.clear();
     buckets_.clear();
     free_buckets_.clear();
-    bucket_map_.clear();
+    bucket_map_.clear_keeping(kKeptTableSlots);
     empty_buckets_.clear();
     agg_states_.clear();
     free_agg_states_.clear();
@@ -130,14 +168,29 @@ std::uint64_t Matcher::push_left_values(const BetaNode& n, TokenId left) {
         scratch_values_.push_back(resolve(left, eq.left));
         h = mix(h, scratch_values_.back().hash());
     }
+    // The token-side operands of the other tests are fixed for the whole walk over the candidates, so they are
+    // resolved here once rather than per candidate (each resolve climbs the token's parents). One slot per operand of
+    // every check, in order; constants and the fact's own slots leave theirs unused.
+    for (const auto& c : n.checks)
+        for (const auto& o : c.values)
+            scratch_values_.push_back(is_token_operand(o) ? resolve(left, o) : Value());
     return h;
 }
 
-bool Matcher::passes_with(const BetaNode& n, std::size_t values, TokenId left, const Value* fv) const {
+bool Matcher::passes_with(const BetaNode& n, std::size_t values, const Value* fv) const {
     for (std::size_t i = 0; i < n.hashed.size(); ++i)
         if (!same_value(fv[n.hashed[i].slot], scratch_values_[values + i])) return false;
-    for (const auto& c : n.checks)
-        if (!check(c, fv, left)) return false;
+    std::size_t k = values + n.hashed.size();
+    for (const auto& c : n.checks) {
+        const Value* resolved = scratch_values_.data() + k;
+        auto operand = [&](const Operand& o, std::size_t i) -> Value {
+            if (o.kind == OperandKind::Const) return o.constant;
+            if (o.kind == OperandKind::FactSlot) return fv[o.slot];
+            return resolved[i];
+        };
+        if (!check_with(c, fv, operand)) return false;
+        k += c.values.size();
+    }
     return true;
 }
 
@@ -169,40 +222,12 @@ FactId Matcher::fact_above(TokenId left, std::uint16_t up) const {
 }
 
 bool Matcher::check(const SlotCheck& c, const Value* fv, TokenId left) const {
-    const Value& v = fv[c.slot];
-    auto operand = [&](const Operand& o) -> Value {
+    auto operand = [&](const Operand& o, std::size_t) -> Value {
         if (o.kind == OperandKind::Const) return o.constant;
         if (o.kind == OperandKind::FactSlot) return fv[o.slot];
         return resolve(left, o);
     };
-    switch (c.op) {
-        case CmpOp::Eq:
-            for (const auto& o : c.values)
-                if (same_value(v, operand(o))) return true;
-            return false;
-        case CmpOp::Ne:
-            for (const auto& o : c.values)
-                if (same_value(v, operand(o))) return false;
-            return true;
-        default: {
-            if (c.values.empty()) return false;
-            Value other = operand(c.values[0]);
-            int r = 0;
-            if (v.type == Type::Int && other.type == Type::Int) {
-                r = v.i < other.i ? -1 : (v.i > other.i ? 1 : 0);
-            } else {
-                bool comparable = false;
-                r = compare(v, other, comparable);
-                if (!comparable) return false;
-            }
-            switch (c.op) {
-                case CmpOp::Lt: return r < 0;
-                case CmpOp::Le: return r <= 0;
-                case CmpOp::Gt: return r > 0;
-                default: return r >= 0;
-            }
-        }
-    }
+    return check_with(c, fv, operand);
 }
 
 bool Matcher::join_passes(const BetaNode& n, TokenId left, const Value* fv) const {
@@ -344,7 +369,7 @@ void Matcher::left_activate(NodeId id, TokenId left) {
             // memory: the last activation made, on top under depth, has the newest fact.
             for (std::size_t i = end; i > base; --i) {
                 FactId f = scratch_[i - 1];
-                if (!passes_with(n, values, left, wm_.values(f))) continue;
+                if (!passes_with(n, values, wm_.values(f))) continue;
                 TokenId t = make_token(id, left, f);
                 activate(t);
             }
@@ -360,7 +385,7 @@ void Matcher::left_activate(NodeId id, TokenId left) {
             index_insert(left_index(id), key, t, tokens_[t].first_entry);
             std::uint32_t count = 0;
             for (std::uint32_t e = bucket_head(right_index(id), key); e != kNone; e = entries_[e].next)
-                if (passes_with(n, values, left, wm_.values(entries_[e].item))) ++count;
+                if (passes_with(n, values, wm_.values(entries_[e].item))) ++count;
             scratch_values_.resize(values);
             bool passes = n.kind == NodeKind::Exists ? count > 0 : count == 0;
             tokens_[t].aux = count;

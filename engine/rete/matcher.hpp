@@ -133,10 +133,11 @@ private:
     std::uint32_t bucket_head(std::uint32_t index, std::uint64_t key) const;
 
     std::uint64_t left_key(const BetaNode& n, TokenId left) const;
-    // Pushes the values of n's hashed join operands, seen from `left`, onto scratch_values_; returns their key.
+    // Pushes the values of n's hashed join operands, then of its checks' token-side operands, seen from `left`, onto
+    // scratch_values_; returns the hash key of the hashed ones.
     std::uint64_t push_left_values(const BetaNode& n, TokenId left);
-    // join_passes with the hashed operands already resolved at scratch_values_[values...].
-    bool passes_with(const BetaNode& n, std::size_t values, TokenId left, const Value* fv) const;
+    // join_passes with the left token's operands already resolved at scratch_values_[values...] (push_left_values).
+    bool passes_with(const BetaNode& n, std::size_t values, const Value* fv) const;
     std::uint64_t right_key(const BetaNode& n, const Value* fact_values) const;
     bool check(const SlotCheck& c, const Value* fv, TokenId left) const;
     bool alpha_passes(const SlotCheck& c, const Value* fv) const { return check(c, fv, kNone); }

@@ -10,7 +10,7 @@ void WorkingMemory::clear() {
     records_.clear();
     pool_.clear();
     free_blocks_.clear();
-    by_hash_.clear();
+    by_hash_.clear_keeping(rete::kKeptTableSlots);
     clock_ = 0;
     live_ = 0;
     peak_ = 0;
