@@ -471,6 +471,28 @@ void ReplSession::cmd_facts(const Line& l, std::size_t b) {
     out_ << fmt::format("{} fact{}\n", n, n == 1 ? "" : "s");
 }
 
+std::optional<ast::Pattern> ReplSession::pattern_in(const Line& l, std::size_t b, std::size_t e) {
+    // Padded with blanks so that diagnostics point at the pattern's columns in the typed line.
+    std::string padded = std::string(b, ' ') + l.text.substr(b, e - b);
+    const SourceFile& file = sources_.file(sources_.add(sources_.file(l.file).path, padded));
+    DiagnosticSink sink;
+    auto pattern = parse_pattern(file, sink);
+    if (!pattern) {
+        RenderOptions ro;
+        ro.color = options_.color;
+        out_ << render_all(sink, sources_, ro);
+        return std::nullopt;
+    }
+    if (!program_->find_template(pattern->template_name.name)) {
+        std::string hint = closest_match(pattern->template_name.name, names_of_templates(*program_, false));
+        error(l, pattern->template_name.span.offset, pattern->template_name.name.size(), Code::UnknownTemplate,
+              fmt::format("unknown template '{}'{}", pattern->template_name.name,
+                          hint.empty() ? "" : "; did you mean '" + hint + "'?"));
+        return std::nullopt;
+    }
+    return pattern;
+}
+
 std::optional<std::vector<FactId>> ReplSession::resolve_facts(const Line& l, std::size_t b, std::size_t e,
                                                           const World& world) {
     e = trim_end(l.text, b, e);
@@ -486,24 +508,9 @@ std::optional<std::vector<FactId>> ReplSession::resolve_facts(const Line& l, std
         return std::vector<FactId>{*id};
     }
     // A pattern: constants in slots select facts; variables match anything.
-    std::string padded = std::string(b, ' ') + l.text.substr(b, e - b);
-    const SourceFile& file = sources_.file(sources_.add(sources_.file(l.file).path, padded));
-    DiagnosticSink sink;
-    auto pattern = parse_pattern(file, sink);
-    RenderOptions ro;
-    ro.color = options_.color;
-    if (!pattern) {
-        out_ << render_all(sink, sources_, ro);
-        return std::nullopt;
-    }
+    auto pattern = pattern_in(l, b, e);
+    if (!pattern) return std::nullopt;
     const TemplateDef* t = program_->find_template(pattern->template_name.name);
-    if (!t) {
-        std::string hint = closest_match(pattern->template_name.name, names_of_templates(*program_, false));
-        error(l, pattern->template_name.span.offset, pattern->template_name.name.size(), Code::UnknownTemplate,
-              fmt::format("unknown template '{}'{}", pattern->template_name.name,
-                          hint.empty() ? "" : "; did you mean '" + hint + "'?"));
-        return std::nullopt;
-    }
     struct Test {
         std::size_t slot;
         ast::CmpOp op;
@@ -959,24 +966,9 @@ void ReplSession::cmd_why_not(const Line& l, std::size_t b) {
         error(l, b, 1, Code::ParseExpected, "expected a pattern such as architecture(institution: sco, type: community)");
         return;
     }
-    std::string padded = std::string(b, ' ') + l.text.substr(b, e - b);
-    const SourceFile& file = sources_.file(sources_.add(sources_.file(l.file).path, padded));
-    DiagnosticSink sink;
-    auto pattern = parse_pattern(file, sink);
-    RenderOptions ro;
-    ro.color = options_.color;
-    if (!pattern) {
-        out_ << render_all(sink, sources_, ro);
-        return;
-    }
+    auto pattern = pattern_in(l, b, e);
+    if (!pattern) return;
     const TemplateDef* t = program_->find_template(pattern->template_name.name);
-    if (!t) {
-        std::string hint = closest_match(pattern->template_name.name, names_of_templates(*program_, false));
-        error(l, pattern->template_name.span.offset, pattern->template_name.name.size(), Code::UnknownTemplate,
-              fmt::format("unknown template '{}'{}", pattern->template_name.name,
-                          hint.empty() ? "" : "; did you mean '" + hint + "'?"));
-        return;
-    }
     WhyNotTarget target;
     target.tmpl = t->id;
     target.slots.resize(t->slots.size());

@@ -23,6 +23,7 @@
 #include "base/source.hpp"
 #include "program/program.hpp"
 #include "runtime/engine.hpp"
+#include "syntax/ast.hpp"
 
 namespace covenant::cli {
 
@@ -109,6 +110,8 @@ private:
 
     // Resolves `f-12`, `12` or a pattern to live facts of `world`. Prints a diagnostic and returns nullopt on failure.
     std::optional<std::vector<FactId>> resolve_facts(const Line& l, std::size_t b, std::size_t e, const World& world);
+    // Parses l.text[b, e) as a pattern over a known template; prints the diagnostic and returns nothing otherwise.
+    std::optional<ast::Pattern> pattern_in(const Line& l, std::size_t b, std::size_t e);
     // The index in world.given of the live fact `id`, or reports why it cannot be changed.
     std::optional<std::size_t> given_index(const Line& l, std::size_t b, std::size_t e, const World& world, FactId id);
     // Parses `assert FACT` / `retract REF` / `modify REF (slot: value, ...)` at [b, e) into an edit of `given`.

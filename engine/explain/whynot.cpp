@@ -50,18 +50,6 @@ const char* cmp_text(CmpOp op) {
     return kOps[static_cast<int>(op)];
 }
 
-const char* expr_cmp_text(ExprOp op) {
-    switch (op) {
-        case ExprOp::Eq: return "==";
-        case ExprOp::Ne: return "!=";
-        case ExprOp::Lt: return "<";
-        case ExprOp::Le: return "<=";
-        case ExprOp::Gt: return ">";
-        case ExprOp::Ge: return ">=";
-        default: return "?";
-    }
-}
-
 bool is_comparison(const Expr& e) {
     return e.kind == ExprKind::Binary && (e.op == ExprOp::Eq || e.op == ExprOp::Ne || e.op == ExprOp::Lt ||
                                           e.op == ExprOp::Le || e.op == ExprOp::Gt || e.op == ExprOp::Ge);
@@ -516,7 +504,7 @@ private:
             EvalError ignored;
             bool holds = evaluate(*leaf, vals_.data(), truth, ignored) && truth.type == Type::Bool && truth.b;
             std::string s = fmt::format("`{}` {}: {} {} {}", text, holds ? "holds" : "is false", value_text(l),
-                                        expr_cmp_text(leaf->op), value_text(r));
+                                        expr_op_text(leaf->op), value_text(r));
             if (!holds && l.is_number() && r.is_number() && leaf->op != ExprOp::Eq && leaf->op != ExprOp::Ne)
                 s += fmt::format(" (gap {})", number_text(std::fabs(l.as_double() - r.as_double())));
             parts.push_back(std::move(s));

@@ -93,26 +93,6 @@ public:
         }
     }
 
-    static const char* op_text(ExprOp op) {
-        switch (op) {
-            case ExprOp::Add: return "+";
-            case ExprOp::Sub: return "-";
-            case ExprOp::Mul: return "*";
-            case ExprOp::Div: return "/";
-            case ExprOp::Eq: return "==";
-            case ExprOp::Ne: return "!=";
-            case ExprOp::Lt: return "<";
-            case ExprOp::Le: return "<=";
-            case ExprOp::Gt: return ">";
-            case ExprOp::Ge: return ">=";
-            case ExprOp::And: return "and";
-            case ExprOp::Or: return "or";
-            case ExprOp::Neg: return "-";
-            case ExprOp::Not: return "not";
-            case ExprOp::None: return "";
-        }
-        return "";
-    }
 
     static const char* builtin_name(Builtin b) {
         switch (b) {
@@ -142,13 +122,13 @@ public:
             case ExprKind::Const: s = to_source(e.value); break;
             case ExprKind::Var: s = var(e.var); break;
             case ExprKind::Unary:
-                s = std::string(op_text(e.op)) + (e.op == ExprOp::Not ? " " : "") +
+                s = std::string(expr_op_text(e.op)) + (e.op == ExprOp::Not ? " " : "") +
                     (e.args.empty() ? "" : expr(e.args[0], 7));
                 break;
             case ExprKind::Binary: {
                 bool comparison = prec == 3;
                 if (e.args.size() != 2) break;
-                s = expr(e.args[0], comparison ? prec + 1 : prec) + " " + op_text(e.op) + " " +
+                s = expr(e.args[0], comparison ? prec + 1 : prec) + " " + expr_op_text(e.op) + " " +
                     expr(e.args[1], prec + 1);
                 break;
             }
@@ -355,6 +335,27 @@ bool is_name_text(std::string_view text) {
     for (char c : text)
         if (!start(c) && !(c >= '0' && c <= '9')) return false;
     return true;
+}
+
+const char* expr_op_text(ExprOp op) {
+    switch (op) {
+        case ExprOp::Add: return "+";
+        case ExprOp::Sub: return "-";
+        case ExprOp::Mul: return "*";
+        case ExprOp::Div: return "/";
+        case ExprOp::Eq: return "==";
+        case ExprOp::Ne: return "!=";
+        case ExprOp::Lt: return "<";
+        case ExprOp::Le: return "<=";
+        case ExprOp::Gt: return ">";
+        case ExprOp::Ge: return ">=";
+        case ExprOp::And: return "and";
+        case ExprOp::Or: return "or";
+        case ExprOp::Neg: return "-";
+        case ExprOp::Not: return "not";
+        case ExprOp::None: return "";
+    }
+    return "";
 }
 
 }  // namespace covenant

@@ -205,6 +205,9 @@ struct Program {
     const TemplateDef* find_score_template(std::string_view pred, std::size_t arity) const;
 };
 
+// An operator as written in the language: "+", "==", "and", "not", ...
+const char* expr_op_text(ExprOp op);
+
 // "(a | b | c)": the values a `one of` slot allows, as a template declares them.
 std::string one_of_list(const SlotDef& slot);
 
