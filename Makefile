@@ -18,7 +18,7 @@ ASAN_BUILD_DIR ?= build-asan
 JOBS           ?= $(shell nproc 2>/dev/null || echo 2)
 COVENANT        = $(BUILD_DIR)/repl/covenant
 
-DEB_PACKAGES := libboost-dev libfmt-dev libyaml-cpp-dev catch2 libcli11-dev libedit-dev nlohmann-json3-dev pkg-config \
+DEB_PACKAGES := libboost-dev libfmt-dev libyaml-cpp-dev catch2 libcli11-dev libedit-dev nlohmann-json3-dev pkg-config tmux \
                 cmake g++ make
 
 
