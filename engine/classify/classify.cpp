@@ -472,6 +472,15 @@ public:
     }
     void integer(long long v) { fmt::format_to(std::back_inserter(out_), "{}", v); }
 
+    // `,"k":v` — a member after the first one of an object.
+    void field(std::string_view k, std::string_view v) { next_key(k); string(v); }
+    void field(std::string_view k, double v) { next_key(k); number(v); }
+    void int_field(std::string_view k, long long v) { next_key(k); integer(v); }
+    void next_key(std::string_view k) {
+        out_ += ',';
+        key(k);
+    }
+
 private:
     std::string& out_;
 
@@ -517,38 +526,23 @@ bool append_json_record(std::string& out, const CaseResult& c, const Institution
     w.key("case");
     w.string(c.case_id);
     if (c.error) {
-        w.raw(",");
-        w.key("error");
+        w.next_key("error");
         w.raw("{");
         w.key("file");
         w.string(c.error->file);
-        w.raw(",");
-        w.key("line");
-        w.integer(c.error->line);
-        w.raw(",");
-        w.key("col");
-        w.integer(c.error->col);
-        w.raw(",");
-        w.key("message");
-        w.string(c.error->message);
+        w.int_field("line", c.error->line);
+        w.int_field("col", c.error->col);
+        w.field("message", c.error->message);
         w.raw("}}");
     } else if (!r) {
         w.raw(",\"institution\":null,\"note\":\"the case names no institution\"}");
     } else {
-        w.raw(",");
-        w.key("institution");
-        w.string(r->institution);
-        w.raw(",");
-        w.key("as_of");
+        w.field("institution", r->institution);
+        w.next_key("as_of");
         if (c.as_of) w.integer(*c.as_of); else w.raw("null");
-        w.raw(",");
-        w.key("architecture");
-        w.string(r->architecture);
-        w.raw(",");
-        w.key("subtype");
-        w.string(r->subtype);
-        w.raw(",");
-        w.key("scores");
+        w.field("architecture", r->architecture);
+        w.field("subtype", r->subtype);
+        w.next_key("scores");
         // An ordered_json object assigned key by key: a repeated key keeps its first place and its last value.
         std::vector<std::pair<std::string_view, double>> scores;
         for (const auto& s : r->scores) {
@@ -571,15 +565,9 @@ bool append_json_record(std::string& out, const CaseResult& c, const Institution
             w.raw("{");
             w.key("kind");
             w.string(s.kind);
-            w.raw(",");
-            w.key("severity");
-            w.number(std::round(s.severity * 1000) / 1000);
-            w.raw(",");
-            w.key("reason");
-            w.string(s.reason);
-            w.raw(",");
-            w.key("rule");
-            w.string(s.rule);
+            w.field("severity", std::round(s.severity * 1000) / 1000);
+            w.field("reason", s.reason);
+            w.field("rule", s.rule);
             w.raw("}");
         }
         w.raw("],");
@@ -591,18 +579,10 @@ bool append_json_record(std::string& out, const CaseResult& c, const Institution
                 w.raw("{");
                 w.key("rule");
                 w.string(x.rule);
-                w.raw(",");
-                w.key("kind");
-                w.string(x.kind);
-                w.raw(",");
-                w.key("toward");
-                w.string(x.toward);
-                w.raw(",");
-                w.key("weight");
-                w.number(x.weight);
-                w.raw(",");
-                w.key("text");
-                w.string(x.text);
+                w.field("kind", x.kind);
+                w.field("toward", x.toward);
+                w.field("weight", x.weight);
+                w.field("text", x.text);
                 w.raw("}");
             }
             w.raw("]");
@@ -610,36 +590,26 @@ bool append_json_record(std::string& out, const CaseResult& c, const Institution
         w.key("reasons");
         reasons();
         if (explain) {
-            w.raw(",");
-            w.key("because");
+            w.next_key("because");
             w.raw("[{");
             w.key("conclusion");
             w.string(fmt::format("architecture {}", r->architecture));
-            w.raw(",");
-            w.key("rule");
-            w.string(r->architecture_rule);
-            w.raw(",");
-            w.key("because");
+            w.field("rule", r->architecture_rule);
+            w.next_key("because");
             reasons();
             w.raw("}");
             for (const auto& s : r->strains) {
                 w.raw(",{");
                 w.key("conclusion");
                 w.string(fmt::format("strain {}", s.kind));
-                w.raw(",");
-                w.key("rule");
-                w.string(s.rule);
-                w.raw(",");
-                w.key("reason");
-                w.string(s.reason);
+                w.field("rule", s.rule);
+                w.field("reason", s.reason);
                 w.raw("}");
             }
             w.raw("]");
         }
         if (!c.run_problem.empty()) {
-            w.raw(",");
-            w.key("problem");
-            w.string(c.run_problem);
+            w.field("problem", c.run_problem);
         }
         w.raw("}");
     }
