@@ -73,6 +73,7 @@ void Matcher::reset() {
     free_agg_states_.clear();
     ncc_tokens_.clear();
     ncc_pending_.clear();
+    left_count_.assign(net_.nodes.size(), 0);
     TokenId root = make_token(0, kNone, kNoFact);
     tokens_[root].flags = kActive;
     activate(root);
@@ -116,11 +117,13 @@ void Matcher::index_insert(std::uint32_t index, std::uint64_t key, std::uint32_t
     buckets_[b].head = e;
     en.next_of_item = item_head;
     item_head = e;
+    if ((index & 1) == 0) ++left_count_[index / 2];
 }
 
 void Matcher::entry_erase(std::uint32_t e) {
     Entry& en = entries_[e];
     Bucket& bucket = buckets_[en.bucket];
+    if ((bucket.index & 1) == 0) --left_count_[bucket.index / 2];
     if (en.prev != kNone) entries_[en.prev].next = en.next;
     else bucket.head = en.next;
     if (en.next != kNone) entries_[en.next].prev = en.prev;
@@ -197,6 +200,13 @@ bool Matcher::passes_with(const BetaNode& n, std::size_t values, const Value* fv
 std::uint64_t Matcher::right_key(const BetaNode& n, const Value* fv) const {
     std::uint64_t h = 0x12345;
     for (const auto& eq : n.hashed) h = mix(h, fv[eq.slot].hash());
+    return h;
+}
+
+// The same key as right_key for every node sharing the index (their hashed slots are r.slots, in that order).
+std::uint64_t Matcher::index_key(const RightIndex& r, const Value* fv) const {
+    std::uint64_t h = 0x12345;
+    for (auto slot : r.slots) h = mix(h, fv[slot].hash());
     return h;
 }
 
@@ -362,7 +372,7 @@ void Matcher::left_activate(NodeId id, TokenId left) {
             std::uint64_t key = push_left_values(n, left);
             index_insert(left_index(id), key, left, tokens_[left].first_entry);
             std::size_t base = scratch_.size();
-            for (std::uint32_t e = bucket_head(right_index(id), key); e != kNone; e = entries_[e].next)
+            for (std::uint32_t e = bucket_head(right_index(n), key); e != kNone; e = entries_[e].next)
                 scratch_.push_back(entries_[e].item);
             std::size_t end = scratch_.size();
             // Facts are visited oldest first (a bucket lists its newest entry first), as CLIPS 6.30 walks an alpha
@@ -379,17 +389,21 @@ void Matcher::left_activate(NodeId id, TokenId left) {
         }
         case NodeKind::Negative:
         case NodeKind::Exists: {
+            // Blockers, as CLIPS and Drools keep them: the token remembers one matching fact, so the scan stops at the
+            // first match and later matches cost nothing (right_activate skips blocked tokens without a test).
             TokenId t = make_token(id, left, kNoFact);
             std::size_t values = scratch_values_.size();
             std::uint64_t key = push_left_values(n, left);
             index_insert(left_index(id), key, t, tokens_[t].first_entry);
-            std::uint32_t count = 0;
-            for (std::uint32_t e = bucket_head(right_index(id), key); e != kNone; e = entries_[e].next)
-                if (passes_with(n, values, wm_.values(entries_[e].item))) ++count;
+            std::uint32_t blocker = kNone;
+            for (std::uint32_t e = bucket_head(right_index(n), key); e != kNone; e = entries_[e].next)
+                if (passes_with(n, values, wm_.values(entries_[e].item))) {
+                    blocker = entries_[e].item;
+                    break;
+                }
             scratch_values_.resize(values);
-            bool passes = n.kind == NodeKind::Exists ? count > 0 : count == 0;
-            tokens_[t].aux = count;
-            if (passes) activate(t);
+            tokens_[t].aux = blocker;
+            if ((n.kind == NodeKind::Exists) == (blocker != kNone)) activate(t);
             break;
         }
         case NodeKind::Ncc: {
@@ -430,7 +444,7 @@ void Matcher::left_activate(NodeId id, TokenId left) {
             index_insert(left_index(id), key, t, tokens_[t].first_entry);
             std::uint32_t s = new_agg_state();
             tokens_[t].aux = s;
-            for (std::uint32_t e = bucket_head(right_index(id), key); e != kNone; e = entries_[e].next) {
+            for (std::uint32_t e = bucket_head(right_index(n), key); e != kNone; e = entries_[e].next) {
                 const Value* fv = wm_.values(entries_[e].item);
                 if (!join_passes(n, left, fv)) continue;
                 agg_add(agg_states_[s], n.over_slot == 0xFFFF ? Value() : fv[n.over_slot], +1);
@@ -472,11 +486,11 @@ void Matcher::partner_result(NodeId partner, TokenId bottom, int delta) {
     set_count(t, delta > 0 ? count + 1 : count - 1);
 }
 
+// `f` is already in n's right index (add_fact).
 void Matcher::right_activate(NodeId id, FactId f) {
     const BetaNode& n = net_.nodes[id];
     const Value* fv = wm_.values(f);
     std::uint64_t key = right_key(n, fv);
-    index_insert(right_index(id), key, f, wm_.record(f).first_entry);
     std::size_t base = scratch_.size();
     for (std::uint32_t e = bucket_head(left_index(id), key); e != kNone; e = entries_[e].next)
         scratch_.push_back(entries_[e].item);
@@ -493,8 +507,8 @@ void Matcher::right_activate(NodeId id, FactId f) {
             }
             case NodeKind::Negative:
             case NodeKind::Exists: {
-                if (!join_passes(n, tokens_[cand].parent, fv)) break;
-                set_count(cand, tokens_[cand].aux + 1);
+                if (tokens_[cand].aux != kNone || !join_passes(n, tokens_[cand].parent, fv)) break;
+                set_blocker(cand, f);
                 break;
             }
             case NodeKind::Aggregate: {
@@ -516,8 +530,8 @@ void Matcher::right_activate(NodeId id, FactId f) {
     scratch_.resize(base);
 }
 
-// Updates the counts and values that `f`, already out of the node's right index, contributed to (negative, exists
-// and aggregate nodes; a join's tokens with f were already removed by tree-based removal).
+// Updates what `f`, already out of the node's right index, contributed to: the tokens of negative and exists nodes
+// that f blocked, and aggregate values (a join's tokens with f were already removed by tree-based removal).
 void Matcher::right_remove(NodeId id, FactId f) {
     const BetaNode& n = net_.nodes[id];
     if (n.kind == NodeKind::Join) return;
@@ -529,21 +543,45 @@ void Matcher::right_remove(NodeId id, FactId f) {
     std::size_t end = scratch_.size();
     for (std::size_t i = base; i < end; ++i) {  // newest token first, as in right_activate
         TokenId cand = scratch_[i];
-        if (!join_passes(n, tokens_[cand].parent, fv)) continue;
-        if (n.kind == NodeKind::Aggregate) {
-            AggState& s = agg_states_[tokens_[cand].aux];
-            agg_add(s, n.over_slot == 0xFFFF ? Value() : fv[n.over_slot], -1);
-            Value before = s.current;
-            bool was_defined = s.defined;
-            agg_compute(n, s);
-            if (was_defined == s.defined && (!s.defined || before == s.current)) continue;
-            if (tokens_[cand].flags & kActive) deactivate(cand);
-            if (agg_states_[tokens_[cand].aux].defined) activate(cand);
-        } else {
-            set_count(cand, tokens_[cand].aux - 1);
+        if (n.kind != NodeKind::Aggregate) {
+            // Only the tokens f blocked change; each looks for another blocker (f is out of the index already).
+            if (tokens_[cand].aux == f) set_blocker(cand, find_blocker(n, tokens_[cand].parent, key));
+            continue;
         }
+        if (!join_passes(n, tokens_[cand].parent, fv)) continue;
+        AggState& s = agg_states_[tokens_[cand].aux];
+        agg_add(s, n.over_slot == 0xFFFF ? Value() : fv[n.over_slot], -1);
+        Value before = s.current;
+        bool was_defined = s.defined;
+        agg_compute(n, s);
+        if (was_defined == s.defined && (!s.defined || before == s.current)) continue;
+        if (tokens_[cand].flags & kActive) deactivate(cand);
+        if (agg_states_[tokens_[cand].aux].defined) activate(cand);
     }
     scratch_.resize(base);
+}
+
+std::uint32_t Matcher::find_blocker(const BetaNode& n, TokenId left, std::uint64_t key) {
+    std::size_t values = scratch_values_.size();
+    push_left_values(n, left);
+    std::uint32_t blocker = kNone;
+    for (std::uint32_t e = bucket_head(right_index(n), key); e != kNone; e = entries_[e].next)
+        if (passes_with(n, values, wm_.values(entries_[e].item))) {
+            blocker = entries_[e].item;
+            break;
+        }
+    scratch_values_.resize(values);
+    return blocker;
+}
+
+void Matcher::set_blocker(TokenId t, std::uint32_t blocker) {
+    Token& tok = tokens_[t];
+    bool passes_before = (tok.flags & kActive) != 0;
+    tok.aux = blocker;
+    bool passes = (net_.nodes[tok.node].kind == NodeKind::Exists) == (blocker != kNone);
+    if (passes == passes_before) return;
+    if (passes) activate(t);
+    else deactivate(t);
 }
 
 void Matcher::collect_memories_below(std::uint32_t node, const Value* fv, std::vector<AlphaId>& out) const {
@@ -562,13 +600,21 @@ void Matcher::collect_memories(TemplateId tmpl, const Value* fv, std::vector<Alp
 }
 
 void Matcher::add_fact(FactId f) {
-    const FactRecord& r = wm_.record(f);
-    std::vector<AlphaId> memories;
-    collect_memories(r.tmpl, wm_.values(f), memories);
-    // Each successor inserts f into its own right index just before its right activation, so a node that is both
-    // an ancestor and a successor of the same memory (a self-join) sees f exactly once (cf. Doorenbos §2.4.1).
-    for (AlphaId m : memories)
-        for (NodeId s : net_.alpha_memories[m].successors) right_activate(s, f);
+    const Value* fv = wm_.values(f);
+    std::vector<AlphaId>& memories = scratch_memories_;
+    collect_memories(wm_.record(f).tmpl, fv, memories);
+    // Memory by memory, f goes into the memory's right indexes and then its successors are activated. A memory's
+    // successors are latest-created first, so descendants come before ancestors and a node that is both an ancestor
+    // and a successor of the memory (a self-join) sees f exactly once (Doorenbos 1995 §2.4.1). Across memories the
+    // order is what makes it exact: a node of a later memory does not hold f yet when tokens made by an earlier
+    // memory's successors reach it, and meets those tokens in its own right activation instead.
+    // (Right activations assert nothing — listeners only queue activations — so `memories` stays valid.)
+    for (AlphaId m : memories) {
+        for (std::uint32_t r : net_.alpha_memories[m].right_indexes)
+            index_insert(2 * r + 1, index_key(net_.right_indexes[r], fv), f, wm_.record(f).first_entry);
+        for (NodeId s : net_.alpha_memories[m].successors)
+            if (left_count_[s] != 0) right_activate(s, f);
+    }
 }
 
 void Matcher::remove_fact(FactId f) {
@@ -581,10 +627,11 @@ void Matcher::remove_fact(FactId f) {
         e = next;
     }
     wm_.record(f).first_entry = kNone;
-    std::vector<AlphaId> memories;
+    std::vector<AlphaId>& memories = scratch_memories_;
     collect_memories(wm_.record(f).tmpl, wm_.values(f), memories);
     for (AlphaId m : memories)
-        for (NodeId s : net_.alpha_memories[m].successors) right_remove(s, f);
+        for (NodeId s : net_.alpha_memories[m].successors)
+            if (left_count_[s] != 0) right_remove(s, f);
 }
 
 // ---- aggregates ----

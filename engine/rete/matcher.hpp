@@ -44,7 +44,8 @@ struct Token {
     TokenId next_same_fact = kNone;
     TokenId prev_same_fact = kNone;
     std::uint32_t first_entry = kNone; // index entries holding this token
-    std::uint32_t aux = kNone;         // Negative/Exists/Ncc: match count; Aggregate: state; Terminal: activation id
+    std::uint32_t aux = kNone;         // Negative/Exists: the blocking fact (kNone while none matches); Ncc: match
+                                       // count; Aggregate: state; Terminal: activation id
     std::uint8_t flags = 0;
 };
 
@@ -124,9 +125,9 @@ private:
     static constexpr std::uint8_t kActive = 1;
     static constexpr std::uint8_t kDying = 2;
 
-    // indexes: left index of node n = 2n, right index = 2n + 1
+    // Index numbers: the left index of node n is 2n; the shared right index r (Network::right_indexes) is 2r + 1.
     static std::uint32_t left_index(NodeId n) { return 2 * n; }
-    static std::uint32_t right_index(NodeId n) { return 2 * n + 1; }
+    static std::uint32_t right_index(const BetaNode& n) { return 2 * n.right_index + 1; }
     void index_insert(std::uint32_t index, std::uint64_t key, std::uint32_t item, std::uint32_t& item_head);
     void entry_erase(std::uint32_t e);
     void sweep_empty_buckets();
@@ -139,6 +140,10 @@ private:
     // join_passes with the left token's operands already resolved at scratch_values_[values...] (push_left_values).
     bool passes_with(const BetaNode& n, std::size_t values, const Value* fv) const;
     std::uint64_t right_key(const BetaNode& n, const Value* fact_values) const;
+    std::uint64_t index_key(const RightIndex& r, const Value* fact_values) const;
+    // Negative/Exists: the first fact in n's right bucket `key` that matches the left token `left`, or kNone.
+    std::uint32_t find_blocker(const BetaNode& n, TokenId left, std::uint64_t key);
+    void set_blocker(TokenId t, std::uint32_t blocker);
     bool check(const SlotCheck& c, const Value* fv, TokenId left) const;
     bool alpha_passes(const SlotCheck& c, const Value* fv) const { return check(c, fv, kNone); }
     bool join_passes(const BetaNode& n, TokenId left, const Value* fv) const;
@@ -185,6 +190,10 @@ private:
     std::vector<Value> scratch_bindings_;        // test-node variable values
     std::vector<Value> scratch_values_;          // resolved join operands, used as a stack like scratch_
     std::vector<AlphaId> scratch_memories_;
+    // Per node: the number of entries in its left index. A node whose left index is empty is skipped by right
+    // activations and removals, which then cannot do anything there ("right unlinking", Doorenbos 1995 §4.1 — without
+    // relinking costs, because the right index is kept up to date whether or not anybody reads it).
+    std::vector<std::uint32_t> left_count_;
 };
 
 }  // namespace covenant::rete

@@ -136,6 +136,10 @@ private:
             }
         }
         out.alpha = alpha_memory_for(pat.tmpl, alpha_tests);
+        // Hashed slots in slot order, so that every node joining a memory on the same slots hashes a fact the same
+        // way and can share one right index (add_node).
+        std::stable_sort(out.hashed.begin(), out.hashed.end(),
+                         [](const HashedEq& a, const HashedEq& b) { return a.slot < b.slot; });
         return out;
     }
 
@@ -151,9 +155,24 @@ private:
         if (node.alpha != kNone) {
             auto& successors = net_.alpha_memories[node.alpha].successors;
             successors.insert(successors.begin(), id);
+            node.right_index = right_index_for(node);
         }
         net_.nodes.push_back(std::move(node));
         return id;
+    }
+
+    // The right index of the memory `node` reads, keyed by the slots it joins on: one per (memory, slot list), shared
+    // by every node with those, so a fact is indexed once per distinct key rather than once per node.
+    std::uint32_t right_index_for(const BetaNode& node) {
+        std::vector<std::uint16_t> slots;
+        for (const auto& h : node.hashed) slots.push_back(h.slot);
+        auto& indexes = net_.alpha_memories[node.alpha].right_indexes;
+        for (auto r : indexes)
+            if (net_.right_indexes[r].slots == slots) return r;
+        auto r = static_cast<std::uint32_t>(net_.right_indexes.size());
+        net_.right_indexes.push_back(RightIndex{node.alpha, std::move(slots)});
+        indexes.push_back(r);
+        return r;
     }
 
     // An Ncc node must come after the top node of its subnetwork among the parent's children (Doorenbos §2.8: a new

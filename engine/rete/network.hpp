@@ -67,6 +67,15 @@ struct AlphaNode {
 struct AlphaMemory {
     TemplateId tmpl = 0;
     std::vector<NodeId> successors;       // beta nodes fed by this memory, latest-created first (CLIPS order)
+    std::vector<std::uint32_t> right_indexes;  // the hash indexes kept over this memory's facts
+};
+
+// A hash index over one alpha memory's facts, keyed by the values of `slots` (in slot order). Every beta node that
+// reads the memory and joins on exactly these slots shares it (CLIPS 6.30 likewise hashes an alpha memory once per
+// join key), so a fact costs one index entry per distinct key, not one per node.
+struct RightIndex {
+    AlphaId memory = kNone;
+    std::vector<std::uint16_t> slots;
 };
 
 enum class NodeKind : std::uint8_t { Root, Join, Negative, Exists, Ncc, NccPartner, Test, Aggregate, Terminal };
@@ -93,7 +102,8 @@ struct BetaNode {
                                           // that an Ncc node follows its subnetwork's top node (§2.8)
     AlphaId alpha = kNone;                // Join, Negative, Exists, Aggregate
 
-    std::vector<HashedEq> hashed;         // equality joins, used as the hash key of both indexes
+    std::vector<HashedEq> hashed;         // equality joins, in slot order: the hash key of both indexes
+    std::uint32_t right_index = kNone;    // Join, Negative, Exists, Aggregate: its RightIndex (keyed by hashed slots)
     std::vector<SlotCheck> checks;        // the other join tests, checked on each candidate
 
     // Test nodes: the rule's expression and the variables it reads.
@@ -126,6 +136,7 @@ struct Network {
     std::vector<std::vector<std::uint32_t>> alpha_roots;   // per template: top alpha nodes
     std::vector<AlphaId> template_memory;                   // per template: the memory of patterns with no test
     std::vector<AlphaMemory> alpha_memories;
+    std::vector<RightIndex> right_indexes;
     std::vector<BetaNode> nodes;                            // nodes[0] is the root
     std::vector<RuleInfo> rules;                            // per RuleId
     std::vector<std::uint16_t> score_value_slot;            // per template: the `value` slot of score templates
