@@ -83,11 +83,12 @@ void Matcher::reset() {
 
 void Matcher::index_insert(std::uint32_t index, std::uint64_t key, std::uint32_t item, std::uint32_t& item_head) {
     std::uint32_t b;
-    std::uint64_t h = bucket_hash(index, key);
-    auto match = [&](const BucketSlot& s) { return s.key == key && s.index == index; };
-    if (BucketSlot* slot = bucket_map_.find(h, match)) {
+    std::uint32_t h = static_cast<std::uint32_t>(bucket_hash(index, key));
+    if (BucketSlot* slot = bucket_map_.find(h, [&](const BucketSlot& s) { return same_bucket(s, index, key); })) {
         b = slot->bucket;
     } else {
+        // Empty buckets are dropped only when the table would otherwise grow (see entry_erase).
+        if (bucket_map_.full() && !empty_buckets_.empty()) sweep_empty_buckets();
         if (!free_buckets_.empty()) {
             b = free_buckets_.back();
             free_buckets_.pop_back();
@@ -95,8 +96,8 @@ void Matcher::index_insert(std::uint32_t index, std::uint64_t key, std::uint32_t
             b = static_cast<std::uint32_t>(buckets_.size());
             buckets_.emplace_back();
         }
-        buckets_[b] = Bucket{kNone, index, key};
-        bucket_map_.insert(BucketSlot{h, key, index, b});
+        buckets_[b] = Bucket{key, kNone, index, 0};
+        bucket_map_.insert(BucketSlot{h, b});
     }
     std::uint32_t e;
     if (!free_entries_.empty()) {
@@ -130,10 +131,10 @@ void Matcher::entry_erase(std::uint32_t e) {
     if (bucket.head == kNone && !bucket.queued) {
         // An emptied bucket stays in the map for now: the same key is often filled again soon (a context fact
         // retracted and re-asserted rebuilds the same tokens), and erasing and re-inserting it each time was a
-        // large part of the cost. Empty buckets are swept when they outnumber half the map.
-        bucket.queued = true;
+        // large part of the cost. Empty buckets are swept when a new bucket would make the table grow, so the table
+        // never holds more buckets than it did at its fullest.
+        bucket.queued = 1;
         empty_buckets_.push_back(en.bucket);
-        if (empty_buckets_.size() > 256 && 2 * empty_buckets_.size() > bucket_map_.size()) sweep_empty_buckets();
     }
     en.item = kNone;
     free_entries_.push_back(e);
@@ -142,20 +143,18 @@ void Matcher::entry_erase(std::uint32_t e) {
 void Matcher::sweep_empty_buckets() {
     for (std::uint32_t b : empty_buckets_) {
         Bucket& bucket = buckets_[b];
-        bucket.queued = false;
+        bucket.queued = 0;
         if (bucket.head != kNone) continue;
-        std::uint64_t key = bucket.key;
-        std::uint32_t index = bucket.index;
-        bucket_map_.erase(bucket_hash(index, key),
-                          [&](const BucketSlot& s) { return s.key == key && s.index == index; });
+        bucket_map_.erase(static_cast<std::uint32_t>(bucket_hash(bucket.index, bucket.key)),
+                          [&](const BucketSlot& s) { return s.bucket == b; });
         free_buckets_.push_back(b);
     }
     empty_buckets_.clear();
 }
 
 std::uint32_t Matcher::bucket_head(std::uint32_t index, std::uint64_t key) const {
-    const BucketSlot* slot = bucket_map_.find(bucket_hash(index, key),
-                                              [&](const BucketSlot& s) { return s.key == key && s.index == index; });
+    const BucketSlot* slot = bucket_map_.find(static_cast<std::uint32_t>(bucket_hash(index, key)),
+                                              [&](const BucketSlot& s) { return same_bucket(s, index, key); });
     return slot ? buckets_[slot->bucket].head : kNone;
 }
 

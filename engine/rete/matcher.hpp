@@ -89,20 +89,20 @@ private:
         std::uint32_t next = kNone;
         std::uint32_t next_of_item = kNone;
     };
+    // 16 bytes: with millions of buckets (one per distinct join key) the index is bound by memory traffic.
     struct Bucket {
+        std::uint64_t key = 0;
         std::uint32_t head = kNone;
-        std::uint32_t index = 0;
-        std::uint64_t key = 0;
-        bool queued = false;             // in empty_buckets_
+        std::uint32_t index : 31 = 0;
+        std::uint32_t queued : 1 = 0;    // in empty_buckets_
     };
-    // bucket table slot: (index, key) -> bucket id
+    // Bucket table slot, 8 bytes: the low half of bucket_hash(index, key) (where the slot belongs, and a filter) and
+    // the bucket, which holds the full (index, key) to confirm a match.
     struct BucketSlot {
-        std::uint64_t mixed = 0;
-        std::uint64_t key = 0;
-        std::uint32_t index = 0;
+        std::uint32_t hash_lo = 0;
         std::uint32_t bucket = kNone;
         bool empty() const { return bucket == kNone; }
-        std::uint64_t hash() const { return mixed; }
+        std::uint64_t hash() const { return hash_lo; }
     };
     static std::uint64_t bucket_hash(std::uint32_t index, std::uint64_t key) {
         return mix_hash(key ^ (static_cast<std::uint64_t>(index) * 0x9E3779B97F4A7C15ULL));
@@ -131,6 +131,10 @@ private:
     void index_insert(std::uint32_t index, std::uint64_t key, std::uint32_t item, std::uint32_t& item_head);
     void entry_erase(std::uint32_t e);
     void sweep_empty_buckets();
+    bool same_bucket(const BucketSlot& s, std::uint32_t index, std::uint64_t key) const {
+        const Bucket& b = buckets_[s.bucket];
+        return b.key == key && b.index == index;
+    }
     std::uint32_t bucket_head(std::uint32_t index, std::uint64_t key) const;
 
     std::uint64_t left_key(const BetaNode& n, TokenId left) const;

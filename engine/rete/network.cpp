@@ -57,6 +57,7 @@ public:
         net_.nodes.push_back(root);
         net_.rules.resize(program_.rules.size());
         for (const auto& rule : program_.rules) compile_rule(rule);
+        mark_join_only_templates();
     }
 
 private:
@@ -173,6 +174,20 @@ private:
         net_.right_indexes.push_back(RightIndex{node.alpha, std::move(slots)});
         indexes.push_back(r);
         return r;
+    }
+
+    // Network::join_only: a template's facts reach only Join nodes outside every Ncc subnetwork.
+    void mark_join_only_templates() {
+        std::vector<bool> in_subnetwork(net_.nodes.size(), false);
+        for (const auto& p : net_.nodes) {
+            if (p.kind != NodeKind::NccPartner) continue;
+            NodeId n = p.parent;
+            for (std::uint16_t i = 0; i < p.group_levels; ++i, n = net_.nodes[n].parent) in_subnetwork[n] = true;
+        }
+        net_.join_only.assign(program_.templates.size(), 1);
+        for (const auto& m : net_.alpha_memories)
+            for (NodeId s : m.successors)
+                if (net_.nodes[s].kind != NodeKind::Join || in_subnetwork[s]) net_.join_only[m.tmpl] = 0;
     }
 
     // An Ncc node must come after the top node of its subnetwork among the parent's children (Doorenbos §2.8: a new

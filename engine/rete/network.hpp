@@ -140,6 +140,10 @@ struct Network {
     std::vector<BetaNode> nodes;                            // nodes[0] is the root
     std::vector<RuleInfo> rules;                            // per RuleId
     std::vector<std::uint16_t> score_value_slot;            // per template: the `value` slot of score templates
+    // Per template: 1 when its facts feed only Join nodes outside every Ncc subnetwork. Asserting such a fact can then
+    // only add tokens and activations, and retracting it only remove them (no `not`, `exists`, aggregate or group
+    // sees it) — the engine relies on this to defer the propagation of such asserts within a firing.
+    std::vector<std::uint8_t> join_only;
 
     // A human-readable dump of the network (for `--show=rete` and tests).
     std::string dump(const Program& program) const;

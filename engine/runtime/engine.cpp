@@ -1,7 +1,8 @@
 // The engine: working memory + Rete matcher + agenda, with truth maintenance and certainty-factor evidence on top.
 //
 // Every change to working memory goes through assert_internal / retract_internal, which propagate it through the
-// matcher at once. Consequences that would re-enter the matcher while it is propagating (a concluded fact losing its
+// matcher at once — except, inside a firing, asserts of facts that only positive joins see (see propagate_new).
+// Consequences that would re-enter the matcher while it is propagating (a concluded fact losing its
 // last support, a score whose contributions changed, a support cycle to re-check) are queued and handled by settle()
 // in FIFO order once the propagation is over, so the order of effects is deterministic.
 #include "runtime/engine.hpp"
@@ -132,6 +133,8 @@ struct Engine::Impl final : rete::MatchListener {
     std::unordered_map<FactId, std::uint32_t> score_fact_record;
     std::deque<Pending> pending;
     bool settling = false;
+    bool deferring = false;           // inside a firing, without a trace listener (propagate_new)
+    std::vector<FactId> deferred;     // new join-only facts not yet propagated, in assert order
 
     // The firing in progress.
     rete::TokenId firing_token = rete::kNone;
@@ -197,15 +200,44 @@ struct Engine::Impl final : rete::MatchListener {
         return id;
     }
 
+    // Deferred propagation. Inside a firing, a new fact of a join-only template (Network::join_only: only positive
+    // joins outside not/exists groups see it) enters working memory at once but reaches the network only when the
+    // firing ends, or earlier, just before any change whose effect could depend on it: an assert or retract of a
+    // fact that is not join-only. Until then only retracts of join-only facts happen, and those only remove tokens
+    // and activations — they create none. So the activations made when the queue is flushed, and their order, are
+    // those of propagating at once, minus the ones that an intervening retract would have destroyed again; the agenda
+    // ends each firing exactly as it would have. What is saved is that destroyed work: `modify ?count (...)` followed
+    // by `modify ?context (...)` (Miss Manners) used to rebuild every partial match below `count` only to tear it
+    // down with `context`. Not done while a trace listener watches, so that traces show every activation.
     void propagate_new(FactId id) {
         if (trace) trace->on_assert(view(id));
+        if (deferring && net.join_only[wm.record(id).tmpl]) {
+            deferred.push_back(id);
+            return;
+        }
+        flush_deferred();
         matcher.add_fact(id);
+    }
+
+    void flush_deferred() {
+        // add_fact never asserts or retracts (listeners only queue), so the queue cannot change under this loop.
+        for (FactId f : deferred) matcher.add_fact(f);
+        deferred.clear();
     }
 
     void retract_internal(FactId id) {
         if (!wm.is_live(id)) return;
         if (trace) trace->on_retract(view(id));
-        matcher.remove_fact(id);
+        bool in_network = true;
+        if (!deferred.empty()) {
+            if (!net.join_only[wm.record(id).tmpl]) {
+                flush_deferred();
+            } else if (auto it = std::find(deferred.begin(), deferred.end(), id); it != deferred.end()) {
+                deferred.erase(it);   // asserted by this firing and never propagated: nothing to undo
+                in_network = false;
+            }
+        }
+        if (in_network) matcher.remove_fact(id);
         supports.erase(id);
         made_by.erase(id);
         spans.erase(id);
@@ -536,8 +568,11 @@ struct Engine::Impl final : rete::MatchListener {
         firing_token = token;
         firing_token_gone = false;
         firing_evidence.clear();
+        deferring = trace == nullptr;
         for (const auto& action : rule.actions)
             if (!run_action(rule_id, action, bindings)) break;
+        deferring = false;
+        flush_deferred();
         settle();
         firing_token = rete::kNone;
     }
@@ -554,6 +589,7 @@ struct Engine::Impl final : rete::MatchListener {
         evidence_index.clear();
         score_fact_record.clear();
         pending.clear();
+        deferred.clear();
         errors.clear();
         halted = false;
         counters = EngineStats{};

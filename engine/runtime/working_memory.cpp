@@ -16,14 +16,14 @@ void WorkingMemory::clear() {
     peak_ = 0;
 }
 
-std::uint64_t WorkingMemory::hash_of(TemplateId tmpl, const Value* values, std::size_t n) {
+std::uint32_t WorkingMemory::hash_of(TemplateId tmpl, const Value* values, std::size_t n) {
     std::uint64_t h = 0xcbf29ce484222325ULL ^ tmpl;
     for (std::size_t i = 0; i < n; ++i) {
         // Identity hash: the type is mixed in, since Int 1 and Float 1.0 are different facts.
         h = (h ^ values[i].hash()) * 0x100000001b3ULL;
         h ^= static_cast<std::uint64_t>(values[i].type) << 56;
     }
-    return rete::mix_hash(h);
+    return static_cast<std::uint32_t>(rete::mix_hash(h));
 }
 
 FactId WorkingMemory::find(TemplateId tmpl, std::span<const Value> values) const {

@@ -49,15 +49,16 @@ public:
     std::size_t memory_bytes() const;
 
 private:
-    static std::uint64_t hash_of(TemplateId tmpl, const Value* values, std::size_t n);
+    static std::uint32_t hash_of(TemplateId tmpl, const Value* values, std::size_t n);
     std::uint32_t allocate_values(std::size_t n);
 
     std::vector<FactRecord> records_;
     std::vector<Value> pool_;
     std::vector<std::vector<std::uint32_t>> free_blocks_;   // per arity: offsets of free value blocks
     // Dedupe index: hash of (template, values) -> fact ids with that hash (almost always one).
+    // 8 bytes: the low half of the hash (where the slot belongs, and a filter before the values are compared).
     struct FactSlot {
-        std::uint64_t h = 0;
+        std::uint32_t h = 0;
         FactId fact = kNoFact;
         bool empty() const { return fact == kNoFact; }
         std::uint64_t hash() const { return h; }
