@@ -5,7 +5,8 @@
 //
 // Slot requirements: default-constructible as "empty"; `bool empty() const`; `std::uint64_t hash() const` returning a
 // well-mixed hash (use mix_hash). Duplicate hashes are allowed (the table works as a multimap); callers pass a predicate
-// to pick the slot they mean. Load factor stays <= 1/2.
+// to pick the slot they mean. The load factor stays <= MaxLoadPercent (at most 90): at 50% an unsuccessful lookup
+// probes 2.5 slots on average, at 75% 8.5 (Knuth's estimates) — with 8-byte slots still one or two cache lines.
 #pragma once
 
 #include <algorithm>
@@ -27,8 +28,10 @@ inline std::uint64_t mix_hash(std::uint64_t x) {
 // How many slots a reset keeps (clear_keeping): 4,096 slots of 8 bytes are 32 KiB, cleared in a microsecond or two.
 inline constexpr std::size_t kKeptTableSlots = 4096;
 
-template <typename Slot>
+template <typename Slot, unsigned MaxLoadPercent = 50>
 class LinearTable {
+    static_assert(MaxLoadPercent >= 10 && MaxLoadPercent <= 90);
+
 public:
     LinearTable() { clear(); }
 
@@ -45,7 +48,7 @@ public:
     }
     std::size_t size() const { return size_; }
     // True when the next insert grows the table.
-    bool full() const { return 2 * (size_ + 1) > slots_.size(); }
+    bool full() const { return 100 * (size_ + 1) > MaxLoadPercent * slots_.size(); }
     std::size_t capacity() const { return slots_.size(); }
 
     // The first slot with hash `h` for which `match(slot)` holds, or nullptr.

@@ -93,8 +93,7 @@ void Matcher::index_insert(std::uint32_t index, std::uint64_t key, std::uint32_t
             b = free_buckets_.back();
             free_buckets_.pop_back();
         } else {
-            b = static_cast<std::uint32_t>(buckets_.size());
-            buckets_.emplace_back();
+            b = buckets_.push();
         }
         buckets_[b] = Bucket{key, kNone, index, 0};
         bucket_map_.insert(BucketSlot{h, b});
@@ -104,8 +103,7 @@ void Matcher::index_insert(std::uint32_t index, std::uint64_t key, std::uint32_t
         e = free_entries_.back();
         free_entries_.pop_back();
     } else {
-        e = static_cast<std::uint32_t>(entries_.size());
-        entries_.emplace_back();
+        e = entries_.push();
     }
     // Appended at the tail would need a tail pointer; inserting at the head keeps the bucket O(1). Bucket order is
     // deterministic either way (it depends only on the sequence of operations).
@@ -256,8 +254,7 @@ TokenId Matcher::make_token(NodeId node, TokenId parent, FactId fact) {
         free_tokens_.pop_back();
         tokens_[t] = Token{};
     } else {
-        t = static_cast<TokenId>(tokens_.size());
-        tokens_.emplace_back();
+        t = tokens_.push();
     }
     Token& tok = tokens_[t];
     tok.parent = parent;
@@ -296,7 +293,7 @@ void Matcher::free_token(TokenId t) {
         e = next;
     }
     tok.first_entry = kNone;
-    tok.node = kNone;
+    tok.node = kFreedNode;
     free_tokens_.push_back(t);
     --live_tokens_;
 }
@@ -345,7 +342,7 @@ void Matcher::deactivate(TokenId t) {
             link = &entries_[e].next_of_item;
         }
     }
-    tokens_[t].flags &= static_cast<std::uint8_t>(~(kActive | kDying));
+    tokens_[t].flags = tokens_[t].flags & ~(kActive | kDying);
 }
 
 void Matcher::set_count(TokenId t, std::uint32_t count) {
@@ -610,7 +607,8 @@ void Matcher::add_fact(FactId f) {
     // (Right activations assert nothing — listeners only queue activations — so `memories` stays valid.)
     for (AlphaId m : memories) {
         for (std::uint32_t r : net_.alpha_memories[m].right_indexes)
-            index_insert(2 * r + 1, index_key(net_.right_indexes[r], fv), f, wm_.record(f).first_entry);
+            if (net_.right_indexes[r].read)
+                index_insert(2 * r + 1, index_key(net_.right_indexes[r], fv), f, wm_.record(f).first_entry);
         for (NodeId s : net_.alpha_memories[m].successors)
             if (left_count_[s] != 0) right_activate(s, f);
     }
@@ -707,9 +705,9 @@ void Matcher::agg_compute(const BetaNode& n, AggState& s) {
 }
 
 std::size_t Matcher::memory_bytes() const {
-    return tokens_.capacity() * sizeof(Token) + free_tokens_.capacity() * sizeof(TokenId) +
-           entries_.capacity() * sizeof(Entry) + free_entries_.capacity() * sizeof(std::uint32_t) +
-           buckets_.capacity() * sizeof(Bucket) + empty_buckets_.capacity() * sizeof(std::uint32_t) +
+    return tokens_.resident_bytes() + free_tokens_.capacity() * sizeof(TokenId) +
+           entries_.resident_bytes() + free_entries_.capacity() * sizeof(std::uint32_t) +
+           buckets_.resident_bytes() + empty_buckets_.capacity() * sizeof(std::uint32_t) +
            bucket_map_.capacity() * sizeof(BucketSlot) + agg_states_.capacity() * sizeof(AggState) +
            (ncc_tokens_.size() + ncc_pending_.size()) * 32;
 }

@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "rete/linear_table.hpp"
+#include "rete/mapped_array.hpp"
 #include "rete/network.hpp"
 #include "runtime/eval.hpp"
 #include "runtime/working_memory.hpp"
@@ -34,10 +35,12 @@ namespace covenant::rete {
 
 using TokenId = std::uint32_t;
 
+// 40 bytes; the network has fewer than 2^30 nodes (compile_network checks), so the node and the flags share a word.
 struct Token {
     TokenId parent = kNone;
     FactId fact = kNoFact;             // Join tokens: the matched fact; otherwise kNoFact
-    NodeId node = 0;
+    NodeId node : 30 = 0;
+    std::uint32_t flags : 2 = 0;       // Matcher::kActive, Matcher::kDying
     TokenId first_child = kNone;
     TokenId next_sibling = kNone;
     TokenId prev_sibling = kNone;
@@ -46,7 +49,6 @@ struct Token {
     std::uint32_t first_entry = kNone; // index entries holding this token
     std::uint32_t aux = kNone;         // Negative/Exists: the blocking fact (kNone while none matches); Ncc: match
                                        // count; Aggregate: state; Terminal: activation id
-    std::uint8_t flags = 0;
 };
 
 // Told about complete matches. Called synchronously from inside add_fact/remove_fact/reset.
@@ -124,6 +126,7 @@ private:
 
     static constexpr std::uint8_t kActive = 1;
     static constexpr std::uint8_t kDying = 2;
+    static constexpr NodeId kFreedNode = (1u << 30) - 1;   // the node of a token on the free list
 
     // Index numbers: the left index of node n is 2n; the shared right index r (Network::right_indexes) is 2r + 1.
     static std::uint32_t left_index(NodeId n) { return 2 * n; }
@@ -175,14 +178,15 @@ private:
     WorkingMemory& wm_;
     MatchListener& listener_;
 
-    std::vector<Token> tokens_;
+    MappedArray<Token> tokens_;
     std::vector<TokenId> free_tokens_;
     std::size_t live_tokens_ = 0;
-    std::vector<Entry> entries_;
+    MappedArray<Entry> entries_;
     std::vector<std::uint32_t> free_entries_;
-    std::vector<Bucket> buckets_;
+    MappedArray<Bucket> buckets_;
     std::vector<std::uint32_t> free_buckets_;
-    LinearTable<BucketSlot> bucket_map_;
+    // Filled to 75%: there is one slot per bucket, so on large workloads the table is a large part of the memory.
+    LinearTable<BucketSlot, 75> bucket_map_;
     std::vector<std::uint32_t> empty_buckets_;   // buckets that became empty since the last sweep
     std::vector<AggState> agg_states_;
     std::vector<std::uint32_t> free_agg_states_;

@@ -57,6 +57,8 @@ public:
         net_.nodes.push_back(root);
         net_.rules.resize(program_.rules.size());
         for (const auto& rule : program_.rules) compile_rule(rule);
+        if (net_.nodes.size() >= (1u << 30) - 1)   // tokens keep their node in 30 bits (matcher.hpp)
+            throw std::length_error("the network has more than 2^30 nodes");
         mark_join_only_templates();
     }
 
@@ -167,11 +169,15 @@ private:
     std::uint32_t right_index_for(const BetaNode& node) {
         std::vector<std::uint16_t> slots;
         for (const auto& h : node.hashed) slots.push_back(h.slot);
+        bool read = !(node.kind == NodeKind::Join && node.parent == 0);
         auto& indexes = net_.alpha_memories[node.alpha].right_indexes;
         for (auto r : indexes)
-            if (net_.right_indexes[r].slots == slots) return r;
+            if (net_.right_indexes[r].slots == slots) {
+                net_.right_indexes[r].read = net_.right_indexes[r].read || read;
+                return r;
+            }
         auto r = static_cast<std::uint32_t>(net_.right_indexes.size());
-        net_.right_indexes.push_back(RightIndex{node.alpha, std::move(slots)});
+        net_.right_indexes.push_back(RightIndex{node.alpha, std::move(slots), read});
         indexes.push_back(r);
         return r;
     }

@@ -76,6 +76,9 @@ struct AlphaMemory {
 struct RightIndex {
     AlphaId memory = kNone;
     std::vector<std::uint16_t> slots;
+    // False when every node using it is a Join below the root. Such a join looks into its right index only when the
+    // root token arrives, at reset, while working memory is empty; the index would never be read, so it is not kept.
+    bool read = false;
 };
 
 enum class NodeKind : std::uint8_t { Root, Join, Negative, Exists, Ncc, NccPartner, Test, Aggregate, Terminal };

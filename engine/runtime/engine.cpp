@@ -159,7 +159,7 @@ struct Engine::Impl final : rete::MatchListener {
         v.tmpl = r.tmpl;
         v.values = wm.value_span(id);
         v.origin = r.origin;
-        v.timestamp = r.timestamp;
+        v.timestamp = WorkingMemory::timestamp(id);
         if (auto it = spans.find(id); it != spans.end()) v.span = it->second;
         switch (r.origin) {
             case Origin::Concluded:
@@ -260,7 +260,7 @@ struct Engine::Impl final : rete::MatchListener {
         std::vector<FactId> facts;
         positive_facts(rule, terminal, facts);
         std::vector<std::uint64_t> stamps;
-        for (FactId f : facts) stamps.push_back(wm.record(f).timestamp);
+        for (FactId f : facts) stamps.push_back(WorkingMemory::timestamp(f));
         first = stamps.empty() ? 0 : stamps.front();
         std::sort(stamps.begin(), stamps.end(), std::greater<>());
         return stamps;

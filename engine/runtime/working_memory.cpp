@@ -11,7 +11,6 @@ void WorkingMemory::clear() {
     pool_.clear();
     free_blocks_.clear();
     by_hash_.clear_keeping(rete::kKeptTableSlots);
-    clock_ = 0;
     live_ = 0;
     peak_ = 0;
 }
@@ -41,22 +40,18 @@ std::uint32_t WorkingMemory::allocate_values(std::size_t n) {
         free_blocks_[n].pop_back();
         return off;
     }
-    auto off = static_cast<std::uint32_t>(pool_.size());
-    pool_.resize(pool_.size() + n);
-    return off;
+    return pool_.push_n(static_cast<std::uint32_t>(n));
 }
 
 FactId WorkingMemory::add(TemplateId tmpl, std::span<const Value> values, Origin origin) {
-    auto id = static_cast<FactId>(records_.size());
-    FactRecord r;
+    FactId id = records_.push();
+    FactRecord& r = records_[id];
     r.tmpl = tmpl;
     r.arity = static_cast<std::uint16_t>(values.size());
     r.values = allocate_values(values.size());
-    std::copy(values.begin(), values.end(), pool_.begin() + r.values);
-    r.timestamp = ++clock_;
+    std::copy(values.begin(), values.end(), pool_.data() + r.values);
     r.origin = origin;
     r.live = true;
-    records_.push_back(r);
     by_hash_.insert(FactSlot{hash_of(tmpl, values.data(), values.size()), id});
     ++live_;
     peak_ = std::max(peak_, live_);
@@ -75,7 +70,7 @@ void WorkingMemory::remove(FactId id) {
 std::size_t WorkingMemory::memory_bytes() const {
     std::size_t free_count = 0;
     for (const auto& f : free_blocks_) free_count += f.capacity();
-    return records_.capacity() * sizeof(FactRecord) + pool_.capacity() * sizeof(Value) +
+    return records_.resident_bytes() + pool_.resident_bytes() +
            free_count * sizeof(std::uint32_t) + by_hash_.capacity() * sizeof(FactSlot);
 }
 

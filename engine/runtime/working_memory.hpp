@@ -1,4 +1,4 @@
-// Working memory: the facts, stored compactly. A fact is a 32-byte record plus its values in a flat pool (one Value,
+// Working memory: the facts, stored compactly. A fact is a 24-byte record plus its values in a flat pool (one Value,
 // 16 bytes, per slot); value blocks of retracted facts are reused through per-arity free lists. Fact ids count up and
 // are never reused (modify makes a new id, as in CLIPS), so an id held by a justification stays unambiguous.
 // Identical live facts are deduplicated through a hash table on (template, values).
@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "rete/linear_table.hpp"
+#include "rete/mapped_array.hpp"
 #include "runtime/engine.hpp"
 
 namespace covenant {
@@ -16,7 +17,6 @@ namespace covenant {
 struct FactRecord {
     TemplateId tmpl = 0;
     std::uint32_t values = 0;                 // offset into the value pool
-    std::uint64_t timestamp = 0;              // recency: the assert counter when it was asserted
     std::uint32_t first_token = 0xFFFFFFFF;   // head of the list of tokens whose entry is this fact (matcher)
     std::uint32_t first_entry = 0xFFFFFFFF;   // head of the list of right-index entries holding this fact (matcher)
     std::uint16_t arity = 0;
@@ -40,6 +40,9 @@ public:
     bool is_live(FactId id) const { return id < records_.size() && records_[id].live; }
     FactRecord& record(FactId id) { return records_[id]; }
     const FactRecord& record(FactId id) const { return records_[id]; }
+    // Recency: 1 for the first fact added since clear(), 2 for the next, ... Ids count up from 0 in assert order and
+    // are never reused, so the timestamp is the id + 1 and needs no field.
+    static std::uint64_t timestamp(FactId id) { return std::uint64_t{id} + 1; }
     const Value* values(FactId id) const { return pool_.data() + records_[id].values; }
     std::span<const Value> value_span(FactId id) const { return {values(id), records_[id].arity}; }
 
@@ -52,8 +55,8 @@ private:
     static std::uint32_t hash_of(TemplateId tmpl, const Value* values, std::size_t n);
     std::uint32_t allocate_values(std::size_t n);
 
-    std::vector<FactRecord> records_;
-    std::vector<Value> pool_;
+    rete::MappedArray<FactRecord> records_;
+    rete::MappedArray<Value> pool_;
     std::vector<std::vector<std::uint32_t>> free_blocks_;   // per arity: offsets of free value blocks
     // Dedupe index: hash of (template, values) -> fact ids with that hash (almost always one).
     // 8 bytes: the low half of the hash (where the slot belongs, and a filter before the values are compared).
@@ -64,7 +67,6 @@ private:
         std::uint64_t hash() const { return h; }
     };
     rete::LinearTable<FactSlot> by_hash_;
-    std::uint64_t clock_ = 0;
     std::size_t live_ = 0;
     std::size_t peak_ = 0;
 };

@@ -1,6 +1,8 @@
 // Each beta node kind under assert, retract and modify sequences.
 #include <catch2/catch.hpp>
 
+#include "rete/mapped_array.hpp"
+#include "rete/network.hpp"
 #include "test_util.hpp"
 
 using namespace covenant;
@@ -320,4 +322,59 @@ TEST_CASE("stats: nodes, tokens and memory are reported; shared prefixes are bui
     CHECK(st.tokens == 6);
     CHECK(st.activations_created == 3);
     CHECK(st.memory_bytes > 0);
+}
+
+TEST_CASE("right indexes: one per memory and join key, shared by the nodes that join on it", "[runtime][rete]") {
+    ProgramBuilder b;
+    b.tmpl("a", {"x"});
+    b.tmpl("c", {"x", "y"});
+    b.tmpl("out", {"x"});
+    // r0 and r1 join c on x (different rules, so different nodes); r2 joins c on x and y; r3 on y.
+    auto& r0 = b.rule("r0");
+    r0.when(P("a").eq("x", "?x")).when(P("c").eq("x", "?x")).conclude("out", {r0.v("?x")});
+    auto& r1 = b.rule("r1");
+    r1.when(P("out").eq("x", "?x")).when(P("c").eq("x", "?x")).conclude("out", {r1.v("?x")});
+    auto& r2 = b.rule("r2");
+    r2.when(P("a").eq("x", "?x")).when(P("c").eq("y", "?x").eq("x", "?x")).conclude("out", {r2.v("?x")});
+    auto& r3 = b.rule("r3");
+    r3.when(P("a").eq("x", "?x")).when(P("c").eq("y", "?x")).conclude("out", {r3.v("?x")});
+    rete::Network net = rete::compile_network(b.program);
+    std::set<std::vector<std::uint16_t>> keys;
+    for (const auto& r : net.right_indexes) keys.insert(r.slots);
+    // c: {x}, {x, y}, {y}; out and a are only read by first patterns: {} each, never read.
+    CHECK(keys == std::set<std::vector<std::uint16_t>>{{}, {0}, {0, 1}, {1}});
+    std::size_t read = 0;
+    for (const auto& r : net.right_indexes) read += r.read ? 1 : 0;
+    CHECK(read == 3);
+    // Matching is unchanged: each rule sees its own join.
+    Engine e(b.program);
+    e.assert_fact(b.id("c"), vals({num(1), num(1)}));
+    e.assert_fact(b.id("c"), vals({num(2), num(3)}));
+    e.assert_fact(b.id("a"), vals({num(1)}));
+    e.assert_fact(b.id("a"), vals({num(3)}));
+    std::set<std::string> names;
+    for (const auto& act : e.agenda()) names.insert(b.program.rules[act.rule].name);
+    CHECK(names == S{"r0", "r2", "r3"});   // r3: a(3) meets c(2, 3) on y; r1 waits for `out`
+}
+
+TEST_CASE("mapped array: grows without losing records, clear keeps the memory", "[runtime][rete]") {
+    rete::MappedArray<std::uint64_t> a;
+    bool in_order = true;
+    for (std::uint32_t i = 0; i < 300'000; ++i) in_order = in_order && a.push() == i;  // several doublings
+    CHECK(in_order);
+    for (std::uint32_t i = 0; i < 300'000; ++i) a[i] = i * 7ULL;
+    std::uint32_t first = a.push_n(5);
+    CHECK(first == 300'000);
+    CHECK(a.size() == 300'005);
+    bool intact = true;
+    for (std::uint32_t i = 0; i < 300'000; ++i) intact = intact && a[i] == i * 7ULL;
+    CHECK(intact);
+    for (std::uint32_t i = first; i < first + 5; ++i) CHECK(a[i] == 0);   // value-initialised
+    std::size_t resident = a.resident_bytes();
+    CHECK(resident >= 300'005 * sizeof(std::uint64_t));
+    a.clear();
+    CHECK(a.size() == 0);
+    CHECK(a.resident_bytes() == resident);
+    CHECK(a.push() == 0);
+    CHECK(a[0] == 0);
 }
