@@ -75,30 +75,6 @@ std::string_view type_name(Type t) {
     return "?";
 }
 
-std::size_t Value::hash() const {
-    std::uint64_t x;
-    switch (type) {
-        case Type::Int: x = static_cast<std::uint64_t>(i); break;
-        case Type::Float: {
-            // Hash integral floats like the equal int so that numeric equality joins can share buckets.
-            if (std::floor(f) == f && std::fabs(f) < 9.0e18) {
-                x = static_cast<std::uint64_t>(static_cast<std::int64_t>(f));
-            } else {
-                std::memcpy(&x, &f, sizeof x);
-            }
-            break;
-        }
-        case Type::Bool: x = b ? 1 : 0; break;
-        default: x = sym; break;
-    }
-    std::uint64_t t = (type == Type::Int || type == Type::Float) ? 1 : static_cast<std::uint64_t>(type) + 2;
-    x ^= t * 0x9E3779B97F4A7C15ULL;
-    x ^= x >> 33;
-    x *= 0xff51afd7ed558ccdULL;
-    x ^= x >> 33;
-    return static_cast<std::size_t>(x);
-}
-
 int compare(const Value& a, const Value& b, bool& comparable) {
     comparable = true;
     if (a.is_number() && b.is_number()) {

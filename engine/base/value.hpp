@@ -4,7 +4,9 @@
 // interned, so equality on the matcher's hot path is an integer compare.
 #pragma once
 
+#include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -63,7 +65,26 @@ struct Value {
             default: return a.sym == b.sym;
         }
     }
-    std::size_t hash() const;
+    // Consistent with equal_for_match, not only with ==: an integral float hashes like the equal int, so numeric
+    // equality joins across int and float slots meet in one bucket. Inline: every join key and fact hash calls it.
+    std::size_t hash() const {
+        std::uint64_t x;
+        switch (type) {
+            case Type::Int: x = static_cast<std::uint64_t>(i); break;
+            case Type::Float:
+                if (std::floor(f) == f && std::fabs(f) < 9.0e18) x = static_cast<std::uint64_t>(static_cast<std::int64_t>(f));
+                else std::memcpy(&x, &f, sizeof x);
+                break;
+            case Type::Bool: x = b ? 1 : 0; break;
+            default: x = sym; break;
+        }
+        std::uint64_t t = (type == Type::Int || type == Type::Float) ? 1 : static_cast<std::uint64_t>(type) + 2;
+        x ^= t * 0x9E3779B97F4A7C15ULL;
+        x ^= x >> 33;
+        x *= 0xff51afd7ed558ccdULL;
+        x ^= x >> 33;
+        return static_cast<std::size_t>(x);
+    }
 };
 
 // Three-way comparison used by `< <= > >=` and by equality tests in rules: numbers compare numerically across int and

@@ -10,13 +10,14 @@
 // fact knows the tokens whose entry it is (first_token / same-fact links), so retracting a fact removes exactly the
 // tokens built on it without re-running any join.
 //
-// Hash indexes (Doorenbos §2.3; CLIPS 6.30's hashed memories): a join-like node N keeps
-//   - a left index over the tokens it joins (its parent's active tokens for Join; its own tokens for Negative,
-//     Exists and Aggregate), keyed by the values of the equality-join variables, and
-//   - a right index over its alpha memory's facts, keyed by the corresponding slots.
-// A right activation looks up one bucket of the left index and a left activation one bucket of the right index; the
-// remaining join tests run on that bucket's candidates only. Index entries are intrusive doubly-linked bucket lists,
-// and every token / fact chains its own entries, so removal from an index is O(1) per entry.
+// Hash indexes (Doorenbos §2.3; CLIPS 6.30's hashed memories):
+//   - a join-like node N keeps a left index over the tokens it joins (its parent's active tokens for Join; its own
+//     tokens for Negative, Exists and Aggregate), keyed by the values of its equality-join variables, and
+//   - an alpha memory's facts are kept in right indexes, one per distinct list of joined slots (Network::RightIndex),
+//     shared by all the nodes that join the memory on those slots.
+// A right activation looks up one bucket of the node's left index and a left activation one bucket of its right
+// index; the remaining join tests run on that bucket's candidates only. Index entries are intrusive doubly-linked
+// bucket lists, and every token / fact chains its own entries, so removal from an index is O(1) per entry.
 #pragma once
 
 #include <cstdint>
@@ -139,6 +140,11 @@ private:
         return b.key == key && b.index == index;
     }
     std::uint32_t bucket_head(std::uint32_t index, std::uint64_t key) const;
+    // A left activation probes the table twice for unrelated keys (its left index, then the right index): starting
+    // the second load before the first probe lets the two cache misses overlap.
+    void prefetch_bucket(std::uint32_t index, std::uint64_t key) const {
+        bucket_map_.prefetch(static_cast<std::uint32_t>(bucket_hash(index, key)));
+    }
 
     std::uint64_t left_key(const BetaNode& n, TokenId left) const;
     // Pushes the values of n's hashed join operands, then of its checks' token-side operands, seen from `left`, onto
