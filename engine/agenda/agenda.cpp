@@ -6,6 +6,7 @@ namespace covenant {
 
 void Agenda::clear() {
     acts_.clear();
+    recency_.clear();
     free_.clear();
     groups_.clear();
     heap_.clear();
@@ -30,13 +31,15 @@ bool Agenda::before(ActivationId ia, ActivationId ib) const {
         case Strategy::Depth: return a.sequence > b.sequence;
         case Strategy::Breadth: return a.sequence < b.sequence;
         case Strategy::Mea:
-            if (a.first_recency != b.first_recency) return a.first_recency > b.first_recency;
-            [[fallthrough]];
         case Strategy::Lex: {
-            std::size_t n = std::min(a.recency.size(), b.recency.size());
+            static const Recency none;
+            const Recency& ra = ia < recency_.size() ? recency_[ia] : none;
+            const Recency& rb = ib < recency_.size() ? recency_[ib] : none;
+            if (strategy_ == Strategy::Mea && ra.first != rb.first) return ra.first > rb.first;
+            std::size_t n = std::min(ra.stamps.size(), rb.stamps.size());
             for (std::size_t i = 0; i < n; ++i)
-                if (a.recency[i] != b.recency[i]) return a.recency[i] > b.recency[i];
-            if (a.recency.size() != b.recency.size()) return a.recency.size() > b.recency.size();
+                if (ra.stamps[i] != rb.stamps[i]) return ra.stamps[i] > rb.stamps[i];
+            if (ra.stamps.size() != rb.stamps.size()) return ra.stamps.size() > rb.stamps.size();
             return a.sequence > b.sequence;
         }
     }
@@ -44,8 +47,13 @@ bool Agenda::before(ActivationId ia, ActivationId ib) const {
 }
 
 void Agenda::release(ActivationId id) {
-    acts_[id].recency.clear();
+    if (id < recency_.size()) recency_[id] = Recency{};
     free_.push_back(id);
+}
+
+void Agenda::set_recency(ActivationId id, Recency recency) {
+    if (recency_.size() <= id) recency_.resize(acts_.size());
+    recency_[id] = std::move(recency);
 }
 
 Agenda::Group& Agenda::group_for(int salience) {
@@ -84,8 +92,7 @@ void Agenda::unlink(ActivationId id) {
     a.prev = a.next = kNil;
 }
 
-ActivationId Agenda::add(RuleId rule, std::uint32_t token, int salience, std::uint64_t first_recency,
-                         std::vector<std::uint64_t> recency) {
+ActivationId Agenda::add(RuleId rule, std::uint32_t token, int salience, Recency recency) {
     ActivationId id;
     if (!free_.empty()) {
         id = free_.back();
@@ -99,9 +106,8 @@ ActivationId Agenda::add(RuleId rule, std::uint32_t token, int salience, std::ui
     a.token = token;
     a.salience = salience;
     a.sequence = ++next_sequence_;
-    a.first_recency = first_recency;
-    a.recency = std::move(recency);
     a.live = true;
+    if (!uses_lists(strategy_)) set_recency(id, std::move(recency));
     if (lists_) {
         // The newest activation: the top of its group under depth, the bottom under breadth.
         link(id, strategy_ == Strategy::Depth);
@@ -203,7 +209,8 @@ std::vector<ActivationId> Agenda::ordered() const {
 std::size_t Agenda::memory_bytes() const {
     std::size_t bytes = acts_.capacity() * sizeof(ActivationRecord) + heap_.capacity() * sizeof(ActivationId) +
                         free_.capacity() * sizeof(ActivationId) + groups_.capacity() * sizeof(Group);
-    for (const auto& a : acts_) bytes += a.recency.capacity() * sizeof(std::uint64_t);
+    bytes += recency_.capacity() * sizeof(Recency);
+    for (const auto& r : recency_) bytes += r.stamps.capacity() * sizeof(std::uint64_t);
     return bytes;
 }
 

@@ -55,16 +55,23 @@ namespace covenant {
 
 using ActivationId = std::uint32_t;
 
+// 32 bytes: a run can make millions of activations that never fire (Miss Manners 128: 831,446 for 8,639 firings),
+// and making and removing them streams these records through the cache. What only LEX and MEA read is kept apart
+// (Recency).
 struct ActivationRecord {
     RuleId rule = 0;
     std::uint32_t token = 0;           // the terminal token of the match (matcher)
     int salience = 0;
-    std::uint64_t sequence = 0;        // creation sequence
-    std::uint64_t first_recency = 0;   // MEA: timestamp of the first positive pattern's fact (0 if none)
-    std::vector<std::uint64_t> recency;  // LEX/MEA: matched facts' timestamps, newest first (filled for lex/mea)
     ActivationId prev = 0xFFFFFFFF;    // depth/breadth: neighbours in the salience group's list
     ActivationId next = 0xFFFFFFFF;
     bool live = false;
+    std::uint64_t sequence = 0;        // creation sequence
+};
+
+// The timestamps LEX and MEA order by; kept for every activation only while one of them is the strategy.
+struct Recency {
+    std::uint64_t first = 0;           // MEA: timestamp of the first positive pattern's fact (0 if none)
+    std::vector<std::uint64_t> stamps; // matched facts' timestamps, newest first
 };
 
 class Agenda {
@@ -73,8 +80,10 @@ public:
     void set_strategy(Strategy s);
     Strategy strategy() const { return strategy_; }
 
-    ActivationId add(RuleId rule, std::uint32_t token, int salience, std::uint64_t first_recency,
-                      std::vector<std::uint64_t> recency);
+    // `recency` is read only under lex and mea (the engine fills it in only then, and through set_recency when the
+    // strategy changes to one of them).
+    ActivationId add(RuleId rule, std::uint32_t token, int salience, Recency recency = {});
+    void set_recency(ActivationId id, Recency recency);
     void remove(ActivationId id);
     // Removes and returns the activation to fire next; false when the agenda is empty. The id stays valid (its
     // record readable) until the next call to add/remove/pop.
@@ -117,6 +126,7 @@ private:
     Strategy strategy_ = Strategy::Depth;
     bool lists_ = true;                  // which structure holds the live activations: groups_ or heap_
     std::vector<ActivationRecord> acts_;
+    std::vector<Recency> recency_;       // by activation id; sized only once lex/mea is used
     std::vector<ActivationId> free_;
     std::vector<Group> groups_;          // salience descending
     std::vector<ActivationId> heap_;

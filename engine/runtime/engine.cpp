@@ -267,12 +267,11 @@ struct Engine::Impl final : rete::MatchListener {
     }
 
     void on_match(RuleId rule, rete::TokenId token) override {
-        std::uint64_t first = 0;
-        std::vector<std::uint64_t> stamps;
+        Recency recency;
         bool need_recency = agenda.strategy() == Strategy::Lex || agenda.strategy() == Strategy::Mea;
         // Depth and breadth order by creation alone; set_strategy fills the recency in when it switches to lex/mea.
-        if (need_recency) stamps = recency_of(rule, token, first);
-        ActivationId a = agenda.add(rule, token, program.rules[rule].salience, first, std::move(stamps));
+        if (need_recency) recency.stamps = recency_of(rule, token, recency.first);
+        ActivationId a = agenda.add(rule, token, program.rules[rule].salience, std::move(recency));
         matcher.token(token).aux = a;
         ++counters.activations_created;
         if (trace) {
@@ -698,8 +697,10 @@ void Engine::set_strategy(Strategy s) {
     Impl& d = *impl_;
     if (s == Strategy::Lex || s == Strategy::Mea) {
         for (ActivationId a : d.agenda.live_ids()) {
-            auto& rec = d.agenda.get(a);
-            rec.recency = d.recency_of(rec.rule, rec.token, rec.first_recency);
+            const auto& rec = d.agenda.get(a);
+            Recency r;
+            r.stamps = d.recency_of(rec.rule, rec.token, r.first);
+            d.agenda.set_recency(a, std::move(r));
         }
     }
     d.agenda.set_strategy(s);
