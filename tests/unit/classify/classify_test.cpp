@@ -207,3 +207,43 @@ TEST_CASE("atomic writes replace the file whole", "[classify]") {
     CHECK_FALSE(err.empty());
     for (auto& e : fs::directory_iterator(fx.dir)) CHECK(e.path().filename().string().find(".tmp.") == std::string::npos);
 }
+
+// The engine defers the propagation of join-only facts inside a firing, except while a trace listener is set
+// (docs/engine.md, "Deferred propagation within a firing"). The shipped knowledge — conclusions with truth maintenance,
+// evidence and score facts, `not`, aggregates — must classify every shipped case (and the constructed test cases)
+// exactly the same either way: the same report with reasons, the same number of firings.
+TEST_CASE("the shipped knowledge classifies every case the same with deferred and immediate propagation",
+          "[classify]") {
+    fs::path root = COVENANT_SOURCE_DIR;
+    std::vector<std::string> rule_files;
+    for (const auto& e : fs::directory_iterator(root / "rules" / "core"))
+        if (e.path().extension() == ".rules") rule_files.push_back(e.path().string());
+    std::sort(rule_files.begin(), rule_files.end());
+    SourceManager sm;
+    DiagnosticSink sink;
+    auto program = load_program(rule_files, {}, sm, sink);
+    REQUIRE(program);
+    std::string why;
+    FileId threats = sm.load((root / "kb" / "threats.yaml").string(), why);
+    REQUIRE(threats != 0);
+    ClassifyOptions options;
+    auto shared = read_fact_file(sm.file(threats), *program, sink);
+    REQUIRE(shared);
+    options.shared_facts.push_back(std::move(*shared));
+    std::string error;
+    auto paths = expand_case_paths({(root / "kb" / "cases").string(), (root / "rules" / "core" / "tests").string()},
+                                   error);
+    REQUIRE(paths.size() >= 11);
+
+    struct Silent : TraceListener {} silent;   // any listener turns the deferral off
+    Engine deferred(*program), immediate(*program);
+    immediate.set_trace(&silent);
+    for (const auto& path : paths) {
+        INFO(path);
+        CaseResult a = classify_case(deferred, path, options);
+        CaseResult b = classify_case(immediate, path, options);
+        REQUIRE_FALSE(a.error);
+        CHECK(a.firings == b.firings);
+        CHECK(render_report({a}, ReportFormat::Json, true) == render_report({b}, ReportFormat::Json, true));
+    }
+}
