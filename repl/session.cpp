@@ -856,8 +856,13 @@ void ReplSession::cmd_classify(const Line& l, std::size_t b) {
     settle(w);
     CaseResult result;
     result.case_id = "session";
-    for (const auto& [key, value] : case_metadata_)
+    for (const auto& [key, value] : case_metadata_) {
         if (key == "case") result.case_id = value;
+        // The year the case describes, as `covenant classify` reads it (an integer, else left out).
+        if (key == "as_of" && !value.empty() && value.size() < 10 &&
+            value.find_first_not_of("0123456789") == std::string::npos)
+            result.as_of = std::stoll(value);
+    }
     if (scratch_) result.case_id += " (what-if)";
     std::string wanted = l.text.substr(b, e - b);
     std::vector<std::string> known;
