@@ -32,10 +32,11 @@ done
 # A changed session: the REPL's own classification must match `covenant classify` on the saved file.
 printf '%s\n' 'modify institution(id: sco) (decision_rule: majority, enforcement: sanctions)' \
     "save $scratch/changed.yaml" 'classify' | "$covenant" repl kb/cases/sco-2025.yaml >"$scratch/changed.log" 2>&1
-repl_type=$(grep -E '^sco-2025 +sco ' "$scratch/changed.log" | awk '{print $3}')
-classify_type=$("$covenant" classify --format csv "$scratch/changed.yaml" | awk -F, 'NR==2 {print $4}')
+# Columns: case, institution, as of, architecture (the case has an as_of, so no column is empty).
+repl_type=$(grep -E '^sco-2025 +sco ' "$scratch/changed.log" | awk '{print $3 " " $4}')
+classify_type=$("$covenant" classify --format csv "$scratch/changed.yaml" | awk -F, 'NR==2 {print $3 " " $4}')
 if [[ -z $repl_type || $repl_type != "$classify_type" ]]; then
-    echo "changed session: the REPL says '$repl_type', classify of the saved file says '$classify_type'"
+    echo "changed session: the REPL says '$repl_type' (as of, architecture), classify of the saved file says '$classify_type'"
     cat "$scratch/changed.log"; "$covenant" classify --format csv "$scratch/changed.yaml"
     failed=1
 fi
