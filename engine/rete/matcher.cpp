@@ -222,6 +222,10 @@ Value Matcher::resolve(TokenId left, const Operand& op) const {
     }
 }
 
+TokenId Matcher::match_left(TokenId match) const {
+    return net_.nodes[tokens_[match].node].kind == NodeKind::Terminal ? tokens_[match].parent : match;
+}
+
 FactId Matcher::fact_above(TokenId left, std::uint16_t up) const {
     TokenId t = left;
     for (std::uint16_t i = 0; i < up; ++i) t = tokens_[t].parent;
@@ -308,8 +312,10 @@ void Matcher::remove_children(TokenId t) {
 // ~15 cycles, measured at a third of left_activate's time on Manners).
 void Matcher::remove_token(TokenId t) {
     const BetaNode& n = net_.nodes[tokens_[t].node];
+    bool matched = n.inline_terminal != kNone && (tokens_[t].flags & kActive);
     tokens_[t].flags |= kDying;
     remove_children(t);
+    if (matched) listener_.on_unmatch(net_.nodes[n.inline_terminal].rule, t);
     switch (n.kind) {
         case NodeKind::Terminal: listener_.on_unmatch(n.rule, t); break;
         case NodeKind::Aggregate:
@@ -335,6 +341,7 @@ void Matcher::deactivate(TokenId t) {
     NodeId own = tokens_[t].node;
     tokens_[t].flags |= kDying;
     remove_children(t);
+    if (NodeId term = net_.nodes[own].inline_terminal; term != kNone) listener_.on_unmatch(net_.nodes[term].rule, t);
     std::uint32_t* link = &tokens_[t].first_entry;
     while (*link != kNone) {
         std::uint32_t e = *link;
@@ -455,6 +462,10 @@ void Matcher::left_activate(NodeId id, TokenId left) {
             break;
         }
         case NodeKind::Terminal: {
+            if (net_.nodes[n.parent].inline_terminal == id) {
+                listener_.on_match(n.rule, left);   // the match is the parent's token
+                break;
+            }
             TokenId t = make_token(id, left, kNoFact);
             tokens_[t].flags |= kActive;
             listener_.on_match(n.rule, t);
@@ -508,7 +519,7 @@ void Matcher::right_activate(NodeId id, FactId f) {
             }
             case NodeKind::Negative:
             case NodeKind::Exists: {
-                if (tokens_[cand].aux != kNone || !join_passes(n, tokens_[cand].parent, fv)) break;
+                if (blocker_of(cand, n) != kNone || !join_passes(n, tokens_[cand].parent, fv)) break;
                 set_blocker(cand, f);
                 break;
             }
@@ -546,7 +557,7 @@ void Matcher::right_remove(NodeId id, FactId f) {
         TokenId cand = scratch_[i];
         if (n.kind != NodeKind::Aggregate) {
             // Only the tokens f blocked change; each looks for another blocker (f is out of the index already).
-            if (tokens_[cand].aux == f) set_blocker(cand, find_blocker(n, tokens_[cand].parent, key));
+            if (blocker_of(cand, n) == f) set_blocker(cand, find_blocker(n, tokens_[cand].parent, key));
             continue;
         }
         if (!join_passes(n, tokens_[cand].parent, fv)) continue;
@@ -575,14 +586,23 @@ std::uint32_t Matcher::find_blocker(const BetaNode& n, TokenId left, std::uint64
     return blocker;
 }
 
+// A Negative token's `aux` is its blocker only while it is blocked (inactive); while it is active it may hold the
+// activation of an inline terminal (BetaNode::inline_terminal). So the blocker is written after deactivate — which
+// ends that activation — and cleared before activate.
 void Matcher::set_blocker(TokenId t, std::uint32_t blocker) {
-    Token& tok = tokens_[t];
-    bool passes_before = (tok.flags & kActive) != 0;
-    tok.aux = blocker;
-    bool passes = (net_.nodes[tok.node].kind == NodeKind::Exists) == (blocker != kNone);
-    if (passes == passes_before) return;
-    if (passes) activate(t);
-    else deactivate(t);
+    bool passes_before = (tokens_[t].flags & kActive) != 0;
+    bool passes = (net_.nodes[tokens_[t].node].kind == NodeKind::Exists) == (blocker != kNone);
+    if (passes == passes_before) {
+        if (!passes || blocker != kNone) tokens_[t].aux = blocker;   // Negative stays blocked, or Exists stays open
+        return;
+    }
+    if (passes) {
+        tokens_[t].aux = blocker;
+        activate(t);
+    } else {
+        deactivate(t);
+        tokens_[t].aux = blocker;
+    }
 }
 
 void Matcher::collect_memories_below(std::uint32_t node, const Value* fv, std::vector<AlphaId>& out) const {

@@ -53,12 +53,15 @@ struct Token {
 };
 
 // Told about complete matches. Called synchronously from inside add_fact/remove_fact/reset.
+// A match is named by a token: the terminal's token, or — for an inline terminal (BetaNode::inline_terminal) — the
+// token of the rule's last condition. Either way `aux` is the listener's to use while the match lives, and
+// match_left(token) is the token the rule's variables are read from.
 class MatchListener {
 public:
     virtual ~MatchListener() = default;
-    // A terminal token appeared: the rule's conditions hold for the match ending in `token`.
+    // A match appeared: the rule's conditions hold for the match named by `token`.
     virtual void on_match(RuleId rule, TokenId token) = 0;
-    // A terminal token is being removed (its `aux` is still readable).
+    // The match is going (its token's `aux` is still readable).
     virtual void on_unmatch(RuleId rule, TokenId token) = 0;
     // A `test` condition failed with a run-time error (it counts as false).
     virtual void on_test_error(RuleId rule, const EvalError& error) = 0;
@@ -80,6 +83,9 @@ public:
     // The value of `op` seen from token `left` (TokenSlot/TokenFact/TokenValue; Const gives the constant).
     Value resolve(TokenId left, const Operand& op) const;
     FactId fact_above(TokenId left, std::uint16_t up) const;
+    // The token a match's variables are read from (RuleInfo::vars are relative to it): the terminal token's parent,
+    // or the match token itself for an inline terminal.
+    TokenId match_left(TokenId match) const;
 
     std::size_t live_tokens() const { return live_tokens_; }
     std::size_t memory_bytes() const;
@@ -157,6 +163,11 @@ private:
     // Negative/Exists: the first fact in n's right bucket `key` that matches the left token `left`, or kNone.
     std::uint32_t find_blocker(const BetaNode& n, TokenId left, std::uint64_t key);
     void set_blocker(TokenId t, std::uint32_t blocker);
+    // The blocker of a Negative or Exists token (a Negative token's aux holds one only while it is inactive).
+    std::uint32_t blocker_of(TokenId t, const BetaNode& n) const {
+        if (n.kind == NodeKind::Negative && (tokens_[t].flags & kActive)) return kNone;
+        return tokens_[t].aux;
+    }
     bool check(const SlotCheck& c, const Value* fv, TokenId left) const;
     bool alpha_passes(const SlotCheck& c, const Value* fv) const { return check(c, fv, kNone); }
     bool join_passes(const BetaNode& n, TokenId left, const Value* fv) const;

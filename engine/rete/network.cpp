@@ -60,6 +60,7 @@ public:
         if (net_.nodes.size() >= (1u << 30) - 1)   // tokens keep their node in 30 bits (matcher.hpp)
             throw std::length_error("the network has more than 2^30 nodes");
         mark_join_only_templates();
+        mark_inline_terminals();
     }
 
 private:
@@ -180,6 +181,19 @@ private:
         net_.right_indexes.push_back(RightIndex{node.alpha, std::move(slots), read});
         indexes.push_back(r);
         return r;
+    }
+
+    // BetaNode::inline_terminal. Only for parents whose tokens leave `aux` free while active (Join, Test: always;
+    // Negative: its blocker is kNone exactly while the token is active), and only when the terminal is the only child,
+    // so that removing the parent's token ends the match at the same point as removing the terminal's token did.
+    void mark_inline_terminals() {
+        for (NodeId id = 0; id < net_.nodes.size(); ++id) {
+            const BetaNode& t = net_.nodes[id];
+            if (t.kind != NodeKind::Terminal) continue;
+            BetaNode& p = net_.nodes[t.parent];
+            bool free_aux = p.kind == NodeKind::Join || p.kind == NodeKind::Test || p.kind == NodeKind::Negative;
+            if (free_aux && p.children.size() == 1) p.inline_terminal = id;
+        }
     }
 
     // Network::join_only: a template's facts reach only Join nodes outside every Ncc subnetwork.

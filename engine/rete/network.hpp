@@ -107,6 +107,10 @@ struct BetaNode {
 
     std::vector<HashedEq> hashed;         // equality joins, in slot order: the hash key of both indexes
     std::uint32_t right_index = kNone;    // Join, Negative, Exists, Aggregate: its RightIndex (keyed by hashed slots)
+    // Join, Test, Negative: the Terminal node that is this node's only child, when there is one. Such a terminal
+    // makes no tokens: the match is this node's token, whose `aux` (free while the token is active) holds the
+    // activation — one record fewer per activation.
+    NodeId inline_terminal = kNone;
     std::vector<SlotCheck> checks;        // the other join tests, checked on each candidate
 
     // Test nodes: the rule's expression and the variables it reads.

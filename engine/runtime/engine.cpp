@@ -251,7 +251,7 @@ struct Engine::Impl final : rete::MatchListener {
 
     void positive_facts(RuleId rule, rete::TokenId terminal, std::vector<FactId>& facts) const {
         const auto& info = net.rules[rule];
-        rete::TokenId left = matcher.token(terminal).parent;
+        rete::TokenId left = matcher.match_left(terminal);
         facts.clear();
         for (auto up : info.positive_ups) facts.push_back(matcher.fact_above(left, up));
     }
@@ -551,7 +551,7 @@ struct Engine::Impl final : rete::MatchListener {
         matcher.token(token).aux = kNoActivation;  // refraction: this match never fires again
         const Rule& rule = program.rules[rule_id];
         const rete::RuleInfo& info = net.rules[rule_id];
-        rete::TokenId left = matcher.token(token).parent;
+        rete::TokenId left = matcher.match_left(token);
 
         Justification j;
         j.rule = rule_id;
