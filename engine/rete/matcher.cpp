@@ -194,13 +194,8 @@ bool Matcher::passes_with(const BetaNode& n, std::size_t values, const Value* fv
     return true;
 }
 
-std::uint64_t Matcher::right_key(const BetaNode& n, const Value* fv) const {
-    std::uint64_t h = 0x12345;
-    for (const auto& eq : n.hashed) h = mix(h, fv[eq.slot].hash());
-    return h;
-}
-
-// The same key as right_key for every node sharing the index (their hashed slots are r.slots, in that order).
+// A fact's key in right index r — and, since a node's hashed slots are its right index's slots in the same order,
+// the key under which the fact meets the left tokens of every node using r (left keys hash the same values).
 std::uint64_t Matcher::index_key(const RightIndex& r, const Value* fv) const {
     std::uint64_t h = 0x12345;
     for (auto slot : r.slots) h = mix(h, fv[slot].hash());
@@ -355,13 +350,11 @@ void Matcher::deactivate(TokenId t) {
     tokens_[t].flags = tokens_[t].flags & ~(kActive | kDying);
 }
 
-void Matcher::set_count(TokenId t, std::uint32_t count) {
+void Matcher::set_ncc_count(TokenId t, std::uint32_t count) {
     Token& tok = tokens_[t];
-    const BetaNode& n = net_.nodes[tok.node];
     bool passes_before = (tok.flags & kActive) != 0;
     tok.aux = count;
-    bool exists = n.kind == NodeKind::Exists || (n.kind == NodeKind::Ncc && n.exists_group);
-    bool passes = exists ? count > 0 : count == 0;
+    bool passes = net_.nodes[tok.node].exists_group ? count > 0 : count == 0;
     if (passes == passes_before) return;
     if (passes) activate(t);
     else deactivate(t);
@@ -403,12 +396,7 @@ void Matcher::left_activate(NodeId id, TokenId left) {
             std::uint64_t key = push_left_values(n, left);
             prefetch_bucket(right_index(n), key);
             index_insert(left_index(id), key, t, tokens_[t].first_entry);
-            std::uint32_t blocker = kNone;
-            for (std::uint32_t e = bucket_head(right_index(n), key); e != kNone; e = entries_[e].next)
-                if (passes_with(n, values, wm_.values(entries_[e].item))) {
-                    blocker = entries_[e].item;
-                    break;
-                }
+            std::uint32_t blocker = first_match(n, values, key);
             scratch_values_.resize(values);
             tokens_[t].aux = blocker;
             if ((n.kind == NodeKind::Exists) == (blocker != kNone)) activate(t);
@@ -495,14 +483,14 @@ void Matcher::partner_result(NodeId partner, TokenId bottom, int delta) {
     if (tokens_[owner].flags & kDying) return;
     TokenId t = it->second;
     std::uint32_t count = tokens_[t].aux;
-    set_count(t, delta > 0 ? count + 1 : count - 1);
+    set_ncc_count(t, delta > 0 ? count + 1 : count - 1);
 }
 
 // `f` is already in n's right index (add_fact).
 void Matcher::right_activate(NodeId id, FactId f) {
     const BetaNode& n = net_.nodes[id];
     const Value* fv = wm_.values(f);
-    std::uint64_t key = right_key(n, fv);
+    std::uint64_t key = index_key(net_.right_indexes[n.right_index], fv);
     std::size_t base = scratch_.size();
     for (std::uint32_t e = bucket_head(left_index(id), key); e != kNone; e = entries_[e].next)
         scratch_.push_back(entries_[e].item);
@@ -548,7 +536,7 @@ void Matcher::right_remove(NodeId id, FactId f) {
     const BetaNode& n = net_.nodes[id];
     if (n.kind == NodeKind::Join) return;
     const Value* fv = wm_.values(f);
-    std::uint64_t key = right_key(n, fv);
+    std::uint64_t key = index_key(net_.right_indexes[n.right_index], fv);
     std::size_t base = scratch_.size();
     for (std::uint32_t e = bucket_head(left_index(id), key); e != kNone; e = entries_[e].next)
         scratch_.push_back(entries_[e].item);
@@ -573,15 +561,16 @@ void Matcher::right_remove(NodeId id, FactId f) {
     scratch_.resize(base);
 }
 
+std::uint32_t Matcher::first_match(const BetaNode& n, std::size_t values, std::uint64_t key) const {
+    for (std::uint32_t e = bucket_head(right_index(n), key); e != kNone; e = entries_[e].next)
+        if (passes_with(n, values, wm_.values(entries_[e].item))) return entries_[e].item;
+    return kNone;
+}
+
 std::uint32_t Matcher::find_blocker(const BetaNode& n, TokenId left, std::uint64_t key) {
     std::size_t values = scratch_values_.size();
     push_left_values(n, left);
-    std::uint32_t blocker = kNone;
-    for (std::uint32_t e = bucket_head(right_index(n), key); e != kNone; e = entries_[e].next)
-        if (passes_with(n, values, wm_.values(entries_[e].item))) {
-            blocker = entries_[e].item;
-            break;
-        }
+    std::uint32_t blocker = first_match(n, values, key);
     scratch_values_.resize(values);
     return blocker;
 }

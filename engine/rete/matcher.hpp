@@ -48,8 +48,10 @@ struct Token {
     TokenId next_same_fact = kNone;
     TokenId prev_same_fact = kNone;
     std::uint32_t first_entry = kNone; // index entries holding this token
-    std::uint32_t aux = kNone;         // Negative/Exists: the blocking fact (kNone while none matches); Ncc: match
-                                       // count; Aggregate: state; Terminal: activation id
+    std::uint32_t aux = kNone;         // Exists: the blocking fact (kNone while none matches); Negative: the blocking
+                                       // fact while blocked, else like Join; Ncc: match count; Aggregate: state;
+                                       // Terminal, and Join/Test/Negative with an inline terminal: the listener's
+                                       // (the activation id)
 };
 
 // Told about complete matches. Called synchronously from inside add_fact/remove_fact/reset.
@@ -158,9 +160,11 @@ private:
     std::uint64_t push_left_values(const BetaNode& n, TokenId left);
     // join_passes with the left token's operands already resolved at scratch_values_[values...] (push_left_values).
     bool passes_with(const BetaNode& n, std::size_t values, const Value* fv) const;
-    std::uint64_t right_key(const BetaNode& n, const Value* fact_values) const;
     std::uint64_t index_key(const RightIndex& r, const Value* fact_values) const;
-    // Negative/Exists: the first fact in n's right bucket `key` that matches the left token `left`, or kNone.
+    // Negative/Exists: the first fact in n's right bucket `key` that passes the join tests, the left token's operands
+    // being at scratch_values_[values...] (push_left_values), or kNone.
+    std::uint32_t first_match(const BetaNode& n, std::size_t values, std::uint64_t key) const;
+    // The same for the left token `left`, resolving its operands.
     std::uint32_t find_blocker(const BetaNode& n, TokenId left, std::uint64_t key);
     void set_blocker(TokenId t, std::uint32_t blocker);
     // The blocker of a Negative or Exists token (a Negative token's aux holds one only while it is inactive).
@@ -182,7 +186,8 @@ private:
     void right_activate(NodeId n, FactId f);
     void right_remove(NodeId n, FactId f);
     void partner_result(NodeId partner, TokenId bottom, int delta);
-    void set_count(TokenId t, std::uint32_t count);
+    // Ncc tokens: the count of subnetwork results for the owner; (de)activates on crossing zero.
+    void set_ncc_count(TokenId t, std::uint32_t count);
     void collect_memories(TemplateId tmpl, const Value* fv, std::vector<AlphaId>& out) const;
     void collect_memories_below(std::uint32_t alpha_node, const Value* fv, std::vector<AlphaId>& out) const;
 
