@@ -512,16 +512,7 @@ void Matcher::right_activate(NodeId id, FactId f) {
                 break;
             }
             case NodeKind::Aggregate: {
-                if (!join_passes(n, tokens_[cand].parent, fv)) break;
-                AggState& s = agg_states_[tokens_[cand].aux];
-                agg_add(s, n.over_slot == 0xFFFF ? Value() : fv[n.over_slot], +1);
-                Value before = s.current;
-                bool was_defined = s.defined;
-                agg_compute(n, s);
-                if (was_defined == s.defined && (!s.defined || before == s.current)) break;
-                // The value changed: retract the downstream matches and emit the token again.
-                if (tokens_[cand].flags & kActive) deactivate(cand);
-                if (agg_states_[tokens_[cand].aux].defined) activate(cand);
+                if (join_passes(n, tokens_[cand].parent, fv)) aggregate_fact(n, cand, fv, +1);
                 break;
             }
             default: break;
@@ -548,17 +539,22 @@ void Matcher::right_remove(NodeId id, FactId f) {
             if (blocker_of(cand, n) == f) set_blocker(cand, find_blocker(n, tokens_[cand].parent, key));
             continue;
         }
-        if (!join_passes(n, tokens_[cand].parent, fv)) continue;
-        AggState& s = agg_states_[tokens_[cand].aux];
-        agg_add(s, n.over_slot == 0xFFFF ? Value() : fv[n.over_slot], -1);
-        Value before = s.current;
-        bool was_defined = s.defined;
-        agg_compute(n, s);
-        if (was_defined == s.defined && (!s.defined || before == s.current)) continue;
-        if (tokens_[cand].flags & kActive) deactivate(cand);
-        if (agg_states_[tokens_[cand].aux].defined) activate(cand);
+        if (join_passes(n, tokens_[cand].parent, fv)) aggregate_fact(n, cand, fv, -1);
     }
     scratch_.resize(base);
+}
+
+// A fact joins (sign +1) or leaves (-1) the group of aggregate token t. When the value changes, the downstream
+// matches are retracted and the token is emitted again.
+void Matcher::aggregate_fact(const BetaNode& n, TokenId t, const Value* fv, int sign) {
+    AggState& s = agg_states_[tokens_[t].aux];
+    agg_add(s, n.over_slot == 0xFFFF ? Value() : fv[n.over_slot], sign);
+    Value before = s.current;
+    bool was_defined = s.defined;
+    agg_compute(n, s);
+    if (was_defined == s.defined && (!s.defined || before == s.current)) return;
+    if (tokens_[t].flags & kActive) deactivate(t);
+    if (agg_states_[tokens_[t].aux].defined) activate(t);
 }
 
 std::uint32_t Matcher::first_match(const BetaNode& n, std::size_t values, std::uint64_t key) const {

@@ -194,6 +194,7 @@ private:
     std::uint32_t new_agg_state();
     void agg_add(AggState& s, const Value& v, int sign);
     void agg_compute(const BetaNode& n, AggState& s);
+    void aggregate_fact(const BetaNode& n, TokenId t, const Value* fv, int sign);
 
     const Program& program_;
     const Network& net_;

@@ -74,7 +74,6 @@ struct AlphaMemory {
 // reads the memory and joins on exactly these slots shares it (CLIPS 6.30 likewise hashes an alpha memory once per
 // join key), so a fact costs one index entry per distinct key, not one per node.
 struct RightIndex {
-    AlphaId memory = kNone;
     std::vector<std::uint16_t> slots;
     // False when every node using it is a Join below the root. Such a join looks into its right index only when the
     // root token arrives, at reset, while working memory is empty; the index would never be read, so it is not kept.
