@@ -33,11 +33,16 @@ wait_for() {
     failed=1
     return 1
 }
+# A tmux server exits when its last session ends, asynchronously: a new-session racing that exit fails with "server
+# exited unexpectedly" (it did in CI). An idle session kept for the whole test keeps one server alive throughout.
+tm new-session -d -s keeper -x 80 -y 10 "sleep 3600" || { echo "FAIL: tmux cannot start a server"; exit 1; }
 # start [REPL ARGS...]: a new tmux session running the REPL (default: on the SCO case).
 start() {
     local args="${*:-kb/cases/sco-2025.yaml}"
-    tm new-session -d -s "$session" -x 200 -y 50 \
-        "cd '$root' && HOME='$scratch' NO_COLOR=1 '$covenant' repl $args; echo REPL-ENDED; sleep 30"
+    if ! tm new-session -d -s "$session" -x 200 -y 50 \
+        "cd '$root' && HOME='$scratch' NO_COLOR=1 '$covenant' repl $args; echo REPL-ENDED; sleep 30"; then
+        echo "FAIL: tmux new-session"; exit 1
+    fi
     wait_for "covenant>"   # capture-pane drops trailing blanks
 }
 
