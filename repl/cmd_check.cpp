@@ -1,6 +1,7 @@
 // covenant check FILE.rules... [--facts FILE.yaml...] [--show=ast|program]
 #include <iostream>
 
+#include "check/check.hpp"
 #include "commands.hpp"
 #include "syntax/parse.hpp"
 #include "syntax/print_ast.hpp"
@@ -18,7 +19,7 @@ CLI::App* add_check_command(CLI::App& app, CheckOptions& options) {
     CLI::App* cmd = app.add_subcommand("check", "Parse and check rule files (and fact files); print diagnostics only.\n"
                                                 "Exit status 0 when there is no error, 1 otherwise.");
     cmd->add_option("FILE.rules", options.common.rule_files, "Rule files")->required();
-    cmd->add_option("--facts", options.common.fact_files, "YAML fact files to check against the rules (repeatable)")
+    cmd->add_option("--facts", options.common.fact_files, "YAML fact files to check against the rules (repeatable); with them, rules that can never fire are reported (W0004)")
         ->type_name("FILE.yaml");
     cmd->add_option("--show", options.show, "Also print a stage: ast (each named file as parsed, in canonical form) or program (as checked)")
         ->check(CLI::IsMember({"ast", "program"}));
@@ -40,6 +41,13 @@ int run_check(const CheckOptions& options) {
     }
     Session session;
     bool ok = load(options.common, session);
+    // W0004 needs to know where a run's facts can come from; with fact files named, their templates are the answer.
+    if (ok && !options.common.fact_files.empty()) {
+        std::vector<TemplateId> in_fact_files;
+        for (const auto& file : session.fact_files)
+            for (const auto& fact : file.facts) in_fact_files.push_back(fact.tmpl);
+        warn_rules_that_cannot_fire(*session.program, in_fact_files, session.sink);
+    }
     if (ok && options.show == "program") std::cout << print_program(*session.program);
     print_diagnostics(session, options.common);
     return ok && !session.sink.has_errors() ? kExitOk : kExitInputError;

@@ -38,4 +38,10 @@ std::optional<Program> check_units(const std::vector<ast::Unit>& units, const So
 // Type-checks one fact term against a program (for the REPL's `assert` and for tests); fills defaults.
 std::optional<InitialFact> check_fact(const ast::FactTerm& fact, const Program& program, DiagnosticSink& sink);
 
+// W0004: warns about each rule that can never fire when a run's facts come only from the program's facts blocks and
+// from fact files holding facts of the templates `in_fact_files` (engine/check/reachability.cpp says how it decides).
+// Only meaningful when the fact files are known: `covenant check --facts` calls it with the union of their templates.
+void warn_rules_that_cannot_fire(const Program& program, const std::vector<TemplateId>& in_fact_files,
+                                 DiagnosticSink& sink);
+
 }  // namespace covenant

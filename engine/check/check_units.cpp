@@ -50,7 +50,10 @@ public:
         for (std::size_t u : order_)
             for (const auto& block : units_[u].facts)
                 for (const auto& fact : block.facts)
-                    if (auto f = check_fact(fact, program_, sink_)) program_.facts.push_back(std::move(*f));
+                    if (auto f = check_fact(fact, program_, sink_)) {
+                        warn_repeated_defaults(fact, *f);
+                        program_.facts.push_back(std::move(*f));
+                    }
         for (std::size_t u : order_)
             for (const auto& rule : units_[u].rules) declare_score_templates(rule, program_);
         for (std::size_t u : order_)
@@ -62,6 +65,24 @@ public:
     }
 
 private:
+    // W0003: a slot of a `facts` block given its template's default value says nothing the default does not. Only
+    // for facts blocks: in YAML case files an explicit `false` or `0` records that the analyst checked the figure
+    // (docs/kb.md), and at the REPL a fact is typed once and not kept.
+    void warn_repeated_defaults(const ast::FactTerm& fact, const InitialFact& checked) {
+        const TemplateDef& t = program_.templates[checked.tmpl];
+        for (const auto& sv : fact.slots) {
+            int idx = t.slot_index(sv.slot.name);
+            if (idx < 0) continue;
+            const SlotDef& slot = t.slots[idx];
+            if (!slot.default_value || !(*slot.default_value == checked.values[idx])) continue;
+            Diagnostic* d = sink_.warning(sv.value.span, Code::ShadowedSlotDefault,
+                                          "slot '{}' repeats its default value {}; leave it out", slot.name,
+                                          to_source(*slot.default_value));
+            if (d) d->notes.push_back({slot.span, fmt::format("the default of '{}.{}' is declared here", t.name,
+                                                               slot.name)});
+        }
+    }
+
     // Pass 1. Orders the units depth-first so that every used pack precedes its users (ties keep the given order),
     // reporting unknown packs (E0103), duplicate packs (E0117) and cycles (E0118). Returns false on any of these.
     bool order_packs() {

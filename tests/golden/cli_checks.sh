@@ -35,4 +35,17 @@ expect check-facts 1 'E0206' check tests/golden/facts_yaml/people.rules --facts 
 expect show-ast 0 'rule ancestor_chain' check --show=ast rules/examples/family.rules
 expect bad-show 2 'show' check --show=rete rules/examples/family.rules
 expect negative-firings 2 'max-firings' run rules/examples/family.rules --max-firings -1
+
+# Every rule of the core packs can fire on some shipped case or constructed test case: `check` given all of them as
+# fact files reports no W0004 (a rule added to rules/core needs a case that exercises it).
+core_facts=()
+for f in kb/threats.yaml kb/cases/*.yaml rules/core/tests/*.yaml; do core_facts+=(--facts "$f"); done
+NO_COLOR=1 timeout 60 "$covenant" check rules/core/*.rules "${core_facts[@]}" >"$scratch/out" 2>&1
+got=$?
+if [[ $got != 0 ]] || grep -q 'W0004' "$scratch/out"; then
+    echo "FAIL core-rules-exercised: exit status $got, or rules no case exercises:"; cat "$scratch/out"
+    failures=$((failures + 1))
+else
+    echo "ok   core-rules-exercised"
+fi
 exit $((failures > 0))

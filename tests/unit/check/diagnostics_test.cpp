@@ -292,6 +292,68 @@ TEST_CASE("W0001 unused variable; W0002 rule without conditions", "[check]") {
     CHECK(REQUIRE_DIAG(c, Code::SingletonPattern, "s { then").severity == Severity::Warning);
 }
 
+TEST_CASE("W0003 a facts-block slot repeats its default", "[check]") {
+    auto c = with_vocabulary("facts {\n"
+                             "  person(name: ann, born: 0)\n"
+                             "  person(name: bob, born: 1950)\n"
+                             "  party(name: x, kind: democratic)\n"
+                             "  item(name: y, price: 2.0, count: 2)\n"
+                             "  institution(id: z, values_clause: false)\n"
+                             "}\n");
+    REQUIRE(c.program);  // a warning: the facts are kept
+    CHECK(c.program->facts.size() == 5);
+    const auto& born = REQUIRE_DIAG(c, Code::ShadowedSlotDefault, "0)");
+    CHECK(born.severity == Severity::Warning);
+    CHECK(born.message == "slot 'born' repeats its default value 0; leave it out");
+    REQUIRE(born.notes.size() == 1);
+    CHECK(born.notes[0].span.line == 1);   // where person.born = 0 is declared
+    CHECK(born.notes[0].message == "the default of 'person.born' is declared here");
+    CHECK(REQUIRE_DIAG(c, Code::ShadowedSlotDefault, "democratic)").message ==
+          "slot 'kind' repeats its default value democratic; leave it out");
+    CHECK(REQUIRE_DIAG(c, Code::ShadowedSlotDefault, "false)").message ==
+          "slot 'values_clause' repeats its default value false; leave it out");
+    // 1950 and `count: 2` differ from their defaults: five facts, three warnings.
+    CHECK(c.count(Code::ShadowedSlotDefault) == 3);
+}
+
+TEST_CASE("W0004 rules that can never fire, given where the facts come from", "[check]") {
+    const std::string rules = "template ghost { id: symbol }\n"
+                              "template echo { id: symbol }\n"
+                              "rule never { when ghost(id: ?g) then print \"{?g}\" }\n"
+                              "rule maker { when ghost(id: ?g) then assert echo(id: ?g) }\n"
+                              "rule chained { when person(name: ?p) exists echo(id: ?p) then print \"{?p}\" }\n"
+                              "rule negated { when person(name: ?p) not ghost(id: ?p) then assert note(text: \"{?p}\") }\n"
+                              "rule counted { when person(name: ?p) ?n = count(ghost(id: ?p)) then print \"{?n}\" }\n"
+                              "rule noted { when note(text: ?t) then print \"{?t}\" }\n";
+    auto c = with_vocabulary(rules);
+    REQUIRE(c.program);
+    CHECK(c.count(Code::UnreachableRule) == 0);   // the checker alone does not know the fact files
+    TemplateId person = c.program->find_template("person")->id;
+    warn_rules_that_cannot_fire(*c.program, {person}, c.sink);
+    INFO(c.rendered());
+    CHECK(c.count(Code::UnreachableRule) == 3);
+    CHECK(REQUIRE_DIAG(c, Code::UnreachableRule, "ghost(id: ?g) then print").message ==
+          "rule 'never' can never fire: no 'ghost' fact can exist (no rule asserts one, and no facts block or given "
+          "fact file holds one)");
+    REQUIRE_DIAG(c, Code::UnreachableRule, "ghost(id: ?g) then assert");
+    // Followed through a rule that would assert `echo` but cannot fire; the note points at that assert.
+    const auto& chained = REQUIRE_DIAG(c, Code::UnreachableRule, "echo(id: ?p)");
+    CHECK_THAT(chained.message, Contains("the rules that assert one cannot fire either"));
+    REQUIRE(chained.notes.size() == 1);
+    CHECK(chained.notes[0].message == "rule 'maker' asserts one here, but cannot fire");
+    // `not`, aggregates and a chain through a rule that can fire (negated -> note -> noted) are not reported.
+
+    // With ghost facts in the fact files every rule can fire.
+    auto all = with_vocabulary(rules);
+    warn_rules_that_cannot_fire(*all.program, {person, all.program->find_template("ghost")->id}, all.sink);
+    CHECK(all.count(Code::UnreachableRule) == 0);
+    // A facts block provides its templates too.
+    auto block = with_vocabulary(rules + "facts { ghost(id: a) }\n");
+    warn_rules_that_cannot_fire(*block.program, {}, block.sink);
+    // Without person facts: chained, negated and counted (their first pattern) and noted (note comes only from negated).
+    CHECK(block.count(Code::UnreachableRule) == 4);
+}
+
 TEST_CASE("Rendered checker diagnostics show file, line, caret and code", "[check]") {
     auto c = with_vocabulary("facts { institutoin(id: nato) }\n");
     std::string out = c.rendered();
