@@ -70,6 +70,7 @@ bench: deps
 
 golden-update: build
 	tests/golden/run.sh --update --all $(COVENANT)
+	$(COVENANT) doc --out docs/rules-core.md
 	tests/golden/sync_examples_doc.sh
 
 clean:

@@ -30,6 +30,14 @@ struct RunOptions {
 CLI::App* add_run_command(CLI::App& app, RunOptions& options);
 int run_run(const RunOptions& options);
 
+struct DocOptions {
+    CommonOptions common;
+    std::vector<std::string> rules;  // files or directories; empty: the shipped rules/core
+    std::string out;                 // empty: stdout
+};
+CLI::App* add_doc_command(CLI::App& app, DocOptions& options);
+int run_doc(const DocOptions& options);
+
 // Adds --rules-path and --no-color to a subcommand.
 void add_common_flags(CLI::App& command, CommonOptions& options);
 

@@ -33,6 +33,8 @@ int main(int argc, char** argv) {
     CLI::App* explain = add_explain_command(app, explain_options);
     ReplCommandOptions repl_options;
     CLI::App* repl = add_repl_command(app, repl_options);
+    DocOptions doc_options;
+    CLI::App* doc = add_doc_command(app, doc_options);
 
     // CLI11 would report a mistyped command as "A subcommand is required"; say what is wrong instead.
     auto is_command = [&](const char* word) {
@@ -68,6 +70,7 @@ int main(int argc, char** argv) {
         if (*test) return run_test(test_options);
         if (*explain) return run_explain(explain_options);
         if (*repl) return run_repl(repl_options);
+        if (*doc) return run_doc(doc_options);
     } catch (const std::bad_alloc&) {
         std::fputs("covenant: out of memory\n", stderr);
         return kExitInputError;

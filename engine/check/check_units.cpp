@@ -46,7 +46,12 @@ public:
         // Pack errors (an unknown or cyclic `use`) would make every later pass report names it cannot see, so
         // they stop the check here.
         if (!order_packs()) return std::nullopt;
-        for (std::size_t u : order_) declare_templates(units_[u], pack_of_[u]);
+        for (std::size_t u : order_) {
+            declare_templates(units_[u], pack_of_[u]);
+            for (const auto& c : units_[u].constants)
+                program_.constants.push_back(
+                    {c.name.name, literal_value(c.value), c.doc ? c.doc->text : std::string(), pack_of_[u], c.span});
+        }
         for (std::size_t u : order_)
             for (const auto& block : units_[u].facts)
                 for (const auto& fact : block.facts)

@@ -7,6 +7,8 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <thread>
 
@@ -766,7 +768,11 @@ bool write_file_atomically(const std::string& path, const std::string& text, std
     {
         std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
         if (!out) {
-            error = fmt::format("cannot write '{}'", tmp);
+            // Name the file the user asked for, and why (the temporary file is an implementation detail).
+            int why = errno;
+            std::error_code ec;
+            error = fs::is_directory(dir, ec) ? fmt::format("cannot write '{}': {}", path, std::strerror(why))
+                                              : fmt::format("cannot write '{}': no directory '{}'", path, dir.string());
             return false;
         }
         out << text;

@@ -192,11 +192,22 @@ struct PackInfo {
     std::vector<PackId> uses;
 };
 
+// A `const NAME = value "doc"` declaration. The checker has already put the value wherever the name was used; the
+// declaration is kept for documentation (`covenant doc`).
+struct ConstantInfo {
+    std::string name;
+    Value value;
+    std::string doc;
+    PackId pack = 0;
+    SourceSpan span;
+};
+
 struct Program {
     std::vector<TemplateDef> templates;     // indexed by TemplateId
     std::vector<Rule> rules;                // indexed by RuleId, in load order (packs used come first)
     std::vector<InitialFact> facts;         // from `facts { }` blocks, in order
     std::vector<PackInfo> packs;
+    std::vector<ConstantInfo> constants;    // in pack order, then file order
     std::unordered_map<std::string, TemplateId> template_by_name;
 
     const TemplateDef* find_template(std::string_view name) const;
@@ -222,5 +233,11 @@ std::string format_fact(const Program& p, TemplateId tmpl, const Value* values);
 // Pretty-prints the checked program back to rule-language text (round-trip printer: parsing and checking the output
 // gives an equal program). Used by `covenant check --show=program` and by the parser's round-trip tests.
 std::string print_program(const Program& p);
+
+// A Markdown reference of the program's packs, for `covenant doc`: per pack its templates (slots, types, defaults),
+// constants and rules (kind, doc, source location, what each matches and concludes, and its text as written, taken
+// from `sm`), then an index of the evidence each rule gives per predicate. File paths inside `base_dir` are shown
+// relative to it.
+std::string document_program(const Program& p, const SourceManager& sm, const std::string& base_dir = "");
 
 }  // namespace covenant

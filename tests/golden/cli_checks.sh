@@ -35,6 +35,25 @@ expect check-facts 1 'E0206' check tests/golden/facts_yaml/people.rules --facts 
 expect show-ast 0 'rule ancestor_chain' check --show=ast rules/examples/family.rules
 expect bad-show 2 'show' check --show=rete rules/examples/family.rules
 expect negative-firings 2 'max-firings' run rules/examples/family.rules --max-firings -1
+expect doc-help 0 'Markdown reference' doc --help
+expect doc-bad-rules 1 'error\[E01' doc tests/golden/bad_rules_check/wrong.rules
+expect doc-no-dir 1 "cannot write '/nonexistent-dir/x.md': no directory" doc rules/examples/family.rules \
+    --out /nonexistent-dir/x.md
+NO_COLOR=1 "$covenant" doc rules/examples/family.rules --out "$scratch/family.md" >"$scratch/out" 2>&1
+if [[ $? == 0 && ! -s $scratch/out ]] && head -1 "$scratch/family.md" | grep -q '^# Rule packs$'; then
+    echo "ok   doc-out"
+else
+    echo "FAIL doc-out: \`doc --out\` did not write the reference (or printed something)"; cat "$scratch/out"
+    failures=$((failures + 1))
+fi
+# docs/rules-core.md is `covenant doc` of the shipped packs (`make golden-update` rewrites it).
+NO_COLOR=1 "$covenant" doc >"$scratch/core.md" 2>"$scratch/err"
+if diff -u docs/rules-core.md "$scratch/core.md" >"$scratch/out"; then
+    echo "ok   doc-core-up-to-date"
+else
+    echo "FAIL doc-core-up-to-date: docs/rules-core.md differs from \`covenant doc\` (run make golden-update):"
+    head -40 "$scratch/out"; failures=$((failures + 1))
+fi
 
 # Every rule of the core packs can fire on some shipped case or constructed test case: `check` given all of them as
 # fact files reports no W0004 (a rule added to rules/core needs a case that exercises it).
