@@ -134,6 +134,18 @@ std::string to_source(const Value& v) {
     return "?";
 }
 
+std::string to_reading(const Value& v) {
+    std::string s = to_source(v);
+    if (v.type != Type::Float) return s;
+    std::size_t dot = s.find('.');
+    if (dot == std::string::npos || s.find_first_of("eEn", dot) != std::string::npos) return s;
+    if (s.size() - dot - 1 <= 4) return s;
+    if (std::fabs(v.f) < 0.001) return fmt::format("{:.3g}", v.f);  // three significant digits, never a false 0.0
+    s = fmt::format("{:.3f}", v.f);
+    while (s.back() == '0' && s[s.size() - 2] != '.') s.pop_back();  // 0.250 -> 0.25; 2.000 -> 2.0
+    return s;
+}
+
 std::string to_display(const Value& v) {
     if (v.type == Type::String) return std::string(v.text());
     return to_source(v);

@@ -100,6 +100,10 @@ bool equal_for_match(const Value& a, const Value& b);
 std::string to_source(const Value& v);
 // Renders for display inside interpolated text: strings without quotes, otherwise like to_source.
 std::string to_display(const Value& v);
+// Like to_source, but a float written with more than four decimals (a computed value such as 0.3173333333333333)
+// is rounded to three, as explanations show scores; shorter floats (0.95, 0.305) and every other value are unchanged.
+// For text people read (explanation trees), never for text that is read back.
+std::string to_reading(const Value& v);
 
 }  // namespace covenant
 

@@ -37,7 +37,7 @@ public:
         WhyNode n;
         n.kind = WhyNode::Kind::Fact;
         n.fact = id;
-        n.label = format_fact(p_, f.tmpl, f.values.data());
+        n.label = format_fact(p_, f.tmpl, f.values.data(), /*reading=*/true);
         // A given fact is written out in full once per tree; later mentions are abbreviated to its first slot.
         if (f.origin == Origin::Given && !shown_.insert(id).second) {
             n.seen_before = true;

@@ -348,7 +348,7 @@ private:
                     note(rec, i, &c, [&] {
                         std::string s = "blocked by ";
                         for (std::size_t k = 0; k < facts.size(); ++k)
-                            s += (k ? " and " : "") + format_fact(p_, e_.fact(facts[k]).tmpl, e_.fact(facts[k]).values.data());
+                            s += (k ? " and " : "") + format_fact(p_, e_.fact(facts[k]).tmpl, e_.fact(facts[k]).values.data(), /*reading=*/true);
                         return facts.empty() ? std::string("the `not` group holds") : s;
                     });
                     return false;

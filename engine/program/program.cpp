@@ -42,17 +42,18 @@ std::string_view rule_kind_name(RuleKind k) {
 
 // Score facts are shown as `score community(nato) = 0.35`: the predicate applied to its arguments, then the combined
 // value; ordinary facts as `person(name: ann, born: 1950)`.
-std::string format_fact(const Program& p, TemplateId tmpl, const Value* values) {
+std::string format_fact(const Program& p, TemplateId tmpl, const Value* values, bool reading) {
     const TemplateDef& t = p.templates.at(tmpl);
+    auto text = [&](const Value& v) { return reading ? to_reading(v) : to_source(v); };
     std::string out;
     if (t.is_score) {
         out = "score " + t.predicate + "(";
-        for (std::size_t i = 0; i + 1 < t.slots.size(); ++i) out += (i ? ", " : "") + to_source(values[i]);
-        return out + ") = " + to_source(values[t.slots.size() - 1]);
+        for (std::size_t i = 0; i + 1 < t.slots.size(); ++i) out += (i ? ", " : "") + text(values[i]);
+        return out + ") = " + text(values[t.slots.size() - 1]);
     }
     out = t.name + "(";
     for (std::size_t i = 0; i < t.slots.size(); ++i)
-        out += (i ? ", " : "") + t.slots[i].name + ": " + to_source(values[i]);
+        out += (i ? ", " : "") + t.slots[i].name + ": " + text(values[i]);
     return out + ")";
 }
 

@@ -228,7 +228,8 @@ bool is_name_text(std::string_view text);
 
 // Renders a fact as it is written in the language: `person(name: ann, born: 1950)`; score facts as
 // `score community(nato) = 0.35`.
-std::string format_fact(const Program& p, TemplateId tmpl, const Value* values);
+// With `reading`, floats are shown as to_reading does (explanations); otherwise exactly, as the language reads them back.
+std::string format_fact(const Program& p, TemplateId tmpl, const Value* values, bool reading = false);
 
 // Pretty-prints the checked program back to rule-language text (round-trip printer: parsing and checking the output
 // gives an equal program). Used by `covenant check --show=program` and by the parser's round-trip tests.

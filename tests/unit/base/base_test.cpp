@@ -55,6 +55,20 @@ TEST_CASE("values print as source text", "[base]") {
     CHECK(fmt::format("{}", Value::real(2.5)) == "2.5");
 }
 
+TEST_CASE("values for reading: long computed floats rounded to three decimals, the rest as source", "[base]") {
+    CHECK(to_reading(Value::real(1.0 / 3.0)) == "0.333");
+    CHECK(to_reading(Value::real(0.3173333333333333)) == "0.317");
+    CHECK(to_reading(Value::real(-0.16666666666666666)) == "-0.167");
+    CHECK(to_reading(Value::real(0.25000000001)) == "0.25");        // trailing zeros dropped
+    CHECK(to_reading(Value::real(2.00000001)) == "2.0");            // but one decimal kept: still a float
+    CHECK(to_reading(Value::real(-0.0000001234)) == "-1.234e-07");  // exponent forms as written
+    CHECK(to_reading(Value::real(-0.00012345)) == "-0.000123");     // small values keep three significant digits
+    CHECK(to_reading(Value::real(0.95)) == "0.95");                 // data as the analyst wrote it
+    CHECK(to_reading(Value::real(0.1234)) == "0.1234");
+    CHECK(to_reading(Value::integer(12345678)) == "12345678");
+    CHECK(to_reading(Value::symbol("x")) == "x");
+}
+
 TEST_CASE("spans map offsets to lines and columns", "[base]") {
     SourceManager sm;
     FileId id = sm.add("t.rules", "ab\ncde\n\nf");
