@@ -10,7 +10,6 @@
 // when nothing matches), `test`s (their values are unknown before a run) and aggregates (`count` of nothing is 0,
 // and `score(...)` of nothing is 0.0, so both still fire) never make a rule unreachable. A `modify` keeps its fact's
 // template and so provides nothing new; `retract` provides nothing.
-#include <algorithm>
 
 #include "check/check.hpp"
 

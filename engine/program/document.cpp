@@ -2,7 +2,7 @@
 //
 // The reader is an analyst who wants to know what a pack knows without reading every file: which templates it reads
 // (with types and defaults), which named weights and thresholds it uses and where they come from (the constants'
-// doc strings), and for every rule what it matches, what it concludes or which evidence it gives with what weight, and
+// doc strings, or the comments written after them), and for every rule what it matches, what it concludes or which evidence it gives with what weight, and
 // its text as written (comments inside the rule included). The closing index answers "what pushes toward X?": the
 // evidence each rule gives, per predicate.
 //
