@@ -125,6 +125,15 @@ void describe_conditions(const Program& p, const std::vector<Condition>& conds, 
     }
 }
 
+// Whether any condition (inside not/exists groups and aggregates too) matches facts of template `t`.
+bool reads_template(const std::vector<Condition>& conds, TemplateId t) {
+    for (const auto& c : conds) {
+        if ((c.kind == CondKind::Pattern || c.kind == CondKind::Aggregate) && c.pattern.tmpl == t) return true;
+        if ((c.kind == CondKind::Not || c.kind == CondKind::Exists) && reads_template(c.group, t)) return true;
+    }
+    return false;
+}
+
 std::string describe_action(const Program& p, const Rule& r, const Action& a) {
     switch (a.kind) {
         case ActionKind::Assert: return "asserts `" + p.templates[a.tmpl].name + "`";
@@ -165,6 +174,18 @@ void document_pack(const Context& c, const PackInfo& pack, std::string& out) {
             out += fmt::format("| `{}` | {} | {} |\n", s.name, cell(slot_type(s)),
                                s.default_value ? "`" + cell(to_source(*s.default_value)) + "`" : "required");
         out += "\n";
+        // Cross-references: where its facts come from and which rules read them.
+        std::string made, read;
+        for (const auto& r : p.rules) {
+            bool makes = std::any_of(r.actions.begin(), r.actions.end(), [&](const Action& a) {
+                return (a.kind == ActionKind::Assert || a.kind == ActionKind::Conclude) && a.tmpl == t.id;
+            });
+            if (makes) made += (made.empty() ? "" : ", ") + ("`" + r.name + "`");
+            if (reads_template(r.conditions, t.id)) read += (read.empty() ? "" : ", ") + ("`" + r.name + "`");
+        }
+        out += fmt::format("Asserted or concluded by: {}.  \nMatched by: {}.\n\n",
+                           made.empty() ? "no rule (its facts come from fact files and facts blocks)" : made,
+                           read.empty() ? "no rule" : read);
     }
 
     bool any_constant = false;

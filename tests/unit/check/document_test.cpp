@@ -47,6 +47,10 @@ TEST_CASE("doc: packs, templates, constants with their notes, rules and the evid
     CHECK_THAT(md, Contains("| `id` | symbol | required |"));
     CHECK_THAT(md, Contains("| `employed` | bool | `false` |"));
     CHECK_THAT(md, Contains("| `kind` | one of (person \\| firm) | `person` |"));
+    // Cross-references: where a template's facts come from, and which rules read them (in `not` and aggregates too).
+    CHECK_THAT(md, Contains("Asserted or concluded by: no rule (its facts come from fact files and facts blocks).  \n"
+                            "Matched by: `steady_job`, `heavy_debt`.\n"));
+    CHECK_THAT(md, Contains("Asserted or concluded by: `heavy_debt`.  \nMatched by: `heavy_debt`.\n"));
     // Constants: the doc string, else the trailing comment with its continuation line, else nothing.
     CHECK_THAT(md, Contains("| `JOB` | `0.4` | a job is evidence of the ability to repay | test0.rules:2 |"));
     CHECK_THAT(md, Contains("| `DEBT` | `-0.5` | counter-indicator: debts above half the income (second line of the "
