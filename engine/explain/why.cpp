@@ -142,10 +142,9 @@ public:
             }
             return score_node(c.pattern.tmpl, args, depth);
         }
-        static constexpr const char* kNames[] = {"count", "sum", "min", "max", "avg", "score"};
         WhyNode n;
         n.kind = WhyNode::Kind::Fact;
-        n.label = fmt::format("{}({}) = {}", kNames[static_cast<int>(c.agg)], t.name, to_source(bound(c.result)));
+        n.label = fmt::format("{}({}) = {}", agg_op_name(c.agg), t.name, to_source(bound(c.result)));
         n.detail = "aggregate when the rule fired";
         return n;
     }

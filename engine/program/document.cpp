@@ -115,9 +115,8 @@ void describe_conditions(const Program& p, const std::vector<Condition>& conds, 
                 break;
             }
             case CondKind::Aggregate: {
-                static constexpr const char* kNames[] = {"count", "sum", "min", "max", "avg", "score"};
                 const TemplateDef& t = p.templates[c.pattern.tmpl];
-                out.push_back(fmt::format("`{}({})`", kNames[static_cast<int>(c.agg)], t.is_score ? t.predicate : t.name));
+                out.push_back(fmt::format("`{}({})`", agg_op_name(c.agg), t.is_score ? t.predicate : t.name));
                 break;
             }
             case CondKind::Test: out.push_back("a test"); break;

@@ -30,6 +30,18 @@ const TemplateDef* Program::find_score_template(std::string_view pred, std::size
     return t && t->is_score ? t : nullptr;
 }
 
+std::string_view agg_op_name(AggOp op) {
+    switch (op) {
+        case AggOp::Count: return "count";
+        case AggOp::Sum: return "sum";
+        case AggOp::Min: return "min";
+        case AggOp::Max: return "max";
+        case AggOp::Avg: return "avg";
+        case AggOp::Score: return "score";
+    }
+    return "count";
+}
+
 std::string_view rule_kind_name(RuleKind k) {
     switch (k) {
         case RuleKind::Rule: return "rule";
@@ -230,8 +242,7 @@ public:
                              (args[k] && !args[k]->values.empty() ? operand(args[k]->values[0]) : std::string("?_"));
                     return s + "))";
                 }
-                static constexpr const char* kAgg[] = {"count", "sum", "min", "max", "avg"};
-                s += kAgg[static_cast<int>(c.agg)];
+                s += agg_op_name(c.agg);
                 s += "(";
                 if (c.agg != AggOp::Count) s += var(c.over) + ", ";
                 return s + pattern(c.pattern) + ")";

@@ -125,6 +125,7 @@ enum class AggOp : std::uint8_t {
     Count, Sum, Min, Max, Avg,
     Score  // the `value` of the single matching score fact, or 0.0 when there is none
 };
+std::string_view agg_op_name(AggOp op);  // "count", "sum", "min", "max", "avg", "score"
 
 struct Condition {
     CondKind kind = CondKind::Pattern;
