@@ -4,11 +4,11 @@
 #include <array>
 #include <iterator>
 #include <atomic>
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
-#include <filesystem>
-#include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <thread>
 
