@@ -624,21 +624,42 @@ void Matcher::add_fact(FactId f) {
     }
 }
 
+// The mirror of add_fact, memory by memory: f leaves one memory's right indexes and then that memory's successors
+// account for it, before the next memory is touched. Every node therefore sees f leave exactly once: a token that an
+// earlier memory's successors re-create (an aggregate whose value changed re-emits its token, and the nodes below
+// rebuild theirs) still finds f in the right indexes of the later memories, counts it, and loses it again in that
+// memory's own step. Erasing f from every index first and then walking the memories (as this code once did) let such
+// a re-created aggregate token miss f and then be decremented for it a second time (issue 9: two counts over one
+// template with different filters gave `1 orders, 0 open`).
+// Tokens built on f (Join tokens) go before each memory's step, while f is still in that memory's indexes: removing
+// them can re-open an Ncc or a negation upstream, and what that rebuilds must meet the same state as any other token.
 void Matcher::remove_fact(FactId f) {
-    while (wm_.record(f).first_token != kNone) remove_token(wm_.record(f).first_token);
-    // Every index entry of a fact is in the right index of one successor of its memories: drop them all in one pass
-    // (looking each up per successor would cost O(successors^2) per fact).
-    for (std::uint32_t e = wm_.record(f).first_entry; e != kNone;) {
-        std::uint32_t next = entries_[e].next_of_item;
-        entry_erase(e);
-        e = next;
-    }
-    wm_.record(f).first_entry = kNone;
-    std::vector<AlphaId>& memories = scratch_memories_;
+    // Copied: right_remove's activations never add facts, but a copy keeps the loop independent of the scratch.
+    std::vector<AlphaId> memories;
     collect_memories(wm_.record(f).tmpl, wm_.values(f), memories);
-    for (AlphaId m : memories)
+    for (AlphaId m : memories) {
+        remove_fact_tokens(f);
+        // A fact has one index entry per read right index of each of its memories (add_fact).
+        std::uint32_t* link = &wm_.record(f).first_entry;
+        while (*link != kNone) {
+            std::uint32_t e = *link;
+            if (net_.right_indexes[buckets_[entries_[e].bucket].index / 2].memory == m) {
+                *link = entries_[e].next_of_item;
+                entry_erase(e);
+            } else {
+                link = &entries_[e].next_of_item;
+            }
+        }
         for (NodeId s : net_.alpha_memories[m].successors)
             if (left_count_[s] != 0) right_remove(s, f);
+    }
+    // After the last memory no index holds f, so nothing can build on it any more.
+    remove_fact_tokens(f);
+    assert(wm_.record(f).first_entry == kNone);
+}
+
+void Matcher::remove_fact_tokens(FactId f) {
+    while (wm_.record(f).first_token != kNone) remove_token(wm_.record(f).first_token);
 }
 
 // ---- aggregates ----

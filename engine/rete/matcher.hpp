@@ -89,6 +89,22 @@ public:
     // or the match token itself for an inline terminal.
     TokenId match_left(TokenId match) const;
 
+    // Calls fn(rule, match token) for every complete match alive now, in token order. O(every token ever made and
+    // not reused): for inspection (tests, the oracle, tools), never on a hot path.
+    template <typename Fn>
+    void for_each_match(Fn fn) const {
+        for (TokenId t = 0; t < tokens_.size(); ++t) {
+            const Token& tok = tokens_[t];
+            if (tok.node == kFreedNode) continue;
+            const BetaNode& n = net_.nodes[tok.node];
+            if (n.kind == NodeKind::Terminal) {
+                if (net_.nodes[n.parent].inline_terminal != tok.node) fn(n.rule, t);
+            } else if (n.inline_terminal != kNone && (tok.flags & kActive)) {
+                fn(net_.nodes[n.inline_terminal].rule, t);
+            }
+        }
+    }
+
     std::size_t live_tokens() const { return live_tokens_; }
     std::size_t memory_bytes() const;
 
@@ -180,6 +196,8 @@ private:
     void free_token(TokenId t);
     void remove_token(TokenId t);
     void remove_children(TokenId t);
+    // Removes every token whose entry is f (tokens that later activations re-create included).
+    void remove_fact_tokens(FactId f);
     void activate(TokenId t);
     void deactivate(TokenId t);
     void left_activate(NodeId n, TokenId left);

@@ -178,7 +178,7 @@ private:
                 return r;
             }
         auto r = static_cast<std::uint32_t>(net_.right_indexes.size());
-        net_.right_indexes.push_back(RightIndex{std::move(slots), read});
+        net_.right_indexes.push_back(RightIndex{std::move(slots), node.alpha, read});
         indexes.push_back(r);
         return r;
     }

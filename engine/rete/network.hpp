@@ -75,6 +75,7 @@ struct AlphaMemory {
 // join key), so a fact costs one index entry per distinct key, not one per node.
 struct RightIndex {
     std::vector<std::uint16_t> slots;
+    AlphaId memory = kNone;               // the alpha memory whose facts it indexes
     // False when every node using it is a Join below the root. Such a join looks into its right index only when the
     // root token arrives, at reset, while working memory is empty; the index would never be read, so it is not kept.
     bool read = false;

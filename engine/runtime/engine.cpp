@@ -765,6 +765,21 @@ std::vector<Engine::Activation> Engine::agenda() const {
     return out;
 }
 
+std::vector<Engine::Match> Engine::matches() const {
+    std::vector<Match> out;
+    const Impl& d = *impl_;
+    d.matcher.for_each_match([&](RuleId rule, rete::TokenId token) {
+        Match m;
+        m.rule = rule;
+        d.positive_facts(rule, token, m.facts);
+        rete::TokenId left = d.matcher.match_left(token);
+        for (const auto& op : d.net.rules[rule].vars) m.bindings.push_back(d.matcher.resolve(left, op));
+        m.on_agenda = d.matcher.token(token).aux != kNoActivation;
+        out.push_back(std::move(m));
+    });
+    return out;
+}
+
 EngineStats Engine::stats() const {
     const Impl& d = *impl_;
     EngineStats s = d.counters;

@@ -156,6 +156,19 @@ public:
     };
     std::vector<Activation> agenda() const;
 
+    // A complete match of a rule: an activation on the agenda, or one that already fired and whose conditions still
+    // hold (refraction keeps it off the agenda until the match goes).
+    struct Match {
+        RuleId rule = 0;
+        std::vector<FactId> facts;     // the facts of the positive patterns, in condition order
+        std::vector<Value> bindings;   // every rule variable by VarId (aggregate results included); Any for the
+                                       // variables local to a not/exists group or an aggregate's pattern
+        bool on_agenda = false;        // false once it has fired
+    };
+    // Every current match, in no defined order. Costs a walk over all tokens: for tests and tools (the naive-matcher
+    // oracle compares it after every change), not for rules or per-firing use.
+    std::vector<Match> matches() const;
+
     EngineStats stats() const;
 
 private:
