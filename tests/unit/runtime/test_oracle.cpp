@@ -1,0 +1,554 @@
+// The oracle test (issue 9): random programs and random change sequences, run by the engine and checked after every
+// single change against the naive matcher (naive_matcher.hpp), which recomputes every rule's matches from the live
+// facts by nested loops. After each change (an assert, a retract, a modify, one firing, a change of strategy):
+//   - matches: the engine's current matches (fired or not; rule, facts of the positive patterns and the value of
+//     every variable, aggregate and score results included) equal the naive matcher's, as multisets;
+//   - the agenda holds exactly the matches not yet fired;
+//   - refraction: a match that a change made is on the agenda; across a change from outside (not a firing), a match of
+//     a rule without aggregates that was there before keeps its state (a modify is a retract and an assert, so a match
+//     that the retract half ends is a new one: the naive matcher is asked about the state in between too). Rules with
+//     aggregates are left out of this one check: an aggregate that changes and changes back within one change makes
+//     a new match, as it does in CLIPS;
+//   - the agenda's order: salience never rises along it; under lex and mea the recency of the matched facts never
+//     rises within a salience (OPS5's LEX and MEA, agenda.hpp); the firing is the agenda's first activation;
+//   - truth maintenance: every concluded fact has a support, and every support is a live match that fired; every live
+//     fired match's conclusions are live facts and its evidence contributions are live;
+//   - evidence: every score fact's value is the MYCIN combination of its live contributions, each from a live fired
+//     match.
+// Then whole runs: run() to the end and run(1) repeated give the same firing trace, under each strategy.
+// A failure is shrunk (steps, rules, conditions and actions dropped while it still fails) and printed as a program and
+// a `covenant repl` script that replay it.
+//
+// `make test` runs a bounded number of seeds; the hidden `[soak]` case runs for COVENANT_SOAK_SECONDS (`make soak`).
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <cmath>
+#include <cstdlib>
+#include <fmt/format.h>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "check/check.hpp"
+#include "naive_matcher.hpp"
+#include "random_program.hpp"
+#include "runtime/eval.hpp"
+#include "syntax/parse.hpp"
+
+using namespace covenant;
+using namespace covenant::testing;
+
+namespace {
+
+struct Loaded {
+    SourceManager sm;
+    DiagnosticSink sink;
+    std::optional<Program> program;
+};
+
+std::unique_ptr<Loaded> load(const std::string& text) {
+    auto l = std::make_unique<Loaded>();
+    FileId id = l->sm.add("oracle.rules", text);
+    auto unit = parse_unit(l->sm.file(id), l->sink);
+    if (!l->sink.has_errors()) l->program = check_units({unit}, l->sm, l->sink);
+    return l;
+}
+
+// The state of every match after a change: its text -> whether it is on the agenda.
+using MatchState = std::map<std::string, bool>;
+
+bool has_aggregate(const std::vector<Condition>& conds) {
+    for (const auto& c : conds)
+        if (c.kind == CondKind::Aggregate || has_aggregate(c.group)) return true;
+    return false;
+}
+
+std::string fact_list(const std::vector<FactId>& facts) {
+    std::string s;
+    for (FactId f : facts) s += (s.empty() ? "" : " ") + std::to_string(f);
+    return s;
+}
+
+// The justification with this id, or nullptr when it was released.
+template <typename List>
+const Justification* find_justification(const List& list, std::uint32_t id) {
+    if constexpr (requires { list.entries(); }) {
+        for (const auto& entry : list.entries())
+            if (entry.id == id) return entry.justification;
+        return nullptr;
+    } else {
+        return id < list.size() ? &list[id] : nullptr;
+    }
+}
+
+// The justifications of the firings after the first `firings`, in firing order.
+std::vector<Justification> firings_since(const Engine& e, std::uint64_t firings) {
+    std::vector<Justification> out;
+    for (const auto& j : e.justifications())
+        if (j.firing > firings) out.push_back(j);
+    std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.firing < b.firing; });
+    return out;
+}
+
+// What the checks covered (for the summary line of each test case).
+struct Coverage {
+    std::uint64_t changes = 0, matches = 0, fired_matches = 0, firings = 0, aggregate_matches = 0;
+} coverage;
+
+class Checker {
+public:
+    Checker(const Program& p, Engine& e) : p_(p), e_(e) {
+        for (const auto& r : p.rules) aggregated_.push_back(has_aggregate(r.conditions));
+    }
+
+    // The naive matcher's match texts over the engine's live facts, leaving out `without` (kNoFact: none).
+    std::set<std::string> naive(FactId without = kNoFact) const {
+        auto facts = live_facts(e_);
+        std::erase_if(facts, [&](const NaiveFact& f) { return f.id == without; });
+        std::set<std::string> out;
+        for (const auto& m : naive_matches(p_, facts)) out.insert(match_text(p_, m.rule, m.facts, m.bindings));
+        return out;
+    }
+
+    // Checks the engine after one change. `external`: the change came from outside (not a firing); `between`: for a
+    // modify, the naive matches of the state between its retract and its assert. Returns "" or what is wrong.
+    std::string after_change(bool external, const std::set<std::string>* between) {
+        std::string err;
+        auto fail = [&](std::string what) { err += what + "\n"; };
+        MatchState now;
+        std::multiset<std::string> on_agenda;
+        std::map<std::string, const Engine::Match*> by_text;
+        auto matches = e_.matches();
+        for (const auto& m : matches) {
+            std::string t = match_text(p_, m.rule, m.facts, m.bindings);
+            if (now.count(t)) fail("the engine holds one match twice: " + t);
+            now[t] = m.on_agenda;
+            by_text[t] = &m;
+            if (m.on_agenda) on_agenda.insert(p_.rules[m.rule].name + " [" + fact_list(m.facts) + "]");
+        }
+        std::set<std::string> want = naive();
+        ++coverage.changes;
+        coverage.matches += want.size();
+        for (const auto& m : matches) {
+            coverage.fired_matches += !m.on_agenda;
+            coverage.aggregate_matches += aggregated_[m.rule];
+        }
+        for (const auto& t : want)
+            if (!now.count(t)) fail("missing match (the naive matcher has it, the engine not): " + t);
+        for (const auto& [t, a] : now)
+            if (!want.count(t)) fail("extra match (the engine has it, the naive matcher not): " + t);
+
+        std::multiset<std::string> agenda;
+        for (const auto& a : e_.agenda()) agenda.insert(p_.rules[a.rule].name + " [" + fact_list(a.facts) + "]");
+        if (agenda != on_agenda) fail("the agenda is not the set of matches that have not fired");
+
+        for (const auto& [t, a] : now) {
+            RuleId rule = by_text[t]->rule;
+            bool existed = prev_.count(t) && (!between || between->count(t));
+            if (!existed && !a) fail("a match the change made is not on the agenda: " + t);
+            if (external && existed && !aggregated_[rule] && prev_.at(t) != a)
+                fail(fmt::format("a match that the change did not touch went {} the agenda: {}", a ? "onto" : "off",
+                                 t));
+        }
+
+        truth_maintenance(now, by_text, fail);
+        prev_ = std::move(now);
+        return err;
+    }
+
+    // The order of the agenda under the engine's strategy (salience, then LEX/MEA recency).
+    std::string agenda_order() const {
+        auto agenda = e_.agenda();
+        Strategy s = e_.strategy();
+        auto recency = [&](const Engine::Activation& a) {
+            std::vector<std::uint64_t> stamps;
+            for (FactId f : a.facts) stamps.push_back(e_.fact(f).timestamp);
+            std::uint64_t first = stamps.empty() ? 0 : stamps.front();
+            std::sort(stamps.begin(), stamps.end(), std::greater<>());
+            return std::pair{first, stamps};
+        };
+        // -1: a before b, 0: tie, 1: b before a, by OPS5 LEX (newest timestamps first, a longer list wins a prefix)
+        auto lex = [](const std::vector<std::uint64_t>& a, const std::vector<std::uint64_t>& b) {
+            for (std::size_t i = 0; i < a.size() && i < b.size(); ++i)
+                if (a[i] != b[i]) return a[i] > b[i] ? -1 : 1;
+            return a.size() == b.size() ? 0 : (a.size() > b.size() ? -1 : 1);
+        };
+        for (std::size_t i = 0; i + 1 < agenda.size(); ++i) {
+            const auto& a = agenda[i];
+            const auto& b = agenda[i + 1];
+            if (a.salience < b.salience) return fmt::format("agenda: salience {} before {}", a.salience, b.salience);
+            if (a.salience != b.salience || (s != Strategy::Lex && s != Strategy::Mea)) continue;
+            auto [fa, ra] = recency(a);
+            auto [fb, rb] = recency(b);
+            int order = s == Strategy::Mea && fa != fb ? (fa > fb ? -1 : 1) : lex(ra, rb);
+            if (order > 0)
+                return fmt::format("agenda under {}: {} [{}] before {} [{}]", strategy_name(s),
+                                   p_.rules[a.rule].name, fact_list(a.facts), p_.rules[b.rule].name,
+                                   fact_list(b.facts));
+        }
+        return "";
+    }
+
+private:
+    template <typename Fail>
+    void truth_maintenance(const MatchState& now, std::map<std::string, const Engine::Match*>& by_text, Fail fail) {
+        const auto justs = e_.justifications();
+        auto fired_live = [&](std::uint32_t j) {
+            const Justification* found = find_justification(justs, j);
+            if (!found) return std::string("a justification that was released");
+            const Justification& just = *found;
+            std::string t = match_text(p_, just.rule, just.facts, just.bindings);
+            auto it = now.find(t);
+            if (it == now.end()) return "a match that is gone: " + t;
+            if (it->second) return "a match that has not fired: " + t;
+            return std::string();
+        };
+        for (FactId id : e_.facts()) {
+            FactView f = e_.fact(id);
+            if (f.origin == Origin::Concluded) {
+                if (f.supports.empty()) fail("a concluded fact without support: " + format_fact(p_, f.tmpl, f.values.data()));
+                for (auto j : f.supports)
+                    if (auto why = fired_live(j); !why.empty())
+                        fail(format_fact(p_, f.tmpl, f.values.data()) + " is supported by " + why);
+            }
+            if (f.origin == Origin::Score) {
+                std::vector<Value> args(f.values.begin(), f.values.end() - 1);
+                auto contributions = e_.contributions(f.tmpl, args);
+                if (contributions.empty()) fail("a score fact without contributions: " + format_fact(p_, f.tmpl, f.values.data()));
+                double combined = 0;
+                bool first = true;
+                for (const auto& c : contributions) {
+                    combined = first ? c.weight : combine_cf(combined, c.weight);
+                    first = false;
+                    if (auto why = fired_live(c.justification); !why.empty())
+                        fail(format_fact(p_, f.tmpl, f.values.data()) + " has a contribution from " + why);
+                }
+                if (std::abs(combined - f.values.back().as_double()) > 1e-9)
+                    fail(fmt::format("{}: the combined contributions give {}", format_fact(p_, f.tmpl, f.values.data()),
+                                     combined));
+            }
+        }
+        // Every live fired match: its conclusions and contributions are there.
+        for (const auto& [t, on_agenda] : now) {
+            if (on_agenda) continue;
+            const Engine::Match& m = *by_text[t];
+            const Rule& r = p_.rules[m.rule];
+            for (const auto& a : r.actions) {
+                if (a.kind != ActionKind::Conclude && a.kind != ActionKind::Evidence) continue;
+                std::vector<Value> values;
+                bool ok = true;
+                for (const auto& expr : a.slots) {
+                    Value v;
+                    EvalError error;
+                    ok = ok && evaluate(expr, m.bindings.data(), v, error);
+                    values.push_back(v);
+                }
+                if (!ok) continue;  // the action failed at run time (reported as E0301)
+                if (a.kind == ActionKind::Conclude) {
+                    if (!e_.find_fact(a.tmpl, values))
+                        fail("a fired match's conclusion is not live: " + t + " -> " +
+                             format_fact(p_, a.tmpl, values.data()));
+                    continue;
+                }
+                bool found = false;
+                for (const auto& c : e_.contributions(a.tmpl, values))
+                    if (const Justification* j = find_justification(justs, c.justification))
+                        found = found || match_text(p_, j->rule, j->facts, j->bindings) == t;
+                if (!found) fail("a fired match's evidence is not among the live contributions: " + t);
+            }
+        }
+    }
+
+    const Program& p_;
+    Engine& e_;
+    std::vector<bool> aggregated_;
+    MatchState prev_;
+};
+
+// The fired activation of the last firing, as "rule [facts]".
+std::string last_firing(const Program& p, const Engine& e) {
+    auto since = firings_since(e, e.stats().firings - 1);
+    if (since.empty()) return "(no justification kept for the last firing)";
+    return p.rules[since.back().rule].name + " [" + fact_list(since.back().facts) + "]";
+}
+
+std::optional<FactId> resolve(Engine& e, const Program& p, Step& s) {
+    if (s.values.empty()) {
+        // First run: choose among the live given facts of a, b and c.
+        std::vector<FactId> given;
+        for (FactId id : e.facts()) {
+            FactView f = e.fact(id);
+            const std::string& name = p.templates[f.tmpl].name;
+            if (f.origin != Origin::Score && f.origin != Origin::Concluded && (name == "a" || name == "b" || name == "c"))
+                given.push_back(id);
+        }
+        if (given.empty()) return std::nullopt;
+        FactView f = e.fact(given[static_cast<std::size_t>(s.choice) % given.size()]);
+        s.tmpl = p.templates[f.tmpl].name;
+        for (const auto& v : f.values) s.values.push_back(static_cast<int>(v.i));
+        s.slot %= static_cast<int>(s.values.size());
+        return f.id;
+    }
+    std::vector<Value> values;
+    for (int v : s.values) values.push_back(Value::integer(v));
+    return e.find_fact(p.find_template(s.tmpl)->id, values);
+}
+
+struct Result {
+    bool invalid = false;     // the program does not check (a shrink candidate that broke it)
+    std::string failure;      // "" when every check passed
+    std::size_t failed_step = 0;
+};
+
+// Runs `steps` on `spec` under `strategy` with every check; fills in unresolved steps.
+Result run_checked(const ProgramSpec& spec, std::vector<Step>& steps, Strategy strategy) {
+    Result res;
+    auto loaded = load(spec.text());
+    if (!loaded->program) {
+        res.invalid = true;
+        res.failure = render_all(loaded->sink, loaded->sm);
+        return res;
+    }
+    const Program& p = *loaded->program;
+    Engine e(p);
+    std::ostringstream sink;
+    e.set_output(sink);
+    e.set_strategy(strategy);
+    Checker check(p, e);
+    e.reset();
+    auto fail = [&](std::size_t step, const std::string& what) {
+        res.failure = what;
+        res.failed_step = step;
+        return res;
+    };
+    if (auto err = check.after_change(true, nullptr); !err.empty()) return fail(0, "after reset:\n" + err);
+    for (std::size_t i = 0; i < steps.size(); ++i) {
+        Step& s = steps[i];
+        auto where_text = [&] { return fmt::format("after step {} ({}):\n", i + 1, s.text()); };
+        switch (s.kind) {
+            case Step::Kind::Assert: {
+                std::vector<Value> values;
+                for (int v : s.values) values.push_back(Value::integer(v));
+                e.assert_fact(p.find_template(s.tmpl)->id, values);
+                break;
+            }
+            case Step::Kind::Retract: {
+                auto id = resolve(e, p, s);
+                if (id) e.retract(*id);
+                break;
+            }
+            case Step::Kind::Modify: {
+                auto id = resolve(e, p, s);
+                if (!id) break;
+                // A modify that changes nothing does nothing (engine.hpp); otherwise it is a retract and an assert.
+                bool changes = e.fact(*id).values[static_cast<std::size_t>(s.slot)] != Value::integer(s.value);
+                std::set<std::string> between = check.naive(*id);
+                std::pair<SlotIndex, Value> change{static_cast<SlotIndex>(s.slot), Value::integer(s.value)};
+                e.modify(*id, std::span(&change, 1));
+                if (auto err = check.after_change(true, changes ? &between : nullptr); !err.empty())
+                    return fail(i, where_text() + err);
+                continue;
+            }
+            case Step::Kind::Run: {
+                for (int k = 0; k < s.firings; ++k) {
+                    auto agenda = e.agenda();
+                    if (agenda.empty()) break;
+                    if (auto err = check.agenda_order(); !err.empty()) return fail(i, where_text() + err);
+                    std::string first = p.rules[agenda[0].rule].name + " [" + fact_list(agenda[0].facts) + "]";
+                    RunLimits one;
+                    one.max_firings = 1;
+                    RunResult r = e.run(one);
+                    ++coverage.firings;
+                    if (r.firings != 1) return fail(i, where_text() + "run(1) fired " + std::to_string(r.firings));
+                    if (last_firing(p, e) != first)
+                        return fail(i, where_text() + "fired " + last_firing(p, e) + ", the agenda's first was " + first);
+                    if (auto err = check.after_change(false, nullptr); !err.empty())
+                        return fail(i, where_text() + fmt::format("firing {} ({}):\n", k + 1, first) + err);
+                }
+                continue;
+            }
+            case Step::Kind::Strategy: e.set_strategy(s.strategy); break;
+        }
+        if (auto err = check.after_change(true, nullptr); !err.empty()) return fail(i, where_text() + err);
+    }
+    return res;
+}
+
+// The firing trace of a whole run from the program's facts and the asserts of `steps`.
+std::vector<std::string> trace(const Program& p, const std::vector<Step>& steps, Strategy s, bool one_by_one,
+                               std::uint64_t limit) {
+    Engine e(p);
+    std::ostringstream sink;
+    e.set_output(sink);
+    e.set_strategy(s);
+    e.reset();
+    for (const auto& st : steps) {
+        if (st.kind != Step::Kind::Assert) continue;
+        std::vector<Value> values;
+        for (int v : st.values) values.push_back(Value::integer(v));
+        e.assert_fact(p.find_template(st.tmpl)->id, values);
+    }
+    std::vector<std::string> out;
+    RunLimits limits;
+    limits.max_firings = one_by_one ? 1 : limit;
+    while (out.size() < limit) {
+        auto before = e.stats().firings;
+        RunResult r = e.run(limits);
+        for (const auto& just : firings_since(e, before))
+            out.push_back(match_text(p, just.rule, just.facts, just.bindings));
+        if (r.firings == 0 || !one_by_one) break;
+    }
+    return out;
+}
+
+std::string whole_runs(const ProgramSpec& spec, const std::vector<Step>& steps) {
+    auto loaded = load(spec.text());
+    if (!loaded->program) return "";
+    for (Strategy s : {Strategy::Depth, Strategy::Breadth, Strategy::Lex, Strategy::Mea}) {
+        auto all = trace(*loaded->program, steps, s, false, 150);
+        auto stepped = trace(*loaded->program, steps, s, true, 150);
+        if (all != stepped)
+            return fmt::format("under {}, run() and run(1) repeated fired differently ({} and {} firings)",
+                               strategy_name(s), all.size(), stepped.size());
+    }
+    return "";
+}
+
+// Drops steps, rules, conditions and actions while the sequence still fails (any failure counts).
+void shrink(ProgramSpec& spec, std::vector<Step>& steps, Strategy strategy, Result& res) {
+    auto still_fails = [&](const ProgramSpec& sp, std::vector<Step> st) {
+        Result r = run_checked(sp, st, strategy);
+        if (r.invalid || r.failure.empty()) return false;
+        res = r;
+        return true;
+    };
+    steps.resize(std::min(steps.size(), res.failed_step + 1));
+    for (bool progress = true; progress;) {
+        progress = false;
+        for (std::size_t i = steps.size(); i-- > 0;) {
+            auto st = steps;
+            st.erase(st.begin() + static_cast<std::ptrdiff_t>(i));
+            if (still_fails(spec, st)) steps = st, progress = true;
+        }
+        for (std::size_t i = spec.rules.size(); i-- > 0 && spec.rules.size() > 1;) {
+            auto sp = spec;
+            sp.rules.erase(sp.rules.begin() + static_cast<std::ptrdiff_t>(i));
+            if (still_fails(sp, steps)) spec = sp, progress = true;
+        }
+        for (std::size_t i = spec.facts.size(); i-- > 0;) {
+            auto sp = spec;
+            sp.facts.erase(sp.facts.begin() + static_cast<std::ptrdiff_t>(i));
+            if (still_fails(sp, steps)) spec = sp, progress = true;
+        }
+        for (std::size_t r = 0; r < spec.rules.size(); ++r) {
+            for (std::size_t i = spec.rules[r].conditions.size(); i-- > 0;) {
+                auto sp = spec;
+                sp.rules[r].conditions.erase(sp.rules[r].conditions.begin() + static_cast<std::ptrdiff_t>(i));
+                if (still_fails(sp, steps)) spec = sp, progress = true;
+            }
+            for (std::size_t i = spec.rules[r].actions.size(); i-- > 0 && spec.rules[r].actions.size() > 1;) {
+                auto sp = spec;
+                sp.rules[r].actions.erase(sp.rules[r].actions.begin() + static_cast<std::ptrdiff_t>(i));
+                if (still_fails(sp, steps)) spec = sp, progress = true;
+            }
+            if (spec.rules[r].salience != 0) {
+                auto sp = spec;
+                sp.rules[r].salience = 0;
+                if (still_fails(sp, steps)) spec = sp, progress = true;
+            }
+        }
+    }
+}
+
+std::string report(unsigned seed, const ProgramSpec& spec, const std::vector<Step>& steps, Strategy strategy,
+                   const std::string& failure) {
+    std::string s = fmt::format("oracle seed {} (strategy {}), shrunk. Replay: save the program as oracle.rules and "
+                                "run `covenant repl --rules oracle.rules` with the script below "
+                                "(the REPL uses depth).\n--- oracle.rules\n{}--- script\n",
+                                seed, strategy_name(strategy), spec.text());
+    for (const auto& st : steps) s += st.text() + "\n";
+    return s + "--- failure\n" + failure;
+}
+
+// One seed: a random program and sequence, checked; false (with a shrunk report) on a difference.
+bool run_seed(unsigned seed, std::size_t n_steps, std::string& message) {
+    std::mt19937 rng(seed);
+    ProgramSpec spec = random_program(rng);
+    std::vector<Step> steps = random_steps(rng, n_steps);
+    Strategy strategy = static_cast<Strategy>(seed % 4);
+    Result res = run_checked(spec, steps, strategy);
+    if (res.invalid) {
+        message = fmt::format("seed {}: the generator made a program that does not check:\n{}\n{}", seed,
+                              spec.text(), res.failure);
+        return false;
+    }
+    if (res.failure.empty()) {
+        std::string whole = whole_runs(spec, steps);
+        if (whole.empty()) return true;
+        message = fmt::format("seed {}: {}\n{}", seed, whole, spec.text());
+        return false;
+    }
+    shrink(spec, steps, strategy, res);
+    message = report(seed, spec, steps, strategy, res.failure);
+    return false;
+}
+
+unsigned env_number(const char* name, unsigned fallback) {
+    const char* v = std::getenv(name);
+    return v && *v ? static_cast<unsigned>(std::strtoul(v, nullptr, 10)) : fallback;
+}
+
+}  // namespace
+
+TEST_CASE("oracle: the naive matcher finds the matches a hand check gives", "[runtime][oracle]") {
+    // The oracle itself, on a program small enough to check by hand.
+    auto l = load(R"(
+template a { x: int, y: int, z: int }
+template b { x: int, y: int }
+rule j { when a(x: ?v, y: ?w) b(x: ?w) then print "" }
+rule n { when a(x: ?v) not b(y: ?v) then print "" }
+rule g { when ?n = count(a(z: 1)) ?s = sum(?y, a(y: ?y, z: 1)) then print "" }
+rule m { when ?m = min(?y, a(y: ?y, z: 2)) then print "" }
+)");
+    REQUIRE(l->program);
+    const Program& p = *l->program;
+    TemplateId a = p.find_template("a")->id, b = p.find_template("b")->id;
+    auto I = [](int i) { return Value::integer(i); };
+    std::vector<NaiveFact> facts = {{1, a, {I(1), I(2), I(1)}}, {2, a, {I(2), I(3), I(1)}}, {3, b, {I(2), I(1)}}};
+    std::set<std::string> got;
+    for (const auto& m : naive_matches(p, facts)) got.insert(match_text(p, m.rule, m.facts, m.bindings));
+    std::set<std::string> want = {"j [1 3] ?v=1 ?w=2", "n [2] ?v=2", "g [] ?n=2 ?s=5"};
+    CHECK(got == want);  // n: a(x:1) is blocked by b(y:1); m: no a with z: 2, so min has nothing and does not match
+}
+
+TEST_CASE("oracle: random programs match as the naive matcher says after every change", "[runtime][oracle]") {
+    unsigned seeds = env_number("COVENANT_ORACLE_SEEDS", 300);
+    unsigned first = env_number("COVENANT_ORACLE_SEED", 1);
+    for (unsigned seed = first; seed < first + seeds; ++seed) {
+        std::string message;
+        bool ok = run_seed(seed, 60, message);
+        INFO(message);
+        REQUIRE(ok);
+    }
+    WARN(fmt::format("oracle: {} programs, {} changes checked, {} matches compared ({} with aggregates, {} fired), "
+                     "{} firings",
+                     seeds, coverage.changes, coverage.matches, coverage.aggregate_matches, coverage.fired_matches,
+                     coverage.firings));
+}
+
+TEST_CASE("oracle soak: random programs for COVENANT_SOAK_SECONDS", "[.soak]") {
+    auto seconds = env_number("COVENANT_SOAK_SECONDS", 600);
+    unsigned seed = env_number("COVENANT_ORACLE_SEED", static_cast<unsigned>(std::random_device{}()));
+    auto end = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+    unsigned runs = 0;
+    while (std::chrono::steady_clock::now() < end) {
+        std::string message;
+        bool ok = run_seed(seed, 80, message);
+        INFO(message);
+        REQUIRE(ok);
+        ++seed;
+        ++runs;
+    }
+    WARN(fmt::format("oracle soak: {} programs in {} s, no difference", runs, seconds));
+}
