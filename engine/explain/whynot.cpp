@@ -1,6 +1,7 @@
 // Why-not search (see whynot.hpp for the method). The search re-matches one rule's conditions over the live working
 // memory with a plain nested-loop join: no Rete state is needed, and nothing in the engine changes. Expressions are
-// evaluated by runtime/eval (the engine's own evaluator), so a test fails here exactly when it fails in the engine.
+// evaluated by runtime/eval (the engine's own evaluator), and slot tests and aggregates by program/semantics.hpp (the
+// matcher's own), so a test fails here exactly when it fails in the engine and an aggregate has the engine's value.
 #include "explain/whynot.hpp"
 
 #include <algorithm>
@@ -10,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "explain/why.hpp"
+#include "program/semantics.hpp"
 #include "runtime/eval.hpp"
 
 namespace covenant {
@@ -158,29 +160,11 @@ private:
 
     Value operand_value(const Operand& o) const { return o.is_var && o.var < vals_.size() ? vals_[o.var] : o.constant; }
 
-    // One slot test against a value; false for incomparable values (as in the engine).
+    // One slot test against a value, with the engine's semantics (program/semantics.hpp): false for incomparable
+    // values. The caller makes sure the test's variables are bound.
     bool slot_test(const SlotTest& t, const Value& v) const {
-        switch (t.op) {
-            case CmpOp::Eq:
-                return std::any_of(t.values.begin(), t.values.end(),
-                                   [&](const Operand& o) { return equal_for_match(v, operand_value(o)); });
-            case CmpOp::Ne:
-                return std::none_of(t.values.begin(), t.values.end(),
-                                    [&](const Operand& o) { return equal_for_match(v, operand_value(o)); });
-            default: {
-                if (t.values.empty()) return false;
-                bool comparable = false;
-                int c = compare(v, operand_value(t.values[0]), comparable);
-                if (!comparable) return false;
-                switch (t.op) {
-                    case CmpOp::Lt: return c < 0;
-                    case CmpOp::Le: return c <= 0;
-                    case CmpOp::Gt: return c > 0;
-                    case CmpOp::Ge: return c >= 0;
-                    default: return false;
-                }
-            }
-        }
+        return slot_test_holds(t.op, v, t.values.size(),
+                               [&](std::size_t k) -> Value { return operand_value(t.values[k]); });
     }
 
     std::string needs_text(const SlotTest& t) const {
@@ -372,6 +356,15 @@ private:
         return false;
     }
 
+    // The type of an aggregate's value, as the network compiler gives it to the aggregate node.
+    Type result_type(const Condition& c) const {
+        Type declared = c.result < r_.vars.size() ? r_.vars[c.result].type : Type::Any;
+        Type slot_type = Type::Any;
+        for (const auto& b : c.pattern.binds)
+            if (b.var == c.over) slot_type = p_.templates[c.pattern.tmpl].slots[b.slot].type;
+        return aggregate_result_type(c.agg, declared, slot_type);
+    }
+
     bool aggregate(const std::vector<Condition>& conds, std::size_t i, Failure* rec, bool top,
                    std::vector<FactId>* matched) {
         const Condition& c = conds[i];
@@ -387,47 +380,25 @@ private:
                     origin.args[test.slot] = operand_value(test.values[0]);
             result = Value::real(e_.score(origin.tmpl, origin.args));
         } else {
-            std::vector<Value> over;
-            std::size_t count = 0;
+            // The matcher's accumulator over the same facts: the value (float sums in value order, the result type,
+            // min/max of equal values) is the one the engine's aggregate node has.
+            AggregateState state;
             for (FactId id : e_.facts_of(c.pattern.tmpl)) {
                 if (!tick()) return false;
                 FactView f = e_.fact(id);
                 std::vector<VarId> newly;
                 if (match_pattern(c.pattern, f.values, newly, nullptr, nullptr)) {
-                    ++count;
-                    if (c.over < vals_.size() && bound_[c.over]) over.push_back(vals_[c.over]);
+                    bool has_value = c.agg != AggOp::Count && c.over < vals_.size() && bound_[c.over];
+                    state.add(has_value ? vals_[c.over] : Value(), +1);
                 }
                 unbind(newly);
             }
-            if (c.agg == AggOp::Count) {
-                result = Value::integer(static_cast<std::int64_t>(count));
-            } else if (over.empty() && c.agg != AggOp::Sum) {
+            state.compute(c.agg, result_type(c));
+            if (!state.defined) {
                 note(rec, i, &c, [&] { return "nothing to aggregate: " + pattern_miss(c.pattern); });
                 return false;
-            } else {
-                bool all_int = std::all_of(over.begin(), over.end(), [](const Value& v) { return v.type == Type::Int; });
-                Type want = c.result < r_.vars.size() ? r_.vars[c.result].type : Type::Any;
-                double sum = 0;
-                std::int64_t isum = 0;
-                for (const auto& v : over) {
-                    sum += v.as_double();
-                    if (v.type == Type::Int) isum += v.i;
-                }
-                auto by = [](const Value& a, const Value& b) {
-                    bool comparable = false;
-                    return compare(a, b, comparable) < 0;
-                };
-                switch (c.agg) {
-                    case AggOp::Sum:
-                        result = all_int && want != Type::Float ? Value::integer(isum) : Value::real(sum);
-                        break;
-                    case AggOp::Avg: result = Value::real(sum / static_cast<double>(over.size())); break;
-                    case AggOp::Min: result = *std::min_element(over.begin(), over.end(), by); break;
-                    case AggOp::Max: result = *std::max_element(over.begin(), over.end(), by); break;
-                    default: break;
-                }
-                if (want == Type::Float && result.type == Type::Int) result = Value::real(static_cast<double>(result.i));
             }
+            result = state.current;
         }
         if (c.result >= vals_.size()) return search(conds, i + 1, rec, top, matched);
         if (bound_[c.result]) {

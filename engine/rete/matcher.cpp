@@ -2,6 +2,8 @@
 
 #include <cassert>
 
+#include "program/semantics.hpp"
+
 namespace covenant::rete {
 
 namespace {
@@ -13,45 +15,19 @@ std::uint64_t mix(std::uint64_t h, std::uint64_t v) {
 
 std::uint64_t pair_key(NodeId node, TokenId owner) { return (static_cast<std::uint64_t>(node) << 32) | owner; }
 
-// equal_for_match with the same-type case inline: it is on the path of every join candidate.
-inline bool same_value(const Value& a, const Value& b) { return a.type == b.type ? a == b : equal_for_match(a, b); }
+// equal_for_match with the same-type case inline (program/semantics.hpp): on the path of every join candidate.
+inline bool same_value(const Value& a, const Value& b) { return match_equal(a, b); }
 
 bool is_token_operand(const Operand& o) {
     return o.kind != OperandKind::Const && o.kind != OperandKind::FactSlot;
 }
 
-// The test `c` on the fact values `fv`, with operand(o, i) giving the value of c.values[i] == o.
+// The test `c` on the fact values `fv`, with operand(o, i) giving the value of c.values[i] == o. The meaning of the
+// test is slot_test_holds (program/semantics.hpp), which why-not shares.
 template <typename OperandValue>
 bool check_with(const SlotCheck& c, const Value* fv, OperandValue operand) {
-    const Value& v = fv[c.slot];
-    switch (c.op) {
-        case CmpOp::Eq:
-            for (std::size_t i = 0; i < c.values.size(); ++i)
-                if (same_value(v, operand(c.values[i], i))) return true;
-            return false;
-        case CmpOp::Ne:
-            for (std::size_t i = 0; i < c.values.size(); ++i)
-                if (same_value(v, operand(c.values[i], i))) return false;
-            return true;
-        default: {
-            if (c.values.empty()) return false;
-            Value other = operand(c.values[0], 0);
-            int r = 0;
-            if (v.type == Type::Int && other.type == Type::Int) {
-                r = v.i < other.i ? -1 : (v.i > other.i ? 1 : 0);
-            } else {
-                bool comparable = false;
-                r = compare(v, other, comparable);
-                if (!comparable) return false;
-            }
-            switch (c.op) {
-                case CmpOp::Lt: return r < 0;
-                case CmpOp::Le: return r <= 0;
-                case CmpOp::Gt: return r > 0;
-                default: return r >= 0;
-            }
-        }
-    }
+    return slot_test_holds(c.op, fv[c.slot], c.values.size(),
+                           [&](std::size_t i) -> Value { return operand(c.values[i], i); });
 }
 
 }  // namespace
@@ -443,9 +419,9 @@ void Matcher::left_activate(NodeId id, TokenId left) {
             for (std::uint32_t e = bucket_head(right_index(n), key); e != kNone; e = entries_[e].next) {
                 const Value* fv = wm_.values(entries_[e].item);
                 if (!join_passes(n, left, fv)) continue;
-                agg_add(agg_states_[s], n.over_slot == 0xFFFF ? Value() : fv[n.over_slot], +1);
+                agg_states_[s].add(n.over_slot == 0xFFFF ? Value() : fv[n.over_slot], +1);
             }
-            agg_compute(n, agg_states_[s]);
+            agg_states_[s].compute(n.agg, n.result_type);
             if (agg_states_[s].defined) activate(t);
             break;
         }
@@ -548,10 +524,10 @@ void Matcher::right_remove(NodeId id, FactId f) {
 // matches are retracted and the token is emitted again.
 void Matcher::aggregate_fact(const BetaNode& n, TokenId t, const Value* fv, int sign) {
     AggState& s = agg_states_[tokens_[t].aux];
-    agg_add(s, n.over_slot == 0xFFFF ? Value() : fv[n.over_slot], sign);
+    s.add(n.over_slot == 0xFFFF ? Value() : fv[n.over_slot], sign);
     Value before = s.current;
     bool was_defined = s.defined;
-    agg_compute(n, s);
+    s.compute(n.agg, n.result_type);
     if (was_defined == s.defined && (!s.defined || before == s.current)) return;
     if (tokens_[t].flags & kActive) deactivate(t);
     if (agg_states_[tokens_[t].aux].defined) activate(t);
@@ -673,66 +649,6 @@ std::uint32_t Matcher::new_agg_state() {
     }
     agg_states_.emplace_back();
     return static_cast<std::uint32_t>(agg_states_.size() - 1);
-}
-
-void Matcher::agg_add(AggState& s, const Value& v, int sign) {
-    s.count += sign;
-    if (!v.is_number()) return;  // count: no value
-    if (v.type == Type::Int) {
-        s.int_sum = static_cast<std::int64_t>(static_cast<std::uint64_t>(s.int_sum) +
-                                              static_cast<std::uint64_t>(sign > 0 ? v.i : -v.i));
-    } else {
-        s.float_count += sign;
-    }
-    if (sign > 0) {
-        ++s.values[v];
-    } else if (auto it = s.values.find(v); it != s.values.end() && --it->second == 0) {
-        s.values.erase(it);
-    }
-}
-
-// Recomputes the aggregate's value from its state. Float sums are recomputed from the multiset in value order (not
-// kept as a running total), so the result does not depend on the order of asserts and retracts.
-void Matcher::agg_compute(const BetaNode& n, AggState& s) {
-    auto as_result = [&](const Value& v) {
-        if (n.result_type == Type::Float && v.type == Type::Int) return Value::real(static_cast<double>(v.i));
-        return v;
-    };
-    auto float_sum = [&] {
-        double sum = 0;
-        for (const auto& [v, k] : s.values) sum += v.as_double() * k;
-        return sum;
-    };
-    switch (n.agg) {
-        case AggOp::Count:
-            s.defined = true;
-            s.current = Value::integer(s.count);
-            break;
-        case AggOp::Sum:
-            s.defined = true;
-            if (s.float_count == 0 && n.result_type != Type::Float) s.current = Value::integer(s.int_sum);
-            else s.current = Value::real(s.float_count == 0 ? static_cast<double>(s.int_sum) : float_sum());
-            break;
-        case AggOp::Avg:
-            s.defined = s.count > 0;
-            if (s.defined)
-                s.current = Value::real((s.float_count == 0 ? static_cast<double>(s.int_sum) : float_sum()) /
-                                        static_cast<double>(s.count));
-            break;
-        case AggOp::Min:
-            s.defined = !s.values.empty();
-            if (s.defined) s.current = as_result(s.values.begin()->first);
-            break;
-        case AggOp::Max:
-            s.defined = !s.values.empty();
-            if (s.defined) s.current = as_result(s.values.rbegin()->first);
-            break;
-        case AggOp::Score:
-            // At most one score fact per key: its value, or 0.0 when there is none.
-            s.defined = true;
-            s.current = Value::real(s.values.empty() ? 0.0 : s.values.begin()->first.as_double());
-            break;
-    }
 }
 
 std::size_t Matcher::memory_bytes() const {

@@ -21,11 +21,11 @@
 #pragma once
 
 #include <cstdint>
-#include <map>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
+#include "program/semantics.hpp"
 #include "rete/linear_table.hpp"
 #include "rete/mapped_array.hpp"
 #include "rete/network.hpp"
@@ -134,20 +134,8 @@ private:
     static std::uint64_t bucket_hash(std::uint32_t index, std::uint64_t key) {
         return mix_hash(key ^ (static_cast<std::uint64_t>(index) * 0x9E3779B97F4A7C15ULL));
     }
-    struct NumLess {
-        bool operator()(const Value& a, const Value& b) const {
-            bool ok = true;
-            return compare(a, b, ok) < 0;
-        }
-    };
-    struct AggState {
-        std::int64_t count = 0;
-        std::int64_t int_sum = 0;
-        std::int64_t float_count = 0;
-        std::map<Value, std::uint32_t, NumLess> values;  // multiset of aggregated values (sum/avg/min/max/score)
-        Value current;
-        bool defined = false;
-    };
+    // One per aggregate token, indexed by its aux; the same accumulator why-not recomputes aggregates with.
+    using AggState = AggregateState;
 
     static constexpr std::uint8_t kActive = 1;
     static constexpr std::uint8_t kDying = 2;
@@ -210,8 +198,6 @@ private:
     void collect_memories_below(std::uint32_t alpha_node, const Value* fv, std::vector<AlphaId>& out) const;
 
     std::uint32_t new_agg_state();
-    void agg_add(AggState& s, const Value& v, int sign);
-    void agg_compute(const BetaNode& n, AggState& s);
     void aggregate_fact(const BetaNode& n, TokenId t, const Value* fv, int sign);
 
     const Program& program_;
