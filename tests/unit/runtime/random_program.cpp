@@ -26,6 +26,8 @@ const std::vector<std::string>& slots_of(const std::string& t) {
 struct Var {
     std::string name;   // with '?'
     bool is_float = false;
+    bool aggregate = false;  // an aggregate's result: actions write it modulo 4, so that rules asserting sums of
+                             // their own facts cannot grow values without bound (an int overflow is an E0301 error)
 };
 
 class Gen {
@@ -178,6 +180,7 @@ private:
         }
         scope_ = saved;
         std::string result = local ? fmt::format("?l{}", next_var_++) : new_var(op == "avg");
+        if (!local) scope_.back().aggregate = true;
         return fmt::format("{} = {}", result, call);
     }
 
@@ -210,7 +213,7 @@ private:
     std::string int_term() {
         const Var* v = any_var(true);
         if (!v || chance(25)) return fmt::format("{}", value());
-        if (chance(20)) return fmt::format("mod({} + 1, 4)", v->name);
+        if (v->aggregate || chance(20)) return fmt::format("mod({} + 1, 4)", v->name);
         return v->name;
     }
 
