@@ -5,8 +5,13 @@
 #   make build          configure and build Release in build/
 #   make demo           deps + build, then classify the shipped case files (kb/cases) with the core packs
 #                       (rules/core) and print the table
-#   make test           deps + build + the whole suite (ctest), then the suite again under ASan+UBSan in build-asan/
+#   make test           deps + build + the whole suite (ctest), then the suite again under ASan+UBSan in build-asan/,
+#                       then the fuzz smoke run
 #   make check          build + the Release suite only
+#   make fuzz           build the libFuzzer targets (tests/fuzz) with clang under ASan+UBSan in build-fuzz/ and run each
+#                       for SECONDS (default 60) with the seed corpus and dictionary; fails on any finding
+#                       (reproducers in build-fuzz/fuzz-artifacts/). `make test` ends with a short run of the same
+#                       (fuzz-smoke, FUZZ_SMOKE_SECONDS=20 per target)
 #   make bench          benchmarks against CLIPS 6.30 (installs Debian's clips; not part of `make test`), writes
 #                       docs/benchmarks.md
 #   make golden-update  regenerate tests/golden/*/expected.* and the outputs in docs/examples.md from the current
@@ -15,17 +20,20 @@
 
 BUILD_DIR      ?= build
 ASAN_BUILD_DIR ?= build-asan
+FUZZ_BUILD_DIR ?= build-fuzz
+SECONDS        ?= 60
+FUZZ_SMOKE_SECONDS ?= 20
 JOBS           ?= $(shell nproc 2>/dev/null || echo 2)
 COVENANT        = $(BUILD_DIR)/repl/covenant
 
 DEB_PACKAGES := libboost-dev libfmt-dev libyaml-cpp-dev catch2 libcli11-dev libedit-dev nlohmann-json3-dev pkg-config tmux \
-                cmake g++ make
+                cmake g++ make clang libclang-rt-14-dev
 
 
 # One step at a time: `deps` may run apt-get, and `test` builds two trees that share the two cores.
 .NOTPARALLEL:
 
-.PHONY: all deps configure build demo test check asan bench golden-update clean
+.PHONY: all deps configure build demo test check asan fuzz-build fuzz fuzz-smoke bench golden-update clean
 
 all: build
 
@@ -63,7 +71,20 @@ asan: deps
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ctest --test-dir $(ASAN_BUILD_DIR) --output-on-failure -j$(JOBS)
 
-test: check asan
+# The libFuzzer targets need clang (libFuzzer is clang's); only they are built in build-fuzz/, at -O1 with assertions on
+# (build type Fuzz: no -DNDEBUG) and line tables for the sanitizers' stack traces.
+fuzz-build: deps
+	cmake -S . -B $(FUZZ_BUILD_DIR) -DCMAKE_CXX_COMPILER=clang++ -DCOVENANT_FUZZ=ON -DCMAKE_BUILD_TYPE=Fuzz \
+	  -DCMAKE_CXX_FLAGS_FUZZ="-O1 -gline-tables-only"
+	cmake --build $(FUZZ_BUILD_DIR) -j$(JOBS) --target fuzz_targets
+
+fuzz: fuzz-build
+	tests/fuzz/run.sh $(FUZZ_BUILD_DIR) $(SECONDS)
+
+fuzz-smoke: fuzz-build
+	tests/fuzz/run.sh $(FUZZ_BUILD_DIR) $(FUZZ_SMOKE_SECONDS)
+
+test: check asan fuzz-smoke
 
 bench: deps
 	bench/bench.sh

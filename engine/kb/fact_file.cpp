@@ -34,6 +34,13 @@
 
 namespace covenant {
 
+MetaValue::MetaValue() = default;
+MetaValue::MetaValue(const MetaValue&) = default;
+MetaValue::MetaValue(MetaValue&&) noexcept = default;
+MetaValue& MetaValue::operator=(const MetaValue&) = default;
+MetaValue& MetaValue::operator=(MetaValue&&) noexcept = default;
+MetaValue::~MetaValue() = default;
+
 const MetaValue* MetaValue::get(std::string_view key) const {
     if (kind != Kind::Map) return nullptr;
     for (const auto& [k, v] : entries)
@@ -655,32 +662,47 @@ void replay(const std::vector<kb::YamlEvent>& events, FactEventReader& reader) {
     }
 }
 
+// UTF-16 (by its byte-order mark) or binary (a NUL byte): rejected before any YAML parsing.
+bool looks_binary(std::string_view text) {
+    return text.substr(0, 2) == "\xFF\xFE" || text.substr(0, 2) == "\xFE\xFF" || text.find('\0') != std::string_view::npos;
+}
+
 }  // namespace
 
+// The fast path (simple_yaml.hpp): a file in the plain subset that case files are written in is scanned without
+// yaml-cpp, into the same events.
+kb::FastRead kb::read_fact_file_fast(const SourceFile& file, const Program& program, FactFile& out) {
+    std::string_view text = file.text;
+    // yaml-cpp consumes a UTF-8 byte-order mark without counting it in Mark::pos: such a file goes to yaml-cpp.
+    if (looks_binary(text) || text.substr(0, kUtf8Bom.size()) == kUtf8Bom) return FastRead::OutsideSubset;
+    thread_local std::vector<kb::YamlEvent> events;
+    if (!kb::scan_simple_yaml(text, events)) return FastRead::OutsideSubset;
+    DiagnosticSink fast_found(std::numeric_limits<std::size_t>::max());
+    FactEventReader fast(file, program, fast_found, 0);
+    fast.result.file = file.id;
+    replay(events, fast);
+    if (fast.failed || !fast_found.diagnostics().empty()) return FastRead::Rejected;
+    out = std::move(fast.result);
+    return FastRead::Accepted;
+}
+
 std::optional<FactFile> read_fact_file(const SourceFile& file, const Program& program, DiagnosticSink& sink) {
+    // A file outside the subset, or one the reader finds a problem in, is read again by yaml-cpp from the start, so
+    // every diagnostic comes from the one reference path.
+    if (FactFile fast; kb::read_fact_file_fast(file, program, fast) == kb::FastRead::Accepted) return fast;
+    return kb::read_fact_file_yaml_cpp(file, program, sink);
+}
+
+std::optional<FactFile> kb::read_fact_file_yaml_cpp(const SourceFile& file, const Program& program,
+                                                    DiagnosticSink& sink) {
     std::string_view text = file.text;
     auto whole_file = [&] { return file.span_at(0, 0); };
-    if (text.substr(0, 2) == "\xFF\xFE" || text.substr(0, 2) == "\xFE\xFF" ||
-        text.find('\0') != std::string_view::npos) {
+    if (looks_binary(text)) {
         sink.error(whole_file(), Code::YamlSyntax, "fact files must be UTF-8 text (this looks like UTF-16 or binary)");
         return std::nullopt;
     }
     // yaml-cpp consumes a UTF-8 byte-order mark without counting it in Mark::pos.
     std::uint32_t shift = text.substr(0, kUtf8Bom.size()) == kUtf8Bom ? static_cast<std::uint32_t>(kUtf8Bom.size()) : 0;
-
-    // The fast path (simple_yaml.hpp): a file in the plain subset that case files are written in is scanned without
-    // yaml-cpp, into the same events. A file outside the subset, or one the reader finds a problem in, is read again
-    // by yaml-cpp from the start, so every diagnostic comes from the one reference path.
-    if (shift == 0) {
-        thread_local std::vector<kb::YamlEvent> events;
-        if (kb::scan_simple_yaml(text, events)) {
-            DiagnosticSink fast_found(std::numeric_limits<std::size_t>::max());
-            FactEventReader fast(file, program, fast_found, 0);
-            fast.result.file = file.id;
-            replay(events, fast);
-            if (!fast.failed && fast_found.diagnostics().empty()) return std::move(fast.result);
-        }
-    }
 
     // The reader records into a local sink: yaml-cpp reports a syntax error only after it has sent the events before
     // it, and what the reader made of those (a flow mapping left open looks like a mapping used as a key) would be

@@ -29,6 +29,15 @@ struct MetaValue {
     std::vector<std::pair<std::string, MetaValue>> entries;    // Map, in file order
     SourceSpan span;
 
+    // Out of line (fact_file.cpp): `entries` holds pairs of MetaValue, and clang cannot work out the implicit
+    // destructor's exception specification while MetaValue is still incomplete (GCC does not ask).
+    MetaValue();
+    MetaValue(const MetaValue&);
+    MetaValue(MetaValue&&) noexcept;
+    MetaValue& operator=(const MetaValue&);
+    MetaValue& operator=(MetaValue&&) noexcept;
+    ~MetaValue();
+
     const MetaValue* get(std::string_view key) const;          // Map lookup, nullptr if absent
 };
 
@@ -48,5 +57,20 @@ std::optional<FactFile> read_fact_file(const SourceFile& file, const Program& pr
 // expected ("expected an integer, got 'abc'"; "'x' is not one of (a | b)"). `quoted` is true for quoted scalars,
 // which are always strings. Shared by the fact-file reader and the REPL so that both accept the same spellings.
 std::optional<Value> value_from_text(std::string_view text, bool quoted, const SlotDef& slot, std::string& why);
+
+// read_fact_file's two paths, each alone, for tests and the differential fuzzer (tests/fuzz/fuzz_facts.cpp), which
+// checks that they agree: whenever the fast path does not decline, it accepts exactly the files yaml-cpp's path
+// accepts, with the same facts and metadata.
+namespace kb {
+
+enum class FastRead { OutsideSubset, Rejected, Accepted };
+// The fast path: scan_simple_yaml's events fed to the reader. OutsideSubset when the scanner declines the text;
+// Rejected when the reader finds a problem (reported by neither path: read_fact_file then asks yaml-cpp); Accepted
+// with `out` filled otherwise.
+FastRead read_fact_file_fast(const SourceFile& file, const Program& program, FactFile& out);
+// The reference path: yaml-cpp's event parser fed to the reader, reporting every problem to `sink`.
+std::optional<FactFile> read_fact_file_yaml_cpp(const SourceFile& file, const Program& program, DiagnosticSink& sink);
+
+}  // namespace kb
 
 }  // namespace covenant
