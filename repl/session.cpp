@@ -587,8 +587,8 @@ std::optional<std::size_t> ReplSession::given_index(const Line& l, std::size_t b
         case Origin::Concluded:
         case Origin::Asserted: {
             std::string rule;
-            if (!f.supports.empty())
-                rule = " by rule " + program_->rules.at(world.engine->justifications().at(f.supports.front()).rule).name;
+            const Justification* j = f.supports.empty() ? nullptr : world.engine->justification(f.supports.front());
+            if (j) rule = " by rule " + program_->rules.at(j->rule).name;
             what = fmt::format("f-{} was derived{}; change one of the given facts it rests on (`why f-{}`)", id, rule, id);
             break;
         }

@@ -53,10 +53,9 @@ double slot_number(const Program& p, const FactView& f, std::string_view slot) {
 // The rule behind a derived fact: the first of its current supports.
 std::string supporting_rule(const Engine& e, const FactView& f) {
     if (f.supports.empty()) return {};
-    const auto& js = e.justifications();
-    std::uint32_t j = f.supports.front();
-    if (j >= js.size()) return {};
-    return e.program().rules[js[j].rule].name;
+    const Justification* j = e.justification(f.supports.front());
+    if (!j) return {};
+    return e.program().rules[j->rule].name;
 }
 
 // The whole file in one read into a string of its size (SourceManager::load copies through an ostringstream, which
@@ -197,8 +196,7 @@ std::vector<InstitutionResult> collect_results(const Engine& engine) {
         for (const TemplateDef* t : score_templates) {
             r.scores.push_back({t->predicate, engine.score(t->id, args)});
             for (const Contribution& c : engine.contributions(t->id, args)) {
-                const Justification& j = engine.justifications().at(c.justification);
-                const Rule& rule = p.rules[j.rule];
+                const Rule& rule = p.rules[engine.justification(c.justification)->rule];  // a live contribution's
                 r.reasons.push_back({rule.name, std::string(rule_kind_name(rule.kind)), t->predicate, c.weight, c.reason});
             }
         }

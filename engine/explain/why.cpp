@@ -99,7 +99,14 @@ public:
     }
 
     WhyNode rule_node(std::uint32_t j, std::size_t depth) {
-        const Justification& just = e_.justifications().at(j);
+        const Justification* kept = e_.justification(j);
+        if (!kept) {  // released (Engine::history): never the case for a live fact's supports or a live contribution
+            WhyNode gone;
+            gone.label = fmt::format("firing #{}", std::uint64_t{j} + 1);
+            gone.detail = "no longer kept";
+            return gone;
+        }
+        const Justification& just = *kept;
         const Rule& rule = p_.rules[just.rule];
         WhyNode n;
         n.kind = WhyNode::Kind::Rule;

@@ -615,7 +615,7 @@ std::vector<std::string> RuleSearch::helpers_for(const Expr& test) {
         const ScoreOrigin& o = score_of_[v];
         std::vector<RuleId> contributed;
         for (const auto& c : e_.contributions(o.tmpl, o.args))
-            contributed.push_back(e_.justifications().at(c.justification).rule);
+            contributed.push_back(e_.justification(c.justification)->rule);
         WhyNotTarget sub;
         sub.tmpl = o.tmpl;
         sub.slots.assign(p_.templates[o.tmpl].slots.size(), std::nullopt);

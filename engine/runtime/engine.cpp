@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <deque>
 #include <iostream>
+#include <stdexcept>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -84,22 +85,147 @@ struct ContributionRecord {
     double weight = 0;
     std::string reason;
     std::uint32_t justification = 0;
+    std::uint32_t serial = 0;        // the record's count of contributions before this one: a stable name
     bool live = true;
 };
 
 struct EvidenceRecord {
     EvidenceKey key;
-    std::vector<ContributionRecord> contributions;  // in creation order; withdrawn ones are marked dead
+    // In creation order (so ascending serial). A withdrawn contribution is marked dead and stays until the dead ones
+    // are as many as the live ones; then they are dropped (update_score), so the list stays within twice the live
+    // contributions however often they churn.
+    std::vector<ContributionRecord> contributions;
     FactId fact = kNoFact;                          // the score fact, while there is a live contribution
     double value = 0;
+    std::uint32_t next_serial = 0;
+    std::uint32_t dead = 0;                         // dead entries in `contributions`
 };
 
 // What a terminal token (an activation's match) logically supports.
 struct SupportRef {
     bool is_fact = true;
     std::uint32_t id = 0;            // fact id, or evidence record index
-    std::uint32_t contribution = 0;  // evidence: index in the record
+    std::uint32_t contribution = 0;  // evidence: the contribution's serial in the record
     std::uint32_t justification = 0;
+};
+
+// The justifications, by id (= firing number - 1 since reset; ids are never reused). A justification is kept while
+// it is referenced — by a Concluded fact's support list, an Asserted fact's maker, or a live evidence contribution
+// (ref/unref count these) — or while it is among the last `history` firings. The recent ones live in a ring of
+// history + 1 slots indexed by id (the +1 holds the firing in progress, so history 0 works); when one leaves the window
+// it moves to `old_` if referenced and is dropped otherwise, and an old one is dropped when its last reference goes.
+// Memory is therefore bounded by the window plus what live facts and contributions need, whatever the run's length.
+// A ring slot's vectors keep their capacity for the firing that reuses the slot, so recording a firing allocates
+// nothing once the ring is full.
+class JustificationStore {
+public:
+    struct Slot {
+        Justification j;
+        std::uint32_t refs = 0;
+    };
+
+    explicit JustificationStore(std::size_t history) : window_(history) {}
+
+    // Starts the record of a new firing: returns its id and its (cleared) slot to fill in.
+    Slot& begin(std::uint32_t& id) {
+        id = next_++;
+        std::size_t at = id % (window_ + 1);
+        if (at >= ring_.size()) ring_.resize(at + 1);
+        Slot& s = ring_[at];
+        s.refs = 0;
+        s.j.facts.clear();
+        s.j.bindings.clear();
+        return s;
+    }
+
+    // The firing in progress is over: the window moves on, and the justification that leaves it is moved to the
+    // old ones (when referenced) or released.
+    void end_firing() { advance_floor(next_ > window_ ? next_ - window_ : 0); }
+
+    const Justification* get(std::uint32_t id) const {
+        if (id >= next_) return nullptr;
+        if (id >= floor_) return &ring_[id % (window_ + 1)].j;
+        auto it = old_.find(id);
+        return it == old_.end() ? nullptr : &it->second.j;
+    }
+
+    void ref(std::uint32_t id) {
+        if (Slot* s = slot(id)) ++s->refs;
+    }
+
+    void unref(std::uint32_t id) {
+        if (id >= floor_) {
+            if (id < next_) --ring_[id % (window_ + 1)].refs;
+            return;
+        }
+        auto it = old_.find(id);
+        if (it != old_.end() && --it->second.refs == 0) old_.erase(it);
+    }
+
+    std::size_t kept() const { return (next_ - floor_) + old_.size(); }
+    std::size_t history() const { return window_; }
+
+    // Between firings only.
+    void set_history(std::size_t history) {
+        if (history == window_) return;
+        // Lowering the window releases what falls out of it now; raising it cannot bring back released ones, so the
+        // window starts where it was and fills up with the coming firings.
+        if (history < window_ && next_ - floor_ > history) advance_floor(static_cast<std::uint32_t>(next_ - history));
+        std::vector<Slot> ring;
+        for (std::uint32_t id = floor_; id < next_; ++id) {
+            std::size_t at = id % (history + 1);
+            if (at >= ring.size()) ring.resize(at + 1);
+            ring[at] = std::move(ring_[id % (window_ + 1)]);
+        }
+        ring_ = std::move(ring);
+        window_ = history;
+    }
+
+    void clear() {
+        next_ = floor_ = 0;
+        old_.clear();
+        for (auto& s : ring_) s.refs = 0;
+    }
+
+    // In id order.
+    std::vector<JustificationList::Entry> entries() const {
+        std::vector<JustificationList::Entry> out;
+        for (const auto& [id, s] : old_) out.push_back({id, &s.j});
+        std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
+        for (std::uint32_t id = floor_; id < next_; ++id) out.push_back({id, &ring_[id % (window_ + 1)].j});
+        return out;
+    }
+
+    std::size_t memory_bytes() const {
+        std::size_t bytes = ring_.capacity() * sizeof(Slot) + old_.size() * (sizeof(Slot) + 32);
+        auto add = [&](const Justification& j) {
+            bytes += j.facts.capacity() * sizeof(FactId) + j.bindings.capacity() * sizeof(Value);
+        };
+        for (const auto& s : ring_) add(s.j);
+        for (const auto& [id, s] : old_) add(s.j);
+        return bytes;
+    }
+
+private:
+    Slot* slot(std::uint32_t id) {
+        if (id >= next_) return nullptr;
+        if (id >= floor_) return &ring_[id % (window_ + 1)];
+        auto it = old_.find(id);
+        return it == old_.end() ? nullptr : &it->second;
+    }
+
+    void advance_floor(std::uint32_t floor) {
+        for (; floor_ < floor; ++floor_) {
+            Slot& s = ring_[floor_ % (window_ + 1)];
+            if (s.refs > 0) old_.emplace(floor_, std::move(s));
+        }
+    }
+
+    std::vector<Slot> ring_;
+    std::unordered_map<std::uint32_t, Slot> old_;
+    std::uint32_t next_ = 0;    // ids made since reset
+    std::uint32_t floor_ = 0;   // the lowest id in the window: [floor_, next_) are in the ring
+    std::size_t window_;
 };
 
 enum class PendingKind : std::uint8_t { SupportLost, EvidenceChanged };
@@ -122,11 +248,17 @@ struct Engine::Impl final : rete::MatchListener {
     TraceListener* trace = nullptr;
     const SourceManager* sources = nullptr;
 
-    std::vector<Justification> justs;
+    // Every map below is keyed by live facts (or live tokens) and loses the key when it goes, so none grows with
+    // the length of a run; justification ids in `supports` and `made_by` and in live contributions hold a reference
+    // in `justs` (JustificationStore).
+    JustificationStore justs{kDefaultHistory};
     std::unordered_map<FactId, std::vector<std::uint32_t>> supports;   // Concluded facts: current supports
     std::unordered_map<FactId, std::uint32_t> made_by;                 // Asserted facts: the firing that made them
     std::unordered_map<FactId, SourceSpan> spans;                      // Given facts with a known place
-    std::unordered_map<FactId, std::vector<FactId>> dependents;        // f -> facts with a support that matched f
+    // f -> facts with a support that matched f (may hold dead, no longer Concluded and repeated entries, which
+    // check_well_founded skips; add_support drops them when the list would grow)
+    std::unordered_map<FactId, std::vector<FactId>> dependents;
+    std::unordered_set<FactId> seen_scratch;                          // add_support's pruning
     std::unordered_map<rete::TokenId, std::vector<SupportRef>> token_supports;
     std::vector<EvidenceRecord> evidence;
     std::unordered_map<EvidenceKey, std::uint32_t, EvidenceKeyHash> evidence_index;
@@ -140,6 +272,7 @@ struct Engine::Impl final : rete::MatchListener {
     rete::TokenId firing_token = rete::kNone;
     bool firing_token_gone = false;
     std::uint32_t firing_justification = 0;
+    std::vector<Value> firing_bindings;          // the firing's variables, changed by its actions (modify ?f)
     std::vector<std::uint32_t> firing_evidence;  // evidence records this firing contributed to
     bool halted = false;
     std::vector<std::string> errors;
@@ -189,15 +322,24 @@ struct Engine::Impl final : rete::MatchListener {
             FactRecord& r = wm.record(existing);
             if (r.origin == Origin::Concluded && (origin == Origin::Given || origin == Origin::Asserted)) {
                 r.origin = origin;
-                if (made_by_just != kNoActivation) made_by[existing] = made_by_just;
+                if (made_by_just != kNoActivation) set_made_by(existing, made_by_just);
             }
             return existing;
         }
         FactId id = wm.add(tmpl, values, origin);
         if (span.valid()) spans[id] = span;
-        if (made_by_just != kNoActivation && origin == Origin::Asserted) made_by[id] = made_by_just;
+        if (made_by_just != kNoActivation && origin == Origin::Asserted) set_made_by(id, made_by_just);
         ++counters.facts_asserted;
         return id;
+    }
+
+    void set_made_by(FactId f, std::uint32_t j) {
+        auto [it, inserted] = made_by.try_emplace(f, j);
+        if (!inserted) {
+            justs.unref(it->second);
+            it->second = j;
+        }
+        justs.ref(j);
     }
 
     // Deferred propagation. Inside a firing, a new fact of a join-only template (Network::join_only: only positive
@@ -238,8 +380,14 @@ struct Engine::Impl final : rete::MatchListener {
             }
         }
         if (in_network) matcher.remove_fact(id);
-        supports.erase(id);
-        made_by.erase(id);
+        if (auto it = supports.find(id); it != supports.end()) {
+            for (std::uint32_t j : it->second) justs.unref(j);
+            supports.erase(it);
+        }
+        if (auto it = made_by.find(id); it != made_by.end()) {
+            justs.unref(it->second);
+            made_by.erase(it);
+        }
         spans.erase(id);
         dependents.erase(id);
         score_fact_record.erase(id);
@@ -300,10 +448,20 @@ struct Engine::Impl final : rete::MatchListener {
                 auto sit = supports.find(s.id);
                 if (sit == supports.end()) continue;
                 auto& list = sit->second;
-                if (auto pos = std::find(list.begin(), list.end(), s.justification); pos != list.end()) list.erase(pos);
+                if (auto pos = std::find(list.begin(), list.end(), s.justification); pos != list.end()) {
+                    list.erase(pos);
+                    justs.unref(s.justification);
+                }
                 pending.push_back({PendingKind::SupportLost, s.id});
             } else {
-                evidence[s.id].contributions[s.contribution].live = false;
+                EvidenceRecord& rec = evidence[s.id];
+                auto c = std::lower_bound(rec.contributions.begin(), rec.contributions.end(), s.contribution,
+                                          [](const ContributionRecord& r, std::uint32_t serial) { return r.serial < serial; });
+                if (c != rec.contributions.end() && c->serial == s.contribution && c->live) {
+                    c->live = false;
+                    ++rec.dead;
+                    justs.unref(c->justification);
+                }
                 pending.push_back({PendingKind::EvidenceChanged, s.id});
             }
         }
@@ -374,7 +532,7 @@ struct Engine::Impl final : rete::MatchListener {
                 if (sit == supports.end()) continue;
                 for (std::uint32_t j : sit->second) {
                     bool ok = true;
-                    for (FactId h : justs[j].facts)
+                    for (FactId h : justs.get(j)->facts)
                         if (in_region.count(h) && !founded.count(h)) ok = false;
                     if (ok) {
                         founded.insert(g);
@@ -390,15 +548,38 @@ struct Engine::Impl final : rete::MatchListener {
 
     void add_support(FactId f, std::uint32_t j) {
         auto& list = supports[f];
-        if (std::find(list.begin(), list.end(), j) == list.end()) list.push_back(j);
+        if (std::find(list.begin(), list.end(), j) == list.end()) {
+            list.push_back(j);
+            justs.ref(j);
+        }
         token_supports[firing_token].push_back(SupportRef{true, f, 0, j});
-        for (FactId g : justs[j].facts) dependents[g].push_back(f);
+        for (FactId g : justs.get(j)->facts) {
+            auto& deps = dependents[g];
+            if (deps.size() == deps.capacity() && deps.size() >= 8) prune_dependents(deps);
+            deps.push_back(f);
+        }
+    }
+
+    // Drops the entries check_well_founded would skip or has seen already — facts no longer live or no longer
+    // Concluded (neither comes back: ids are not reused and an unconditional fact stays so), and repeats (a fact
+    // re-supported through g over and over) — keeping the first occurrences in order, so the region it builds is the
+    // same. Called when the list is full, so a list whose entries churn stays within twice its distinct live ones.
+    void prune_dependents(std::vector<FactId>& deps) {
+        seen_scratch.clear();
+        std::erase_if(deps, [&](FactId d) {
+            return !wm.is_live(d) || wm.record(d).origin != Origin::Concluded || !seen_scratch.insert(d).second;
+        });
+        if (deps.size() * 2 > deps.capacity()) deps.reserve(deps.capacity() * 2);  // the next prune is as far off
     }
 
     // ---- evidence ----
 
     void update_score(std::uint32_t r) {
         EvidenceRecord& rec = evidence[r];
+        if (rec.dead > 0 && rec.dead * 2 >= rec.contributions.size()) {
+            std::erase_if(rec.contributions, [](const ContributionRecord& c) { return !c.live; });
+            rec.dead = 0;
+        }
         bool any = false;
         double value = 0;
         for (const auto& c : rec.contributions) {
@@ -408,6 +589,7 @@ struct Engine::Impl final : rete::MatchListener {
         }
         if (!any) {
             rec.contributions.clear();
+            rec.dead = 0;
             if (rec.fact != kNoFact) {
                 FactId old = rec.fact;
                 rec.fact = kNoFact;
@@ -525,10 +707,12 @@ struct Engine::Impl final : rete::MatchListener {
                 // One contribution per key and firing, however many times the actions name it.
                 if (std::find(firing_evidence.begin(), firing_evidence.end(), r) != firing_evidence.end()) break;
                 firing_evidence.push_back(r);
-                auto& contributions = evidence[r].contributions;
-                contributions.push_back(ContributionRecord{weight, to_display(reason), firing_justification, true});
-                token_supports[firing_token].push_back(
-                    SupportRef{false, r, static_cast<std::uint32_t>(contributions.size() - 1), firing_justification});
+                EvidenceRecord& rec = evidence[r];
+                std::uint32_t serial = rec.next_serial++;
+                rec.contributions.push_back(
+                    ContributionRecord{weight, to_display(reason), firing_justification, serial, true});
+                justs.ref(firing_justification);
+                token_supports[firing_token].push_back(SupportRef{false, r, serial, firing_justification});
                 pending.push_back({PendingKind::EvidenceChanged, r});
                 break;
             }
@@ -553,16 +737,14 @@ struct Engine::Impl final : rete::MatchListener {
         const rete::RuleInfo& info = net.rules[rule_id];
         rete::TokenId left = matcher.match_left(token);
 
-        Justification j;
+        Justification& j = justs.begin(firing_justification).j;
         j.rule = rule_id;
         j.firing = ++counters.firings;
         positive_facts(rule_id, token, j.facts);
-        j.bindings.reserve(info.vars.size());
         for (const auto& op : info.vars) j.bindings.push_back(matcher.resolve(left, op));
-        std::vector<Value> bindings = j.bindings;
-        justs.push_back(std::move(j));
-        firing_justification = static_cast<std::uint32_t>(justs.size() - 1);
-        if (trace) trace->on_fire(justs.back().firing, rule_id, justs.back().facts);
+        std::vector<Value>& bindings = firing_bindings;
+        bindings.assign(j.bindings.begin(), j.bindings.end());
+        if (trace) trace->on_fire(j.firing, rule_id, j.facts);
 
         firing_token = token;
         firing_token_gone = false;
@@ -574,6 +756,7 @@ struct Engine::Impl final : rete::MatchListener {
         flush_deferred();
         settle();
         firing_token = rete::kNone;
+        justs.end_firing();
     }
 
     void clear_state() {
@@ -716,15 +899,15 @@ FactView Engine::fact(FactId id) const { return impl_->view(id); }
 
 std::vector<FactId> Engine::facts() const {
     std::vector<FactId> out;
-    for (FactId id = 0; id < impl_->wm.end_id(); ++id)
-        if (impl_->wm.is_live(id)) out.push_back(id);
+    impl_->wm.for_each_live([&](FactId id) { out.push_back(id); });
     return out;
 }
 
 std::vector<FactId> Engine::facts_of(TemplateId tmpl) const {
     std::vector<FactId> out;
-    for (FactId id = 0; id < impl_->wm.end_id(); ++id)
-        if (impl_->wm.is_live(id) && impl_->wm.record(id).tmpl == tmpl) out.push_back(id);
+    impl_->wm.for_each_live([&](FactId id) {
+        if (impl_->wm.record(id).tmpl == tmpl) out.push_back(id);
+    });
     return out;
 }
 
@@ -752,7 +935,20 @@ std::vector<Contribution> Engine::contributions(TemplateId score_tmpl, std::span
     return out;
 }
 
-const std::vector<Justification>& Engine::justifications() const { return impl_->justs; }
+const Justification* Engine::justification(std::uint32_t id) const { return impl_->justs.get(id); }
+
+JustificationList Engine::justifications() const { return JustificationList(impl_->justs.entries()); }
+
+const Justification& JustificationList::at(std::uint32_t id) const {
+    auto it = std::lower_bound(entries_.begin(), entries_.end(), id,
+                               [](const Entry& e, std::uint32_t i) { return e.id < i; });
+    if (it == entries_.end() || it->id != id)
+        throw std::out_of_range(fmt::format("justification {} is not kept (released, or never made)", id));
+    return *it->justification;
+}
+
+void Engine::set_history(std::size_t firings) { impl_->justs.set_history(firings); }
+std::size_t Engine::history() const { return impl_->justs.history(); }
 
 std::vector<Engine::Activation> Engine::agenda() const {
     std::vector<Activation> out;
@@ -787,10 +983,8 @@ EngineStats Engine::stats() const {
     s.peak_facts = d.wm.peak_count();
     s.tokens = d.matcher.live_tokens();
     s.rete_nodes = d.net.nodes.size() + d.net.alpha_nodes.size() + d.net.alpha_memories.size();
-    s.memory_bytes = d.wm.memory_bytes() + d.matcher.memory_bytes() + d.agenda.memory_bytes() +
-                     d.justs.capacity() * sizeof(Justification);
-    for (const auto& j : d.justs) s.memory_bytes += (j.facts.capacity() * sizeof(FactId)) +
-                                                    j.bindings.capacity() * sizeof(Value);
+    s.memory_bytes = d.wm.memory_bytes() + d.matcher.memory_bytes() + d.agenda.memory_bytes() + d.justs.memory_bytes();
+    s.justifications_kept = d.justs.kept();
     return s;
 }
 

@@ -12,9 +12,11 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <iosfwd>
+#include <iterator>
 #include <memory>
 #include <optional>
 #include <span>
@@ -40,7 +42,11 @@ enum class Origin : std::uint8_t {
     Score        // a score fact maintained from evidence contributions
 };
 
-// One firing's record: the rule and what it matched. Kept for every firing (the explanation commands use it).
+// One firing's record: the rule and what it matched. Every firing makes one, named by a justification id: the
+// firing number - 1 (ids count up from 0 at reset and are never reused). The engine keeps a justification while a
+// live fact or a live evidence contribution rests on it (FactView::supports, Contribution::justification), and the
+// last Engine::history() firings' besides; older ones are released (Engine::justification returns nullptr), so that
+// a long run's bookkeeping stays bounded. Explanations of live facts and scores therefore always find theirs.
 struct Justification {
     RuleId rule = 0;
     std::vector<FactId> facts;       // the facts matched by the positive patterns, in condition order
@@ -48,11 +54,15 @@ struct Justification {
     std::uint64_t firing = 0;        // 1-based firing number
 };
 
+// How many of the most recent firings' justifications the engine keeps beyond those that live facts and
+// contributions need (Engine::set_history).
+constexpr std::size_t kDefaultHistory = 10'000;
+
 // One evidence contribution to a score: which rule gave it, with what weight and reason, from which match.
 struct Contribution {
     double weight = 0;
     std::string reason;              // interpolated
-    std::uint32_t justification = 0; // index into Engine::justifications()
+    std::uint32_t justification = 0; // justification id (Engine::justification); kept while the contribution lives
 };
 
 struct FactView {
@@ -61,8 +71,9 @@ struct FactView {
     std::span<const Value> values;
     Origin origin = Origin::Given;
     SourceSpan span;                         // Given: where it was written, if known
-    std::vector<std::uint32_t> supports;     // Concluded/Asserted: justifications that made it (current supports for
-                                             // Concluded; the making firing for Asserted)
+    std::vector<std::uint32_t> supports;     // justification ids: for Concluded its current supports, for Asserted
+                                             // the firing that made it, for Score its live contributions' (all kept
+                                             // while the fact is live)
     std::uint64_t timestamp = 0;             // recency, for LEX/MEA and display
 };
 
@@ -103,6 +114,48 @@ struct EngineStats {
     std::size_t tokens = 0;           // live beta tokens
     std::size_t rete_nodes = 0;
     std::size_t memory_bytes = 0;     // approximate bytes held by working memory and the network
+    std::size_t justifications_kept = 0;  // justifications not yet released: those live facts and contributions
+                                          // rest on, plus at most history() recent ones
+};
+
+// The justifications an engine keeps, in id order (Engine::justifications()): a snapshot for tests and tools, valid
+// until the engine next changes. Indexing is by justification id, not by position.
+class JustificationList {
+public:
+    struct Entry {
+        std::uint32_t id;
+        const Justification* justification;
+    };
+    class iterator {
+    public:
+        using value_type = Justification;
+        using difference_type = std::ptrdiff_t;
+        using reference = const Justification&;
+        using pointer = const Justification*;
+        using iterator_category = std::forward_iterator_tag;
+        iterator() = default;
+        explicit iterator(const Entry* e) : e_(e) {}
+        reference operator*() const { return *e_->justification; }
+        pointer operator->() const { return e_->justification; }
+        iterator& operator++() { ++e_; return *this; }
+        iterator operator++(int) { iterator t = *this; ++e_; return t; }
+        bool operator==(const iterator& o) const { return e_ == o.e_; }
+    private:
+        const Entry* e_ = nullptr;
+    };
+
+    explicit JustificationList(std::vector<Entry> entries) : entries_(std::move(entries)) {}
+    // The justification with this id; std::out_of_range when it was released (or never made).
+    const Justification& at(std::uint32_t id) const;
+    const Justification& operator[](std::uint32_t id) const { return at(id); }
+    std::size_t size() const { return entries_.size(); }
+    bool empty() const { return entries_.empty(); }
+    iterator begin() const { return iterator(entries_.data()); }
+    iterator end() const { return iterator(entries_.data() + entries_.size()); }
+    const std::vector<Entry>& entries() const { return entries_; }
+
+private:
+    std::vector<Entry> entries_;
 };
 
 class Engine {
@@ -146,7 +199,17 @@ public:
     // The combined certainty factor of PRED(args) (0 when no contribution), and its contributions.
     double score(TemplateId score_tmpl, std::span<const Value> args) const;
     std::vector<Contribution> contributions(TemplateId score_tmpl, std::span<const Value> args) const;
-    const std::vector<Justification>& justifications() const;
+    // The justification with this id (FactView::supports, Contribution::justification), or nullptr when it has been
+    // released: it was no longer needed by a live fact or contribution and fell out of the history window. The
+    // pointer is valid until the engine next changes.
+    const Justification* justification(std::uint32_t id) const;
+    // Every justification still kept, in id order (a snapshot; costs a walk over them: for tests and tools).
+    JustificationList justifications() const;
+    // How many recent firings' justifications are kept beyond what live facts and contributions need (default
+    // kDefaultHistory; 0 keeps only those). Lowering it releases the older ones at once; raising it does not bring
+    // back released ones.
+    void set_history(std::size_t firings);
+    std::size_t history() const;
 
     // Activations currently on the agenda, in the order they would fire.
     struct Activation {

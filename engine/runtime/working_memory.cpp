@@ -2,7 +2,13 @@
 
 #include <algorithm>
 
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
+
 namespace covenant {
+
+static_assert(sizeof(FactRecord) == 20, "a block of 1,024 records must fill whole pages (see kBlock)");
 
 WorkingMemory::WorkingMemory() { clear(); }
 
@@ -13,6 +19,8 @@ void WorkingMemory::clear() {
     by_hash_.clear_keeping(rete::kKeptTableSlots);
     live_ = 0;
     peak_ = 0;
+    block_live_.clear();
+    released_blocks_ = 0;
 }
 
 std::uint32_t WorkingMemory::hash_of(TemplateId tmpl, const Value* values, std::size_t n) {
@@ -53,6 +61,9 @@ FactId WorkingMemory::add(TemplateId tmpl, std::span<const Value> values, Origin
     r.origin = origin;
     r.live = true;
     by_hash_.insert(FactSlot{hash_of(tmpl, values.data(), values.size()), id});
+    std::uint32_t block = id / kBlock;
+    if (block >= block_live_.size()) block_live_.resize(block + 1u, 0);
+    ++block_live_[block];
     ++live_;
     peak_ = std::max(peak_, live_);
     return id;
@@ -65,12 +76,31 @@ void WorkingMemory::remove(FactId id) {
     free_blocks_[r.arity].push_back(r.values);
     r.live = false;
     --live_;
+    std::uint32_t block = id / kBlock;
+    // A full block with no live fact left: give its pages back. The block in which new ids are still being made is
+    // not released (its last id's removal comes later and releases it then).
+    if (--block_live_[block] == 0 && (std::uint64_t{block} + 1) * kBlock <= records_.size()) release_block(block);
+}
+
+void WorkingMemory::release_block(std::uint32_t block) {
+#if defined(__linux__)
+    constexpr std::size_t bytes = std::size_t{kBlock} * sizeof(FactRecord);
+    static_assert(bytes % 4096 == 0);
+    // The mapping starts on a page boundary, so a block does too. Anything but a MappedArray on Linux would make
+    // this unsafe; MappedArray's fallback (realloc) is not used on Linux.
+    if (madvise(records_.data() + std::size_t{block} * kBlock, bytes, MADV_DONTNEED) == 0) ++released_blocks_;
+#else
+    (void)block;
+#endif
 }
 
 std::size_t WorkingMemory::memory_bytes() const {
     std::size_t free_count = 0;
     for (const auto& f : free_blocks_) free_count += f.capacity();
-    return records_.resident_bytes() + pool_.resident_bytes() +
+    std::size_t records = records_.resident_bytes();
+    std::size_t released = released_blocks_ * std::size_t{kBlock} * sizeof(FactRecord);
+    records = records > released ? records - released : 0;
+    return records + pool_.resident_bytes() + block_live_.capacity() * sizeof(std::uint16_t) +
            free_count * sizeof(std::uint32_t) + by_hash_.capacity() * sizeof(FactSlot);
 }
 
