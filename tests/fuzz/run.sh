@@ -28,10 +28,11 @@ for t in $targets; do
   mkdir -p "$work"
   echo "=== $t: ${seconds}s (seeds: tests/fuzz/corpus/$t, new inputs: $work)"
   # -max_len: the largest seeds are a few KB; -timeout: one input taking longer is a hang (fuzz_run stops the
-  # engine after 2 s itself); -rss_limit_mb: a runaway allocation is a finding, not a dead machine.
+  # engine after 2 s itself; a `consult` on the core packs takes a few seconds under ASan, and the timeout is wall
+  # time, so it is generous for a machine shared at nice 19); -rss_limit_mb: a runaway allocation is a finding.
   # shellcheck disable=SC2086
   if ! nice -n "${FUZZ_NICE:-19}" "$exe" -dict="$here/covenant.dict" -max_total_time="$seconds" -max_len=8192 \
-         -timeout=20 -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$artifacts/$t-" \
+         -timeout=60 -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$artifacts/$t-" \
          ${FUZZ_FLAGS:-} "$work" "$here/corpus/$t" 2>"$build/fuzz-$t.log"; then
     failed="$failed $t"
     tail -n 60 "$build/fuzz-$t.log" >&2
