@@ -631,7 +631,7 @@ rule m { when ?m = min(?y, a(y: ?y, z: 2)) then print "" }
 }
 
 TEST_CASE("oracle: random programs match as the naive matcher says after every change", "[runtime][oracle]") {
-    unsigned seeds = env_number("COVENANT_ORACLE_SEEDS", 300);
+    unsigned seeds = env_number("COVENANT_ORACLE_SEEDS", 1000);
     unsigned first = env_number("COVENANT_ORACLE_SEED", 1);
     for (unsigned seed = first; seed < first + seeds; ++seed) {
         std::string message;
