@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "program/semantics.hpp"
+
 namespace covenant::rete {
 
 std::string_view node_kind_name(NodeKind k) {
@@ -334,15 +336,10 @@ private:
                                                                "pattern", rule.name));
                     }
                     Type declared = cond.result < rule.vars.size() ? rule.vars[cond.result].type : Type::Any;
-                    switch (cond.agg) {
-                        case AggOp::Count: node.result_type = Type::Int; break;
-                        case AggOp::Avg:
-                        case AggOp::Score: node.result_type = Type::Float; break;
-                        default: {
-                            Type slot_type = program_.templates[cond.pattern.tmpl].slots[node.over_slot].type;
-                            node.result_type = declared == Type::Int || declared == Type::Float ? declared : slot_type;
-                        }
-                    }
+                    Type slot_type = node.over_slot == 0xFFFF
+                                         ? Type::Any
+                                         : program_.templates[cond.pattern.tmpl].slots[node.over_slot].type;
+                    node.result_type = aggregate_result_type(cond.agg, declared, slot_type);
                     parent = add_node(std::move(node));
                     if (cond.result < scope.size())
                         scope[cond.result] =
