@@ -287,7 +287,15 @@ std::string render_why_text(const WhyNode& root, const TreeStyle& style) {
     return out;
 }
 
-std::string render_why_json(const WhyNode& root) { return json_node(root).dump(2) + "\n"; }
+// Text from rule files and case files need not be UTF-8 (a Latin-1 doc string); JSON must be, and nlohmann's dump
+// throws on a bad byte. Bad bytes become U+FFFD, as in classify's JSON (found by fuzz_run and fuzz_repl).
+namespace {
+std::string json_text(const nlohmann::ordered_json& j) {
+    return j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
+}
+}  // namespace
+
+std::string render_why_json(const WhyNode& root) { return json_text(json_node(root)); }
 
 std::string render_why_dot(const WhyNode& root) { return render_why_dot(std::vector<WhyNode>{root}); }
 
@@ -300,7 +308,7 @@ std::string render_why_text(const std::vector<WhyNode>& roots, const TreeStyle& 
 std::string render_why_json(const std::vector<WhyNode>& roots) {
     auto all = nlohmann::ordered_json::array();
     for (const auto& r : roots) all.push_back(json_node(r));
-    return all.dump(2) + "\n";
+    return json_text(all);
 }
 
 std::string render_why_dot(const std::vector<WhyNode>& roots) {
