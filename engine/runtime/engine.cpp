@@ -740,7 +740,9 @@ struct Engine::Impl final : rete::MatchListener {
         Justification& j = justs.begin(firing_justification).j;
         j.rule = rule_id;
         j.firing = ++counters.firings;
+        j.facts.reserve(info.positive_ups.size());  // once per ring slot: later firings reuse the capacity
         positive_facts(rule_id, token, j.facts);
+        j.bindings.reserve(info.vars.size());
         for (const auto& op : info.vars) j.bindings.push_back(matcher.resolve(left, op));
         std::vector<Value>& bindings = firing_bindings;
         bindings.assign(j.bindings.begin(), j.bindings.end());
