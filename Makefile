@@ -12,11 +12,14 @@
 #                       for SECONDS (default 60) with the seed corpus and dictionary; fails on any finding
 #                       (reproducers in build-fuzz/fuzz-artifacts/). `make test` ends with a short run of the same
 #                       (fuzz-smoke, FUZZ_SMOKE_SECONDS=20 per target)
+#   make soak           the long checks (not part of `make test`): the oracle test on fresh random programs for
+#                       SECONDS (default 60; e.g. `make soak SECONDS=3600`), then the memory soak
+#                       (bench/soak_memory.sh: FIRINGS, default 10,000,000 per workload, under a fixed ceiling)
 #   make bench          benchmarks against CLIPS 6.30 (installs Debian's clips; not part of `make test`), writes
 #                       docs/benchmarks.md
 #   make golden-update  regenerate tests/golden/*/expected.* and the outputs in docs/examples.md from the current
 #                       covenant binary (review the diff!)
-#   make clean          remove build/ and build-asan/
+#   make clean          remove build/, build-asan/ and build-fuzz/
 
 BUILD_DIR      ?= build
 ASAN_BUILD_DIR ?= build-asan
@@ -33,7 +36,7 @@ DEB_PACKAGES := libboost-dev libfmt-dev libyaml-cpp-dev catch2 libcli11-dev libe
 # One step at a time: `deps` may run apt-get, and `test` builds two trees that share the two cores.
 .NOTPARALLEL:
 
-.PHONY: all deps configure build demo test check asan fuzz-build fuzz fuzz-smoke bench golden-update clean
+.PHONY: all deps configure build demo test check asan fuzz-build fuzz fuzz-smoke soak bench golden-update clean
 
 all: build
 
@@ -86,6 +89,11 @@ fuzz-smoke: fuzz-build
 
 test: check asan fuzz-smoke
 
+FIRINGS ?= 10000000
+soak: build
+	COVENANT_SOAK_SECONDS=$(SECONDS) $(BUILD_DIR)/tests/test_runtime "[soak]"
+	BUILD_DIR=$(BUILD_DIR) bench/soak_memory.sh $(FIRINGS)
+
 bench: deps
 	bench/bench.sh
 
@@ -95,4 +103,4 @@ golden-update: build
 	tests/golden/sync_examples_doc.sh
 
 clean:
-	rm -rf $(BUILD_DIR) $(ASAN_BUILD_DIR)
+	rm -rf $(BUILD_DIR) $(ASAN_BUILD_DIR) $(FUZZ_BUILD_DIR)

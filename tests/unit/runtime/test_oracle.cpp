@@ -29,6 +29,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <fmt/format.h>
+#include <iostream>
 #include <map>
 #include <set>
 #include <sstream>
@@ -648,7 +649,10 @@ TEST_CASE("oracle: random programs match as the naive matcher says after every c
 TEST_CASE("oracle soak: random programs for COVENANT_SOAK_SECONDS", "[.soak]") {
     auto seconds = env_number("COVENANT_SOAK_SECONDS", 600);
     unsigned seed = env_number("COVENANT_ORACLE_SEED", static_cast<unsigned>(std::random_device{}()));
-    auto end = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+    auto start = std::chrono::steady_clock::now();
+    auto end = start + std::chrono::seconds(seconds);
+    auto next_report = start + std::chrono::seconds(60);
+    std::cout << fmt::format("oracle soak: {} s from seed {}", seconds, seed) << std::endl;
     unsigned runs = 0;
     while (std::chrono::steady_clock::now() < end) {
         std::string message;
@@ -657,6 +661,15 @@ TEST_CASE("oracle soak: random programs for COVENANT_SOAK_SECONDS", "[.soak]") {
         REQUIRE(ok);
         ++seed;
         ++runs;
+        if (std::chrono::steady_clock::now() >= next_report) {
+            next_report += std::chrono::seconds(60);
+            std::cout << fmt::format("  {} programs, {} changes checked, {} matches compared", runs, coverage.changes,
+                                     coverage.matches)
+                      << std::endl;
+        }
     }
-    WARN(fmt::format("oracle soak: {} programs in {} s, no difference", runs, seconds));
+    std::cout << fmt::format("oracle soak: {} programs (seeds up to {}), {} changes checked, {} matches compared, {} "
+                             "firings, no difference",
+                             runs, seed - 1, coverage.changes, coverage.matches, coverage.firings)
+              << std::endl;
 }
