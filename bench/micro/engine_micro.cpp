@@ -24,7 +24,6 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -39,6 +38,8 @@
 #include "runtime/engine.hpp"
 #include "syntax/parse.hpp"
 
+#include "proc_status.hpp"
+
 namespace {
 
 using namespace covenant;
@@ -48,15 +49,7 @@ double seconds_since(Clock::time_point start) {
     return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-// A field of /proc/self/status in KiB (VmRSS: current resident set; VmHWM: its peak), 0 when unavailable.
-std::uint64_t status_kib(std::string_view field) {
-    std::ifstream in("/proc/self/status");
-    std::string line;
-    while (std::getline(in, line))
-        if (line.starts_with(field) && line.size() > field.size() && line[field.size()] == ':')
-            return std::strtoull(line.c_str() + field.size() + 1, nullptr, 10);
-    return 0;
-}
+using covenant::bench::status_kib;
 
 // Parses and checks one source text into a Program; prints the diagnostics and returns nullopt on error.
 struct Compiled {

@@ -610,8 +610,9 @@ void Matcher::add_fact(FactId f) {
 // Tokens built on f (Join tokens) go before each memory's step, while f is still in that memory's indexes: removing
 // them can re-open an Ncc or a negation upstream, and what that rebuilds must meet the same state as any other token.
 void Matcher::remove_fact(FactId f) {
-    // Copied: right_remove's activations never add facts, but a copy keeps the loop independent of the scratch.
-    std::vector<AlphaId> memories;
+    // The scratch list, as add_fact uses it: nothing below adds or removes a fact (listeners only queue), so no
+    // nested add_fact or remove_fact refills it while the loop reads it.
+    std::vector<AlphaId>& memories = scratch_memories_;
     collect_memories(wm_.record(f).tmpl, wm_.values(f), memories);
     for (AlphaId m : memories) {
         remove_fact_tokens(f);

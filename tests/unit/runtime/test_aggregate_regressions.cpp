@@ -9,31 +9,13 @@
 #include <fmt/ranges.h>
 #include <sstream>
 
-#include "check/check.hpp"
-#include "syntax/parse.hpp"
+#include "rules_text.hpp"
 #include "test_util.hpp"
 
 using namespace covenant;
 using namespace covenant::testing;
 
 namespace {
-
-struct Loaded {
-    SourceManager sm;
-    DiagnosticSink sink;
-    std::optional<Program> program;
-};
-
-std::unique_ptr<Loaded> load(const std::string& text) {
-    auto l = std::make_unique<Loaded>();
-    FileId id = l->sm.add("test.rules", text);
-    auto unit = parse_unit(l->sm.file(id), l->sink);
-    if (!l->sink.has_errors()) l->program = check_units({unit}, l->sm, l->sink);
-    INFO(text);
-    INFO(render_all(l->sink, l->sm));
-    REQUIRE(l->program.has_value());
-    return l;
-}
 
 struct Agg {
     const char* op;      // count, sum, min, max, avg

@@ -6,31 +6,14 @@
 
 #include <stdexcept>
 
-#include "check/check.hpp"
 #include "explain/why.hpp"
-#include "syntax/parse.hpp"
+#include "rules_text.hpp"
 #include "test_util.hpp"
 
 using namespace covenant;
 using namespace covenant::testing;
 
 namespace {
-
-struct Loaded {
-    SourceManager sm;
-    DiagnosticSink sink;
-    std::optional<Program> program;
-};
-
-std::unique_ptr<Loaded> load(const std::string& text) {
-    auto l = std::make_unique<Loaded>();
-    FileId id = l->sm.add("test.rules", text);
-    auto unit = parse_unit(l->sm.file(id), l->sink);
-    if (!l->sink.has_errors()) l->program = check_units({unit}, l->sm, l->sink);
-    INFO(render_all(l->sink, l->sm));
-    REQUIRE(l->program.has_value());
-    return l;
-}
 
 // One fact modified over and over, next to a conclusion made once at the start (whose support must outlive the
 // history window). The counter is asserted by a rule, so each version records the firing that made it. Firing 1 is

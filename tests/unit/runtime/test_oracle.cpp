@@ -33,32 +33,18 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <stdexcept>
 
-#include "check/check.hpp"
 #include "explain/whynot.hpp"
 #include "naive_matcher.hpp"
 #include "random_program.hpp"
+#include "rules_text.hpp"
 #include "runtime/eval.hpp"
-#include "syntax/parse.hpp"
 
 using namespace covenant;
 using namespace covenant::testing;
 
 namespace {
-
-struct Loaded {
-    SourceManager sm;
-    DiagnosticSink sink;
-    std::optional<Program> program;
-};
-
-std::unique_ptr<Loaded> load(const std::string& text) {
-    auto l = std::make_unique<Loaded>();
-    FileId id = l->sm.add("oracle.rules", text);
-    auto unit = parse_unit(l->sm.file(id), l->sink);
-    if (!l->sink.has_errors()) l->program = check_units({unit}, l->sm, l->sink);
-    return l;
-}
 
 // The state of every match after a change: its text -> whether it is on the agenda.
 using MatchState = std::map<std::string, bool>;
@@ -89,18 +75,6 @@ std::string fact_list(const std::vector<FactId>& facts) {
     std::string s;
     for (FactId f : facts) s += (s.empty() ? "" : " ") + std::to_string(f);
     return s;
-}
-
-// The justification with this id, or nullptr when it was released.
-template <typename List>
-const Justification* find_justification(const List& list, std::uint32_t id) {
-    if constexpr (requires { list.entries(); }) {
-        for (const auto& entry : list.entries())
-            if (entry.id == id) return entry.justification;
-        return nullptr;
-    } else {
-        return id < list.size() ? &list[id] : nullptr;
-    }
 }
 
 // The justifications of the firings after the first `firings`, in firing order.
@@ -221,9 +195,8 @@ public:
 private:
     template <typename Fail>
     void truth_maintenance(const MatchState& now, std::map<std::string, const Engine::Match*>& by_text, Fail fail) {
-        const auto justs = e_.justifications();
         auto fired_live = [&](std::uint32_t j) {
-            const Justification* found = find_justification(justs, j);
+            const Justification* found = e_.justification(j);
             if (!found) return std::string("a justification that was released");
             const Justification& just = *found;
             std::string t = match_text(p_, just.rule, just.facts, just.bindings);
@@ -281,7 +254,7 @@ private:
                 }
                 bool found = false;
                 for (const auto& c : e_.contributions(a.tmpl, values))
-                    if (const Justification* j = find_justification(justs, c.justification))
+                    if (const Justification* j = e_.justification(c.justification))
                         found = found || match_text(p_, j->rule, j->facts, j->bindings) == t;
                 if (!found) fail("a fired match's evidence is not among the live contributions: " + t);
             }
@@ -395,7 +368,7 @@ struct Result {
 // Runs `steps` on `spec` under `strategy` with every check; fills in unresolved steps.
 Result run_checked(const ProgramSpec& spec, std::vector<Step>& steps, Strategy strategy) {
     Result res;
-    auto loaded = load(spec.text());
+    auto loaded = compile_rules(spec.text(), "oracle.rules");
     if (!loaded->program) {
         res.invalid = true;
         res.failure = render_all(loaded->sink, loaded->sm);
@@ -503,7 +476,7 @@ std::vector<std::string> trace(const Program& p, const std::vector<Step>& steps,
 }
 
 std::string whole_runs(const ProgramSpec& spec, const std::vector<Step>& steps) {
-    auto loaded = load(spec.text());
+    auto loaded = compile_rules(spec.text(), "oracle.rules");
     if (!loaded->program) return "";
     for (Strategy s : {Strategy::Depth, Strategy::Breadth, Strategy::Lex, Strategy::Mea}) {
         auto all = trace(*loaded->program, steps, s, false, 150);
@@ -603,9 +576,16 @@ bool run_seed(unsigned seed, std::size_t n_steps, std::string& message) {
     return false;
 }
 
+// A whole number from the environment, or `fallback` when unset. Anything else fails the test with its name: a typo in
+// `make soak SECONDS=...` must not turn into a soak of no seconds that passes.
 unsigned env_number(const char* name, unsigned fallback) {
     const char* v = std::getenv(name);
-    return v && *v ? static_cast<unsigned>(std::strtoul(v, nullptr, 10)) : fallback;
+    if (!v || !*v) return fallback;
+    char* end = nullptr;
+    unsigned long n = std::strtoul(v, &end, 10);
+    if (*end != '\0' || *v == '-' || n > 0xFFFFFFFFul)
+        throw std::invalid_argument(fmt::format("{}={}: expected a whole number", name, v));
+    return static_cast<unsigned>(n);
 }
 
 }  // namespace
