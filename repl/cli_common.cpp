@@ -9,6 +9,7 @@
 #include <system_error>
 
 #include "check/check.hpp"
+#include "kb/world.hpp"
 
 namespace covenant::cli {
 
@@ -37,7 +38,7 @@ std::vector<std::string> default_rules_path() {
     return {};
 }
 
-bool load(const CommonOptions& options, Session& session) {
+bool load(const CommonOptions& options, Session& session, bool one_world) {
     LoadOptions load_options;
     load_options.search_path = options.rules_path;
     for (auto& dir : default_rules_path()) load_options.search_path.push_back(std::move(dir));
@@ -60,6 +61,21 @@ bool load(const CommonOptions& options, Session& session) {
             continue;
         }
         session.fact_files.push_back(std::move(*facts));
+    }
+    if (ok) {
+        std::vector<const FactFile*> shared, cases;
+        for (const auto& f : session.fact_files) (f.is_case ? cases : shared).push_back(&f);
+        if (one_world || cases.size() <= 1) {
+            std::vector<const FactFile*> world;
+            for (const auto& f : session.fact_files) world.push_back(&f);
+            ok = check_world(*session.program, world, session.sink);
+        } else {
+            for (std::size_t k = 0; k < cases.size(); ++k) {
+                std::vector<const FactFile*> world = shared;
+                world.push_back(cases[k]);
+                ok = check_world(*session.program, world, session.sink, k == 0 ? 0 : shared.size()) && ok;
+            }
+        }
     }
     return ok;
 }

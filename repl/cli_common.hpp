@@ -58,7 +58,9 @@ std::optional<std::string> project_root();
 
 // Loads the rule files (and the packs they use) and then the fact files against the program. Returns false when
 // anything failed; the diagnostics are in session.sink either way (warnings included).
-bool load(const CommonOptions& options, Session& session);
+// `one_world`: the fact files are asserted together (`run`), so at most one of them may be a case file; otherwise
+// (`check`) each case file is checked as its own world with the files that are not cases.
+bool load(const CommonOptions& options, Session& session, bool one_world = true);
 
 // Writes the session's diagnostics to stderr (sorted, with a summary line); nothing when there are none.
 void print_diagnostics(const Session& session, const CommonOptions& options);

@@ -40,7 +40,7 @@ int run_check(const CheckOptions& options) {
         }
     }
     Session session;
-    bool ok = load(options.common, session);
+    bool ok = load(options.common, session, /*one_world=*/false);
     // W0004 needs to know where a run's facts can come from; with fact files named, their templates are the answer.
     if (ok && !options.common.fact_files.empty()) {
         std::vector<TemplateId> in_fact_files;

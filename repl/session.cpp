@@ -17,6 +17,7 @@
 #include "explain/why.hpp"
 #include "explain/whynot.hpp"
 #include "kb/fact_file.hpp"
+#include "kb/world.hpp"
 #include "syntax/parse.hpp"
 
 namespace covenant::cli {
@@ -204,15 +205,6 @@ std::optional<FactId> fact_id_from(std::string_view text) {
     return id;
 }
 
-// Literal text of an AST operand as value_from_text reads it (the REPL and YAML accept the same spellings).
-std::string literal_text(const ast::Literal& lit) {
-    switch (lit.kind) {
-        case ast::Literal::Kind::Int: return std::to_string(lit.int_value);
-        case ast::Literal::Kind::Float: return fmt::format("{}", lit.float_value);
-        case ast::Literal::Kind::Bool: return lit.bool_value ? "true" : "false";
-        default: return lit.text;
-    }
-}
 
 std::vector<std::string> names_of_templates(const Program& p, bool with_scores) {
     std::vector<std::string> names;
@@ -287,6 +279,8 @@ bool ReplSession::start(const std::vector<std::string>& rule_files, const std::v
     if (program) {
         program_ = std::make_unique<Program>(std::move(*program));
         rule_files_ = rule_files;
+        // Every file is read first, then checked as one world (references across files; one case at most).
+        std::vector<std::pair<FactFile, bool>> files;
         auto read = [&](const std::string& path, bool shared) {
             std::string why;
             FileId id = sources_.load(path, why);
@@ -300,19 +294,22 @@ bool ReplSession::start(const std::vector<std::string>& rule_files, const std::v
                 ok = false;
                 return;
             }
-            for (auto& f : facts->facts) given.push_back({std::move(f), shared});
-            if (shared) return;
-            if (case_metadata_.empty() && !mixed_cases_) {
-                for (const char* key : {"case", "as_of", "title"})
-                    if (const MetaValue* m = facts->meta(key); m && m->kind == MetaValue::Kind::Scalar)
-                        case_metadata_.emplace_back(key, m->scalar);
-            } else {
-                case_metadata_.clear();  // several case files: the session is a mixture named `session`
-                mixed_cases_ = true;
-            }
+            files.emplace_back(std::move(*facts), shared);
         };
         for (const auto& f : shared_fact_files) read(f, true);
         for (const auto& f : case_files) read(f, false);
+        if (ok) {
+            std::vector<const FactFile*> world;
+            for (const auto& [file, shared] : files) world.push_back(&file);
+            ok = check_world(*program_, world, sink);
+        }
+        for (auto& [file, shared] : files) {
+            for (auto& f : file.facts) given.push_back({std::move(f), shared});
+            if (shared || !case_metadata_.empty()) continue;
+            for (const char* key : {"case", "as_of", "title"})
+                if (const MetaValue* m = file.meta(key); m && m->kind == MetaValue::Kind::Scalar)
+                    case_metadata_.emplace_back(key, m->scalar);
+        }
     }
     RenderOptions render_options;
     render_options.color = options_.color;
@@ -637,6 +634,8 @@ bool ReplSession::parse_changes(const Line& l, std::size_t b, std::size_t e, Tem
         std::string why;
         auto v = value_from_text(text, quoted, t.slots[static_cast<std::size_t>(slot)], why);
         if (!v) return error(l, vb, pe - vb, Code::FactBadValue, why);
+        if (std::string problem = slot_range_problem(t.slots[static_cast<std::size_t>(slot)], *v); !problem.empty())
+            return error(l, vb, pe - vb, Code::OutOfRange, problem);
         changes.emplace_back(static_cast<SlotIndex>(slot), *v);
     }
     return true;
@@ -655,6 +654,13 @@ bool ReplSession::edit_given(const Line& l, std::size_t b, std::size_t e, const 
         auto term = parse_fact(file, sink);
         std::optional<InitialFact> fact;
         if (term) fact = check_fact(*term, *program_, sink);
+        if (fact) {
+            // A given fact's references must name facts of this world (given ones, or itself).
+            RefIndex index(*program_);
+            for (const auto& g : given) index.add(g.fact.tmpl, g.fact.values.data());
+            index.add(fact->tmpl, fact->values.data());
+            check_fact_refs(*program_, index, *fact, sink);
+        }
         if (!fact || sink.has_errors()) {
             RenderOptions ro;
             ro.color = options_.color;
@@ -1238,6 +1244,10 @@ void ReplSession::consult_answer(const Line& l) {
             error(l, b, e - b, Code::FactBadValue, why);
             return;
         }
+        if (std::string problem = slot_range_problem(slot, *value); !problem.empty()) {
+            error(l, b, e - b, Code::OutOfRange, problem);
+            return;
+        }
     }
     // The answer goes into the given fact of this template about the institution, or into a new one.
     World& w = current();
@@ -1309,6 +1319,33 @@ void ReplSession::cmd_load(const Line& l, std::size_t b) {
         if (!sink.diagnostics().empty()) out_ << render_all(sink, sources_, ro);
         if (!facts) return;
         World& w = current();
+        // The file joins the session's world: its references are checked against the facts already given, and a
+        // second case is refused (its facts would match the first case's: cases never mix).
+        std::string current_case;
+        for (const auto& [key, value] : case_metadata_)
+            if (key == "case") current_case = value;
+        const MetaValue* case_name = facts->meta("case");
+        bool loaded_case = std::any_of(w.given.begin(), w.given.end(), [&](const GivenFact& g) {
+            return program_->templates[g.fact.tmpl].is_case_template();
+        });
+        if (facts->is_case && loaded_case &&
+            !(case_name && case_name->kind == MetaValue::Kind::Scalar && case_name->scalar == current_case)) {
+            Diagnostic* d = sink.error(case_name ? case_name->span : sources_.file(id).span_at(0, 0), Code::CaseHeader,
+                                       "a case is already loaded{}: the facts of two cases would match each other; "
+                                       "`covenant classify A B` compares cases, or start a new session for this one",
+                                       current_case.empty() ? "" : " ('" + current_case + "')");
+            (void)d;
+            out_ << render_all(sink, sources_, ro);
+            return;
+        }
+        RefIndex index(*program_);
+        for (const auto& g : w.given) index.add(g.fact.tmpl, g.fact.values.data());
+        for (const auto& f : facts->facts) index.add(f.tmpl, f.values.data());
+        DiagnosticSink ref_sink;
+        if (!check_file_refs(*program_, index, *facts, ref_sink)) {
+            out_ << render_all(ref_sink, sources_, ro);
+            return;
+        }
         std::size_t added = 0;
         for (auto& f : facts->facts) {
             bool present = std::any_of(w.given.begin(), w.given.end(), [&](const GivenFact& g) {
@@ -1319,19 +1356,10 @@ void ReplSession::cmd_load(const Line& l, std::size_t b) {
             w.given.push_back({std::move(f), false});
             ++added;
         }
-        // The first case file names the session; facts of a second case make it a mixture named `session`.
-        const MetaValue* case_name = facts->meta("case");
-        std::string current_case;
-        for (const auto& [key, value] : case_metadata_)
-            if (key == "case") current_case = value;
-        if (case_metadata_.empty() && !mixed_cases_) {
+        if (case_metadata_.empty())
             for (const char* key : {"case", "as_of", "title"})
                 if (const MetaValue* m = facts->meta(key); m && m->kind == MetaValue::Kind::Scalar)
                     case_metadata_.emplace_back(key, m->scalar);
-        } else if (case_name && case_name->scalar != current_case) {
-            case_metadata_.clear();
-            mixed_cases_ = true;
-        }
         out_ << fmt::format("{} fact{} asserted from {}\n", added, added == 1 ? "" : "s", path);
         return;
     }

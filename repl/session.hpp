@@ -132,7 +132,6 @@ private:
     std::uint32_t line_number_ = 0;
     // case, as_of and title of the first case file loaded, written back by `save` (scalars only).
     std::vector<std::pair<std::string, std::string>> case_metadata_;
-    bool mixed_cases_ = false;  // facts of several case files: the session is no longer one case
 };
 
 }  // namespace covenant::cli

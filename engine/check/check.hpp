@@ -36,6 +36,13 @@ std::optional<Program> load_program(const std::vector<std::string>& files, const
 std::optional<Program> check_units(const std::vector<ast::Unit>& units, const SourceManager& sm, DiagnosticSink& sink);
 
 // Type-checks one fact term against a program (for the REPL's `assert` and for tests); fills defaults.
+// A comparison operator of the syntax tree as the checked program spells it.
+CmpOp program_cmp_op(ast::CmpOp op);
+
+// The text of a literal as value_from_text (kb/fact_file.hpp) reads it, so that constants typed in a pattern (at the
+// REPL, in `expect:`) accept the spellings a fact file accepts.
+std::string literal_text(const ast::Literal& lit);
+
 std::optional<InitialFact> check_fact(const ast::FactTerm& fact, const Program& program, DiagnosticSink& sink);
 
 // W0004: warns about each rule that can never fire when a run's facts come only from the program's facts blocks and

@@ -12,6 +12,7 @@
 #include <limits>
 #include <unordered_map>
 
+#include "check/check.hpp"
 #include "check/internal.hpp"
 
 namespace covenant::check_detail {
@@ -99,17 +100,6 @@ std::optional<CmpOp> cmp_op(const std::string& op) {
     return std::nullopt;
 }
 
-CmpOp convert(ast::CmpOp op) {
-    switch (op) {
-        case ast::CmpOp::Eq: return CmpOp::Eq;
-        case ast::CmpOp::Ne: return CmpOp::Ne;
-        case ast::CmpOp::Lt: return CmpOp::Lt;
-        case ast::CmpOp::Le: return CmpOp::Le;
-        case ast::CmpOp::Gt: return CmpOp::Gt;
-        case ast::CmpOp::Ge: return CmpOp::Ge;
-    }
-    return CmpOp::Eq;
-}
 
 RuleKind convert(ast::RuleKind k) {
     switch (k) {
@@ -327,7 +317,7 @@ private:
                 }
             }
             if (sc.op && !sc.values.empty()) {
-                CmpOp op = convert(*sc.op);
+                CmpOp op = program_cmp_op(*sc.op);
                 if (op != CmpOp::Eq && op != CmpOp::Ne && sc.values.size() != 1) {
                     sink_.error(sc.values[1].span, Code::TypeMismatch,
                                 "a comparison takes exactly one value; alternatives `a | b` work only with equality "

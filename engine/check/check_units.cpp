@@ -33,6 +33,7 @@ Type slot_type(ast::TypeRef::Kind k) {
         case ast::TypeRef::Kind::Float: return Type::Float;
         case ast::TypeRef::Kind::Bool: return Type::Bool;
         case ast::TypeRef::Kind::OneOf: return Type::Symbol;
+        case ast::TypeRef::Kind::Ref: return Type::Symbol;
     }
     return Type::Symbol;
 }
@@ -52,6 +53,7 @@ public:
                 program_.constants.push_back(
                     {c.name.name, literal_value(c.value), c.doc ? c.doc->text : std::string(), pack_of_[u], c.span});
         }
+        resolve_refs();
         for (std::size_t u : order_)
             for (const auto& block : units_[u].facts)
                 for (const auto& fact : block.facts)
@@ -213,15 +215,128 @@ private:
                         slot.one_of.push_back(Symbols::intern(v.name));
                     }
                 }
+                if (decl.type.kind == ast::TypeRef::Kind::Ref)
+                    pending_refs_.push_back({def.id, def.slots.size(), decl.type.ref});
+                declare_range(decl, slot);
+                declare_source(decl, slot);
                 if (decl.default_value) {
                     auto v = literal_for_slot(*decl.default_value, slot, t.name.name, sink_, Code::BadDefault,
                                               Code::BadDefault);
+                    if (v)
+                        if (std::string problem = slot_range_problem(slot, *v); !problem.empty()) {
+                            sink_.error(decl.default_value->span, Code::BadDefault, "the default {}", problem);
+                            v.reset();
+                        }
                     slot.default_value = v ? *v : placeholder(slot.type);
                 }
+                if (!slot.range.empty()) def.has_range = true;
                 def.slots.push_back(std::move(slot));
             }
+            // A case template's fact is made from the header alone: every slot needs a key or a default.
+            for (std::size_t i = 0; def.is_case_template() && i < def.slots.size(); ++i)
+                if (def.slots[i].from.empty() && !def.slots[i].default_value)
+                    sink_.error(def.slots[i].span, Code::BadCaseSlot,
+                                "template '{}' is filled from the case file's header (a slot says `from`), so slot '{}' "
+                                "needs `from KEY` or a default value",
+                                def.name, def.slots[i].name);
             program_.template_by_name.emplace(def.name, def.id);
             program_.templates.push_back(std::move(def));
+        }
+    }
+
+    // `in [0, 1]`, `>= 1`, `<= as_of`: numeric slots only; a bound is a number of the slot's type (an int bound
+    // fits a float slot) or the header key as_of (constants are already substituted).
+    void declare_range(const ast::SlotDecl& decl, SlotDef& slot) {
+        if (decl.range.empty()) return;
+        if (slot.type != Type::Int && slot.type != Type::Float) {
+            sink_.error(decl.range.front().span, Code::BadRange,
+                        "only int and float slots can have a range; slot '{}' holds {}", slot.name, a_type(slot.type));
+            return;
+        }
+        int lower = 0, upper = 0;
+        for (const auto& limit : decl.range) {
+            SlotBound b;
+            b.span = limit.bound.span;
+            b.op = program_cmp_op(limit.op);
+            bool is_lower = b.op == CmpOp::Ge || b.op == CmpOp::Gt;
+            if (++(is_lower ? lower : upper) > 1) {
+                sink_.error(limit.span, Code::BadRange, "slot '{}' has two {} bounds; give at most one of each",
+                            slot.name, is_lower ? "lower" : "upper");
+                continue;
+            }
+            const ast::Literal& lit = limit.bound;
+            if (lit.kind == ast::Literal::Kind::Symbol) {
+                if (lit.text != "as_of") {
+                    sink_.error(lit.span, Code::BadRange,
+                                "a bound is a number, a constant or as_of (the case file's year); '{}' is none of "
+                                "these",
+                                lit.text);
+                    continue;
+                }
+                b.bound = Value::symbol(lit.text);
+            } else if (lit.kind == ast::Literal::Kind::Int) {
+                b.bound = Value::integer(lit.int_value);  // compared as a number; kept as written for messages
+            } else if (lit.kind == ast::Literal::Kind::Float && slot.type == Type::Float) {
+                b.bound = Value::real(lit.float_value);
+            } else {
+                sink_.error(lit.span, Code::BadRange, "a bound of the {} slot '{}' must be {}", type_name(slot.type),
+                            slot.name, slot.type == Type::Int ? "an integer" : "a number");
+                continue;
+            }
+            slot.range.push_back(std::move(b));
+        }
+        // Keep the lower bound first, so that the range reads back as written (`in [0, 1]`).
+        std::stable_sort(slot.range.begin(), slot.range.end(), [](const SlotBound& a, const SlotBound& b) {
+            auto lower = [](const SlotBound& x) { return x.op == CmpOp::Ge || x.op == CmpOp::Gt; };
+            return lower(a) && !lower(b);
+        });
+        if (slot.range.size() == 2 && slot.range[0].bound.type != Type::Symbol &&
+            slot.range[1].bound.type != Type::Symbol &&
+            slot.range[0].bound.as_double() > slot.range[1].bound.as_double())
+            sink_.error(decl.range.front().span, Code::BadRange, "the range of slot '{}' is empty: {}", slot.name,
+                        slot_range_text(slot));
+    }
+
+    // `from KEY`: the header keys a case file gives are as_of (a number), case (its id) and title (a string).
+    void declare_source(const ast::SlotDecl& decl, SlotDef& slot) {
+        if (!decl.from) return;
+        const std::string& key = decl.from->name;
+        bool fits = key == "as_of" ? (slot.type == Type::Int || slot.type == Type::Float) && slot.one_of.empty()
+                  : key == "case"  ? (slot.type == Type::Symbol || slot.type == Type::String) && slot.one_of.empty()
+                  : key == "title" ? slot.type == Type::String
+                                   : false;
+        if (key != "as_of" && key != "case" && key != "title") {
+            std::string guess = suggest(key, {"as_of", "case", "title"});
+            sink_.error(decl.from->span, Code::BadCaseSlot,
+                        "a case file's header gives as_of, case and title; '{}' is none of these{}", key,
+                        guess.empty() ? std::string() : fmt::format("; did you mean '{}'?", guess));
+            return;
+        }
+        if (!fits) {
+            sink_.error(decl.from->span, Code::BadCaseSlot, "the header's {} cannot fill slot '{}', which holds {}",
+                        key, slot.name, a_type(slot.type));
+            return;
+        }
+        slot.from = key;
+    }
+
+    // `ref T` slots, once every template is declared: T must exist and have an `id` slot holding symbols (its key).
+    void resolve_refs() {
+        for (const auto& r : pending_refs_) {
+            const TemplateDef* target = program_.find_template(r.target.name);
+            if (!target || target->is_score) {
+                report_unknown_template(r.target, program_, sink_);
+                continue;
+            }
+            int key = target->slot_index("id");
+            if (key < 0 || target->slots[key].type != Type::Symbol) {
+                Diagnostic* d = sink_.error(r.target.span, Code::BadRef,
+                                            "template '{}' has no `id: symbol` slot, so nothing can refer to its facts",
+                                            target->name);
+                if (d) d->notes.push_back({target->span, fmt::format("template '{}' is defined here", target->name)});
+                continue;
+            }
+            program_.templates[r.tmpl].slots[r.slot].ref = target->id;
         }
     }
 
@@ -252,6 +367,12 @@ private:
     std::vector<std::size_t> order_;                                              // units, used packs first
     std::vector<PackId> pack_of_;                                                 // unit -> its PackId
     std::unordered_map<std::string, SourceSpan> rule_names_;
+    struct PendingRef {
+        TemplateId tmpl;
+        std::size_t slot;
+        ast::Identifier target;
+    };
+    std::vector<PendingRef> pending_refs_;
 };
 
 // Only literals may appear in a fact; a minus sign before a number literal is folded into it.
@@ -320,6 +441,15 @@ std::optional<InitialFact> check_fact(const ast::FactTerm& fact, const Program& 
         }
         auto v = literal_for_slot(*lit, t->slots[idx], t->name, sink);
         if (!v) {
+            ok = false;
+            continue;
+        }
+        if (std::string problem = slot_range_problem(t->slots[idx], *v); !problem.empty()) {
+            Diagnostic* d = sink.error(sv.value.span, Code::OutOfRange, "{} (slot '{}' of '{}')", problem,
+                                       t->slots[idx].name, t->name);
+            if (d && t->slots[idx].span.valid())
+                d->notes.push_back({t->slots[idx].span, fmt::format("slot '{}' is declared here",
+                                                                     t->slots[idx].name)});
             ok = false;
             continue;
         }

@@ -76,8 +76,10 @@ public:
     }
     void unit(ast::Unit& u) const {
         for (auto& t : u.templates)
-            for (auto& s : t.slots)
+            for (auto& s : t.slots) {
                 if (s.default_value) literal(*s.default_value);
+                for (auto& limit : s.range) literal(limit.bound);
+            }
         for (auto& block : u.facts)
             for (auto& f : block.facts) fact(f);
         for (auto& r : u.rules) {

@@ -1,5 +1,6 @@
 #include <cctype>
 
+#include "check/check.hpp"
 #include "check/internal.hpp"
 
 namespace covenant::check_detail {
@@ -136,3 +137,28 @@ std::string suggest(std::string_view word, const std::vector<std::string>& candi
 std::string line_col(const SourceSpan& s) { return fmt::format("{}:{}", s.line, s.col); }
 
 }  // namespace covenant::check_detail
+
+namespace covenant {
+
+CmpOp program_cmp_op(ast::CmpOp op) {
+    switch (op) {
+        case ast::CmpOp::Eq: return CmpOp::Eq;
+        case ast::CmpOp::Ne: return CmpOp::Ne;
+        case ast::CmpOp::Lt: return CmpOp::Lt;
+        case ast::CmpOp::Le: return CmpOp::Le;
+        case ast::CmpOp::Gt: return CmpOp::Gt;
+        case ast::CmpOp::Ge: return CmpOp::Ge;
+    }
+    return CmpOp::Eq;
+}
+
+std::string literal_text(const ast::Literal& lit) {
+    switch (lit.kind) {
+        case ast::Literal::Kind::Int: return std::to_string(lit.int_value);
+        case ast::Literal::Kind::Float: return fmt::format("{}", lit.float_value);
+        case ast::Literal::Kind::Bool: return lit.bool_value ? "true" : "false";
+        default: return lit.text;
+    }
+}
+
+}  // namespace covenant

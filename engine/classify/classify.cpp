@@ -21,6 +21,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "classify/expect.hpp"
+#include "kb/world.hpp"
 #include "runtime/engine.hpp"
 
 namespace covenant {
@@ -89,66 +91,6 @@ bool read_whole_file(const std::string& path, std::string& out) {
 }
 
 std::string file_stem(const std::string& path) { return fs::path(path).stem().string(); }
-
-// Reads a list of scalars (or a single scalar) into `out`.
-bool scalar_list(const MetaValue& v, std::vector<std::string>& out) {
-    if (v.kind == MetaValue::Kind::Scalar) {
-        out.push_back(v.scalar);
-        return true;
-    }
-    if (v.kind == MetaValue::Kind::Null) return true;
-    if (v.kind != MetaValue::Kind::Sequence) return false;
-    for (const auto& item : v.items) {
-        if (item.kind != MetaValue::Kind::Scalar) return false;
-        out.push_back(item.scalar);
-    }
-    return true;
-}
-
-bool parse_expectations(const MetaValue& expect, std::vector<Expectation>& out, std::string& problem, SourceSpan& where) {
-    if (expect.kind == MetaValue::Kind::Null) return true;
-    if (expect.kind != MetaValue::Kind::Map) {
-        problem = "`expect` must map institution ids to expectations (architecture, subtype, strains, not_strains)";
-        return false;
-    }
-    for (const auto& [inst, body] : expect.entries) {
-        Expectation e;
-        e.institution = inst;
-        e.span = body.span;
-        if (body.kind != MetaValue::Kind::Map) {
-            problem = fmt::format("the expectations for '{}' must be a map with architecture, subtype, strains or not_strains",
-                                  inst);
-            where = body.span;
-            return false;
-        }
-        for (const auto& [key, v] : body.entries) {
-            std::vector<std::string>* target = key == "architecture" ? &e.architecture
-                                               : key == "subtype"    ? &e.subtype
-                                               : key == "strains"    ? &e.strains
-                                               : key == "not_strains" ? &e.not_strains
-                                                                      : nullptr;
-            if (!target) {
-                problem = fmt::format("unknown expectation '{}' for '{}'; expected architecture, subtype, strains or not_strains",
-                                      key, inst);
-                where = v.span;
-                return false;
-            }
-            if (!scalar_list(v, *target)) {
-                problem = fmt::format("'{}' of '{}' must be a list of names, like [a, b]", key, inst);
-                where = v.span;
-                return false;
-            }
-        }
-        out.push_back(std::move(e));
-    }
-    return true;
-}
-
-std::string join(const std::vector<std::string>& v) {
-    std::string s;
-    for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
-    return s;
-}
 
 }  // namespace
 
@@ -219,28 +161,23 @@ CaseResult classify_case(Engine& engine, const std::string& path, const Classify
                                                                       code_id(Code::CannotReadFile), read_error)};
         return result;
     }
-    std::optional<FactFile> ff = read_fact_file(sm.file(fid), engine.program(), sink);
+    FactFileOptions read_options;
+    read_options.as_case = true;
+    std::optional<FactFile> ff = read_fact_file(sm.file(fid), engine.program(), sink, read_options);
+    if (ff) {
+        // The case's world: the shared files (ids only: they were read with another SourceManager), then the case.
+        std::vector<const FactFile*> world;
+        for (const auto& shared : options.shared_facts) world.push_back(&shared);
+        world.push_back(&*ff);
+        if (!check_world(engine.program(), world, sink, options.shared_facts.size())) ff.reset();
+    }
     if (!ff) {
-        CaseError err;
-        err.file = path;
-        auto sorted = sink.sorted();
-        for (const auto& d : sorted) {
-            if (d.severity != Severity::Error) continue;
-            err.line = d.span.line;
-            err.col = d.span.col;
-            err.message = d.message;
-            break;
-        }
-        err.rendered = render_all(sink, sm);
-        result.error = std::move(err);
+        result.error = case_error_from(path, sink, sm);
         return result;
     }
     if (const MetaValue* expect = ff->meta("expect")) {
-        std::string problem;
-        SourceSpan where = expect->span;
-        if (!parse_expectations(*expect, result.expectations, problem, where)) {
-            sink.error(where, Code::YamlShape, "{}", problem);
-            result.error = CaseError{path, where.line, where.col, problem, render_all(sink, sm)};
+        if (!parse_expectations(*expect, engine.program(), sm.file(fid), result.expectations, sink)) {
+            result.error = case_error_from(path, sink, sm);
             return result;
         }
     }
@@ -268,58 +205,8 @@ CaseResult classify_case(Engine& engine, const std::string& path, const Classify
         for (const auto& e : run.errors) result.run_problem += "; " + e;
     }
     result.institutions = collect_results(engine);
+    observe_fact_expectations(engine, result.expectations);
     return result;
-}
-
-std::vector<ExpectationOutcome> check_expectations(const CaseResult& result) {
-    std::vector<ExpectationOutcome> out;
-    if (result.error) {
-        out.push_back({"", "the case loads", false,
-                       fmt::format("{}:{}:{}: {}", result.error->file, result.error->line, result.error->col,
-                                   result.error->message)});
-        return out;
-    }
-    for (const Expectation& e : result.expectations) {
-        const InstitutionResult* r = nullptr;
-        for (const auto& x : result.institutions)
-            if (x.institution == e.institution) r = &x;
-        if (!r) {
-            out.push_back({e.institution, "the institution is in the case", false,
-                           fmt::format("no institution fact with id '{}'", e.institution)});
-            continue;
-        }
-        auto why = [&] {
-            std::string s = fmt::format("scores:");
-            for (const auto& sc : r->scores) s += fmt::format(" {} {:.2f}", sc.predicate, sc.value);
-            return s;
-        };
-        if (!e.architecture.empty()) {
-            bool ok = std::find(e.architecture.begin(), e.architecture.end(), r->architecture) != e.architecture.end();
-            out.push_back({e.institution, fmt::format("architecture is one of [{}]", join(e.architecture)), ok,
-                           fmt::format("found {} ({})", r->architecture, why())});
-        }
-        if (!e.subtype.empty()) {
-            bool ok = std::find(e.subtype.begin(), e.subtype.end(), r->subtype) != e.subtype.end();
-            out.push_back({e.institution, fmt::format("subtype is one of [{}]", join(e.subtype)), ok,
-                           fmt::format("found {}", r->subtype)});
-        }
-        for (const auto& k : e.strains) {
-            auto it = std::find_if(r->strains.begin(), r->strains.end(), [&](const StrainResult& s) { return s.kind == k; });
-            bool ok = it != r->strains.end();
-            std::vector<std::string> kinds;
-            for (const auto& s : r->strains) kinds.push_back(s.kind);
-            out.push_back({e.institution, fmt::format("strain {} is found", k), ok,
-                           ok ? fmt::format("{:.2f}: {}", it->severity, it->reason)
-                              : fmt::format("strains found: [{}]", join(kinds))});
-        }
-        for (const auto& k : e.not_strains) {
-            auto it = std::find_if(r->strains.begin(), r->strains.end(), [&](const StrainResult& s) { return s.kind == k; });
-            bool ok = it == r->strains.end();
-            out.push_back({e.institution, fmt::format("strain {} is not found", k), ok,
-                           ok ? std::string() : fmt::format("found by rule {}: {}", it->rule, it->reason)});
-        }
-    }
-    return out;
 }
 
 std::vector<CaseResult> classify_all(const Program& program, const std::vector<std::string>& paths,

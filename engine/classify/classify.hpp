@@ -55,25 +55,67 @@ struct CaseError {
     std::string rendered;  // every diagnostic, rendered with carets (for stderr)
 };
 
-// An `expect:` entry of a case file, for `covenant test`:
+// One `facts:` or `not_facts:` entry of `expect:`: a fact written in the rule language, read with the pattern parser
+// so that only the slots it names must match — `strain(institution: nato, kind: mandate_gap)`; `|` gives
+// alternatives and `!=`, `<`, `<=`, `>`, `>=` compare (`severity: >= 0.3`), but it holds values only, no variables.
+struct FactExpectation {
+    struct Test {
+        SlotIndex slot = 0;
+        CmpOp op = CmpOp::Eq;
+        std::vector<Value> values;  // Eq: the slot equals one of them; Ne: none of them; Lt..Ge: exactly one
+    };
+    std::string text;           // as written in the case file
+    TemplateId tmpl = 0;
+    std::string template_name;
+    std::vector<Test> tests;
+    SourceSpan span;
+    // What working memory held after the run (filled by classify_case; check_expectations words it):
+    std::size_t matching = 0;         // facts that match
+    std::size_t of_template = 0;      // facts of the template
+    std::vector<std::string> shown;   // at most three facts, rendered: the matching ones, or, when none matches, the
+                                      // facts of the template that meet the most of the slot tests
+};
+
+// A `severity:` entry: the strain `kind` is found, and every strain of that kind found has a severity within the
+// closed range [low, high].
+struct SeverityExpectation {
+    std::string kind;
+    double low = 0;
+    double high = 0;
+    SourceSpan span;
+};
+
+// An entry of a case file's `expect:` block, for `covenant test` (docs/kb.md, "expect:"):
 //   expect:
-//     nato:
-//       architecture: [hybrid, community]   # any of these
-//       subtype: [alliance]                 # any of these (optional)
-//       strains: [capability_gap]           # must all be found
+//     nato:                                      # an institution's id
+//       architecture: [hybrid, community]        # any of these
+//       subtype: [alliance]                      # any of these
+//       strains: [capability_gap]                # must all be found
 //       not_strains: [membership_contestation]   # must not be found
+//       severity: {conflict_load: [0.3, 0.6]}    # found, with a severity in the closed range
+//       facts: ["strain(institution: nato, kind: mandate_gap)"]           # must be in working memory after the run
+//       not_facts: ["architecture(institution: nato, type: community)"]   # must not be
+//     facts: [...]                               # at the top: not tied to an institution (any rule pack)
+//     not_facts: [...]
+// An entry from the top of `expect:` has an empty `institution` and only facts or not_facts. Keys and values are
+// checked against the loaded program when the case is read: architecture against the `one of` values of
+// architecture.type, subtype of architecture.subtype, strain kinds of strain.kind; fact texts are parsed and their
+// templates, slots and values checked. An unknown one is a located error of the case (CaseResult::error).
 struct Expectation {
     std::string institution;
     std::vector<std::string> architecture;
     std::vector<std::string> subtype;
     std::vector<std::string> strains;
     std::vector<std::string> not_strains;
+    std::vector<SeverityExpectation> severity;
+    std::vector<FactExpectation> facts;
+    std::vector<FactExpectation> not_facts;
     SourceSpan span;
 };
 
 struct ExpectationOutcome {
-    std::string institution;
-    std::string what;     // "architecture is one of [hybrid, community]", "strain capability_gap found", ...
+    std::string institution;  // empty for an expectation from the top of `expect:`
+    std::string what;     // "architecture is one of [hybrid, community]", "strain capability_gap is found", ...
     bool passed = false;
     std::string detail;   // what was found instead, and why (the reasons behind it)
 };
@@ -102,7 +144,8 @@ CaseResult classify_case(Engine& engine, const std::string& path, const Classify
 // Collects the results for every institution in the engine's current working memory (after a run).
 std::vector<InstitutionResult> collect_results(const Engine& engine);
 
-// Checks every expectation of a classified case. A case with an error yields one failed outcome.
+// Checks every expectation of a classified case, in the order of the file (per entry: architecture, subtype, strains,
+// not_strains, severity, facts, not_facts). A case with an error yields one failed outcome.
 std::vector<ExpectationOutcome> check_expectations(const CaseResult& result);
 
 // Classifies many files with `jobs` worker threads, each with its own Engine over `program`. The result order is the

@@ -19,6 +19,7 @@
 #include "kb/fact_file.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 #include <istream>
 #include <limits>
 #include <streambuf>
@@ -105,8 +106,9 @@ struct ScalarAnchor {
 
 class FactEventReader final : public YAML::EventHandler {
 public:
-    FactEventReader(const SourceFile& file, const Program& program, DiagnosticSink& sink, std::uint32_t pos_shift)
-        : file_(file), program_(program), sink_(sink), pos_shift_(pos_shift) {}
+    FactEventReader(const SourceFile& file, const Program& program, DiagnosticSink& sink, std::uint32_t pos_shift,
+                    const FactFileOptions& options)
+        : file_(file), program_(program), sink_(sink), pos_shift_(pos_shift), options_(options) {}
 
     FactFile result;
     bool failed = false;
@@ -205,6 +207,7 @@ private:
         std::vector<Value> values;
         std::vector<bool> given;
         bool fact_ok = true;
+        std::vector<std::pair<SlotIndex, SourceSpan>> value_spans;  // ref slots and slots bounded by a header key
         // Meta:
         MetaValue meta;
         int skip_depth = 0;           // Skip: open collections inside the skipped node
@@ -214,6 +217,13 @@ private:
     const Program& program_;
     DiagnosticSink& sink_;
     std::uint32_t pos_shift_;
+    FactFileOptions options_;
+    struct HeaderBound {  // a value to check against a range bound that names a header key, once the header is read
+        std::uint32_t fact;
+        SlotIndex slot;
+        SourceSpan span;
+    };
+    std::vector<HeaderBound> header_bounds_;
     mutable std::size_t line_hint_ = 0;  // index into file_.line_starts of the line last located
 
     // 1-based line and column of byte `off` (clamped to the file), as SourceFile::span_at computes them.
@@ -517,6 +527,12 @@ private:
             if (auto v = kb::convert_scalar(value, quoted, slot, problem)) {
                 f.values[static_cast<std::size_t>(f.slot)] = *v;
                 f.given[static_cast<std::size_t>(f.slot)] = true;
+                if (std::string out = slot_range_problem(slot, *v); !out.empty()) {
+                    f.fact_ok = false;
+                    error(span, Code::FactOutOfRange, "{} (slot '{}' of '{}')", out, slot.name, f.tmpl->name);
+                } else if (slot.is_ref() || has_header_bound(slot)) {
+                    f.value_spans.emplace_back(static_cast<SlotIndex>(f.slot), span);
+                }
             } else {
                 f.fact_ok = false;
                 f.given[static_cast<std::size_t>(f.slot)] = true;  // do not also report it as missing
@@ -613,11 +629,160 @@ private:
             return;
         }
         if (!f.fact_ok) return;
+        auto index = static_cast<std::uint32_t>(result.facts.size());
+        for (const auto& [slot, span] : f.value_spans) {
+            if (f.tmpl->slots[slot].is_ref()) result.ref_sites.push_back({index, slot, span});
+            if (has_header_bound(f.tmpl->slots[slot])) header_bounds_.push_back({index, slot, span});
+        }
         InitialFact fact;
         fact.tmpl = f.tmpl->id;
         fact.values = std::move(f.values);
         fact.span = f.span;
         result.facts.push_back(std::move(fact));
+    }
+
+    static bool has_header_bound(const SlotDef& slot) {
+        for (const auto& b : slot.range)
+            if (b.bound.type == Type::Symbol) return true;
+        return false;
+    }
+
+public:
+    // The checks that need the whole file (the header may come after the facts): called once the events are read,
+    // by both paths, so that they accept and reject the same files.
+    void finish() {
+        if (failed) return;
+        result.is_case = options_.as_case || result.meta("case") || result.meta("as_of");
+        HeaderNumbers numbers;
+        if (const MetaValue* a = result.meta("as_of"); a && a->kind == MetaValue::Kind::Scalar)
+            if (auto n = header_number(a->scalar)) numbers.emplace_back("as_of", *n);
+        // Judged on the facts written: a case file whose header alone makes a snapshot still describes nothing.
+        if (result.facts.empty()) {
+            error(file_.span_at(0, 0), Code::EmptyFactFile,
+                  "this file holds no facts; a fact file lists them under `facts:` (docs/kb.md)");
+            return;
+        }
+        if (result.is_case) make_case_facts();
+        for (const auto& hb : header_bounds_) {
+            const InitialFact& fact = result.facts[hb.fact];
+            const TemplateDef& t = program_.templates[fact.tmpl];
+            const SlotDef& slot = t.slots[hb.slot];
+            if (std::string problem = slot_range_problem(slot, fact.values[hb.slot], &numbers); !problem.empty())
+                error(hb.span, Code::FactOutOfRange, "{} (slot '{}' of '{}'): a case records what was true at its as_of",
+                      problem, slot.name, t.name);
+        }
+    }
+
+private:
+    static std::optional<double> header_number(const std::string& text) {
+        if (text.empty() || text.size() > 32) return std::nullopt;
+        char* end = nullptr;
+        double d = std::strtod(text.c_str(), &end);
+        if (end != text.c_str() + text.size()) return std::nullopt;
+        return d;
+    }
+
+    // One fact per case template, its slots from the header keys their `from` names. A hand-written fact of a case
+    // template must agree with the header: a copy is dropped with a warning, a different one is an error.
+    void make_case_facts() {
+        for (const auto& t : program_.templates) {
+            if (t.is_score || !t.is_case_template()) continue;
+            InitialFact made;
+            made.tmpl = t.id;
+            made.values.resize(t.slots.size());
+            bool ok = true;
+            SourceSpan where = file_.span_at(0, 0);
+            for (std::size_t i = 0; i < t.slots.size(); ++i) {
+                const SlotDef& slot = t.slots[i];
+                if (slot.from.empty()) {
+                    made.values[i] = slot.default_value ? *slot.default_value : Value();
+                    continue;
+                }
+                const MetaValue* m = result.meta(slot.from);
+                if (!m || m->kind != MetaValue::Kind::Scalar) {
+                    if (m) {
+                        error(m->span, Code::CaseHeader, "`{}:` must be a single value (template '{}' takes its '{}' "
+                              "from it)", slot.from, t.name, slot.name);
+                    } else if (slot.default_value) {
+                        made.values[i] = *slot.default_value;
+                        continue;
+                    } else {
+                        error(where, Code::CaseHeader,
+                              "this case file has no `{}:`; every case file needs one (template '{}' takes its '{}' "
+                              "from it){}",
+                              slot.from, t.name, slot.name,
+                              slot.from == "as_of" ? ": write `as_of: YEAR` at the top, the year the case describes"
+                                                   : "");
+                    }
+                    ok = false;
+                    continue;
+                }
+                where = m->span;
+                kb::ValueProblem problem;
+                auto v = kb::convert_scalar(m->scalar, false, slot, problem);
+                if (!v) {
+                    error(m->span, Code::CaseHeader, "`{}: {}` cannot fill slot '{}' of '{}': expected {}", slot.from,
+                          m->scalar, slot.name, t.name, kb::expected_words(slot));
+                    ok = false;
+                    continue;
+                }
+                if (std::string out = slot_range_problem(slot, *v); !out.empty()) {
+                    error(m->span, Code::FactOutOfRange, "`{}: {}`: {} (slot '{}' of '{}')", slot.from, m->scalar,
+                          out, slot.name, t.name);
+                    ok = false;
+                    continue;
+                }
+                made.values[i] = *v;
+            }
+            if (!ok) continue;
+            made.span = where;
+            // Hand-written facts of the case template: reported, then dropped.
+            bool dropped = false;
+            for (auto& f : result.facts) {
+                if (f.tmpl != t.id) continue;
+                dropped = true;
+                if (f.values == made.values) {
+                    Diagnostic* d = sink_.warning(f.span, Code::RepeatsHeader,
+                                                  "this '{}' fact repeats what the header says; leave it out (it is "
+                                                  "made from the header)",
+                                                  t.name);
+                    if (d) d->notes.push_back({where, "the header gives it here"});
+                } else {
+                    Diagnostic* d = sink_.error(f.span, Code::CaseHeader,
+                                                "this '{}' fact disagrees with the case's header, which makes {}; "
+                                                "leave it out",
+                                                t.name, format_fact(program_, t.id, made.values.data()));
+                    failed = true;
+                    if (d) d->notes.push_back({where, "the header gives it here"});
+                }
+            }
+            if (dropped) {
+                // Indexes into facts changed: recompute the sites (rare: only files that still write the fact).
+                std::vector<std::uint32_t> remap(result.facts.size(), 0);
+                std::uint32_t next = 0;
+                for (std::size_t i = 0; i < result.facts.size(); ++i)
+                    remap[i] = result.facts[i].tmpl == t.id ? UINT32_MAX : next++;
+                auto fix = [&](auto& sites) {
+                    std::size_t w = 0;
+                    for (auto& site : sites)
+                        if (remap[site.fact] != UINT32_MAX) {
+                            site.fact = remap[site.fact];
+                            sites[w++] = site;
+                        }
+                    sites.resize(w);
+                };
+                fix(result.ref_sites);
+                fix(header_bounds_);
+                result.facts.erase(std::remove_if(result.facts.begin(), result.facts.end(),
+                                                  [&](const InitialFact& f) { return f.tmpl == t.id; }),
+                                   result.facts.end());
+            }
+            // First, where case files used to write it by hand: the order of facts (and so their ids and the order
+            // in which evidence is combined) stays as it was.
+            for (auto& site : result.ref_sites) ++site.fact;
+            for (auto& hb : header_bounds_) ++hb.fact;
+            result.facts.insert(result.facts.begin(), std::move(made));
+        }
     }
 };
 
@@ -671,30 +836,33 @@ bool looks_binary(std::string_view text) {
 
 // The fast path (simple_yaml.hpp): a file in the plain subset that case files are written in is scanned without
 // yaml-cpp, into the same events.
-kb::FastRead kb::read_fact_file_fast(const SourceFile& file, const Program& program, FactFile& out) {
+kb::FastRead kb::read_fact_file_fast(const SourceFile& file, const Program& program, FactFile& out,
+                                     const FactFileOptions& options) {
     std::string_view text = file.text;
     // yaml-cpp consumes a UTF-8 byte-order mark without counting it in Mark::pos: such a file goes to yaml-cpp.
     if (looks_binary(text) || text.substr(0, kUtf8Bom.size()) == kUtf8Bom) return FastRead::OutsideSubset;
     thread_local std::vector<kb::YamlEvent> events;
     if (!kb::scan_simple_yaml(text, events)) return FastRead::OutsideSubset;
     DiagnosticSink fast_found(std::numeric_limits<std::size_t>::max());
-    FactEventReader fast(file, program, fast_found, 0);
+    FactEventReader fast(file, program, fast_found, 0, options);
     fast.result.file = file.id;
     replay(events, fast);
+    fast.finish();
     if (fast.failed || !fast_found.diagnostics().empty()) return FastRead::Rejected;
     out = std::move(fast.result);
     return FastRead::Accepted;
 }
 
-std::optional<FactFile> read_fact_file(const SourceFile& file, const Program& program, DiagnosticSink& sink) {
+std::optional<FactFile> read_fact_file(const SourceFile& file, const Program& program, DiagnosticSink& sink,
+                                       const FactFileOptions& options) {
     // A file outside the subset, or one the reader finds a problem in, is read again by yaml-cpp from the start, so
     // every diagnostic comes from the one reference path.
-    if (FactFile fast; kb::read_fact_file_fast(file, program, fast) == kb::FastRead::Accepted) return fast;
-    return kb::read_fact_file_yaml_cpp(file, program, sink);
+    if (FactFile fast; kb::read_fact_file_fast(file, program, fast, options) == kb::FastRead::Accepted) return fast;
+    return kb::read_fact_file_yaml_cpp(file, program, sink, options);
 }
 
 std::optional<FactFile> kb::read_fact_file_yaml_cpp(const SourceFile& file, const Program& program,
-                                                    DiagnosticSink& sink) {
+                                                    DiagnosticSink& sink, const FactFileOptions& options) {
     std::string_view text = file.text;
     auto whole_file = [&] { return file.span_at(0, 0); };
     if (looks_binary(text)) {
@@ -708,7 +876,7 @@ std::optional<FactFile> kb::read_fact_file_yaml_cpp(const SourceFile& file, cons
     // it, and what the reader made of those (a flow mapping left open looks like a mapping used as a key) would be
     // noise. So after a syntax error only the syntax error is reported; otherwise everything found is.
     DiagnosticSink found(std::numeric_limits<std::size_t>::max());
-    FactEventReader reader(file, program, found, shift);
+    FactEventReader reader(file, program, found, shift, options);
     reader.result.file = file.id;
     auto forward_found = [&] {
         for (const Diagnostic& d : found.diagnostics())
@@ -726,6 +894,7 @@ std::optional<FactFile> kb::read_fact_file_yaml_cpp(const SourceFile& file, cons
                             "a fact file holds one YAML document; this is a second one");
             }
         }
+        reader.finish();
         forward_found();
     } catch (const YAML::Exception& e) {
         reader.failed = true;

@@ -41,17 +41,40 @@ struct MetaValue {
     const MetaValue* get(std::string_view key) const;          // Map lookup, nullptr if absent
 };
 
+// Where a `ref` slot's value is written in the file, so that world checks (kb/world.hpp) can point at it.
+struct RefSite {
+    std::uint32_t fact = 0;   // index into FactFile::facts
+    SlotIndex slot = 0;
+    SourceSpan span;
+};
+
 struct FactFile {
     FileId file = 0;
     std::vector<std::pair<std::string, MetaValue>> metadata;   // every top-level key except `facts`, in order
-    std::vector<InitialFact> facts;                            // in file order; defaults filled in
+    std::vector<InitialFact> facts;                            // in file order; defaults filled in; a case file's
+                                                               // case-template facts (made from its header) come first
+    bool is_case = false;                                      // read as a case file (see FactFileOptions)
+    std::vector<RefSite> ref_sites;                            // every `ref` slot value given in the file
 
     const MetaValue* meta(std::string_view key) const;
 };
 
+struct FactFileOptions {
+    // Read the file as a case file even when its header has neither `case:` nor `as_of:` (classify and test do:
+    // every file they are given is a case). A file with either key is always a case file.
+    bool as_case = false;
+};
+
 // Parses and checks `file` against `program`. On any error, reports it to `sink` (every error found, up to the
 // sink's limit) and returns nullopt. Never throws on bad input.
-std::optional<FactFile> read_fact_file(const SourceFile& file, const Program& program, DiagnosticSink& sink);
+//
+// A case file (FactFileOptions) describes one world at one time, its header saying when (`as_of`). For it the reader
+// also: makes the fact of every case template (a template with `from` slots, docs/language.md) from the header,
+// so a case without a required header key is an error; rejects a hand-written fact of a case template that
+// disagrees with the header (and warns about one that repeats it, then drops it); and checks range bounds that name
+// a header key (`year: int <= as_of`). Any fact file that holds no facts at all is an error.
+std::optional<FactFile> read_fact_file(const SourceFile& file, const Program& program, DiagnosticSink& sink,
+                                       const FactFileOptions& options = {});
 
 // Converts a scalar as written in YAML or at the REPL into a value of the slot's type, or explains in `why` what was
 // expected ("expected an integer, got 'abc'"; "'x' is not one of (a | b)"). `quoted` is true for quoted scalars,
@@ -67,9 +90,11 @@ enum class FastRead { OutsideSubset, Rejected, Accepted };
 // The fast path: scan_simple_yaml's events fed to the reader. OutsideSubset when the scanner declines the text;
 // Rejected when the reader finds a problem (reported by neither path: read_fact_file then asks yaml-cpp); Accepted
 // with `out` filled otherwise.
-FastRead read_fact_file_fast(const SourceFile& file, const Program& program, FactFile& out);
+FastRead read_fact_file_fast(const SourceFile& file, const Program& program, FactFile& out,
+                             const FactFileOptions& options = {});
 // The reference path: yaml-cpp's event parser fed to the reader, reporting every problem to `sink`.
-std::optional<FactFile> read_fact_file_yaml_cpp(const SourceFile& file, const Program& program, DiagnosticSink& sink);
+std::optional<FactFile> read_fact_file_yaml_cpp(const SourceFile& file, const Program& program, DiagnosticSink& sink,
+                                                const FactFileOptions& options = {});
 
 }  // namespace kb
 

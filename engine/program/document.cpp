@@ -83,11 +83,6 @@ std::string trailing_comment(const SourceManager& sm, const SourceSpan& span) {
     return out;
 }
 
-std::string slot_type(const SlotDef& s) {
-    if (!s.one_of.empty()) return "one of " + one_of_list(s);
-    return std::string(type_name(s.type));
-}
-
 // "+0.20" / "-0.25" for a weight known before the run, else "computed".
 std::string weight_text(const Expr& w) {
     if (w.kind == ExprKind::Const && w.value.is_number()) return fmt::format("{:+.2f}", w.value.as_double());
@@ -170,7 +165,7 @@ void document_pack(const Context& c, const PackInfo& pack, std::string& out) {
         if (!t.doc.empty()) out += t.doc + ".\n\n";
         out += fmt::format("Declared at `{}`.\n\n| slot | type | default |\n|---|---|---|\n", c.where(t.span));
         for (const auto& s : t.slots)
-            out += fmt::format("| `{}` | {} | {} |\n", s.name, cell(slot_type(s)),
+            out += fmt::format("| `{}` | {} | {} |\n", s.name, cell(slot_type_text(p, s)),
                                s.default_value ? "`" + cell(to_source(*s.default_value)) + "`" : "required");
         out += "\n";
         // Cross-references: where its facts come from and which rules read them.

@@ -14,6 +14,10 @@ int TemplateDef::slot_index(std::string_view slot_name) const {
     return -1;
 }
 
+bool TemplateDef::is_case_template() const {
+    return std::any_of(slots.begin(), slots.end(), [](const SlotDef& s) { return !s.from.empty(); });
+}
+
 const TemplateDef* Program::find_template(std::string_view name) const {
     auto it = template_by_name.find(std::string(name));
     return it == template_by_name.end() ? nullptr : &templates[it->second];
@@ -290,14 +294,75 @@ private:
     const Rule& r_;
 };
 
-std::string slot_type_text(const SlotDef& s) {
-    if (s.one_of.empty()) return std::string(type_name(s.type));
-    std::string out = "one of (";
-    for (std::size_t i = 0; i < s.one_of.size(); ++i) out += (i ? " | " : "") + std::string(Symbols::name(s.one_of[i]));
-    return out + ")";
+}  // namespace
+
+std::string slot_range_text(const SlotDef& s) {
+    auto bound = [](const SlotBound& b) {
+        return b.bound.type == Type::Symbol ? std::string(Symbols::name(b.bound.sym)) : to_source(b.bound);
+    };
+    // Two bounds, a lower then an upper, read back as an interval.
+    if (s.range.size() == 2 && (s.range[0].op == CmpOp::Ge || s.range[0].op == CmpOp::Gt) &&
+        (s.range[1].op == CmpOp::Le || s.range[1].op == CmpOp::Lt) && s.range[0].bound.type != Type::Symbol &&
+        s.range[1].bound.type != Type::Symbol)
+        return fmt::format("in {}{}, {}{}", s.range[0].op == CmpOp::Ge ? "[" : "(", bound(s.range[0]),
+                           bound(s.range[1]), s.range[1].op == CmpOp::Le ? "]" : ")");
+    std::string out;
+    for (const auto& b : s.range) {
+        if (!out.empty()) out += " ";
+        out += std::string(b.op == CmpOp::Ge ? ">=" : b.op == CmpOp::Gt ? ">" : b.op == CmpOp::Le ? "<=" : "<") + " " +
+               bound(b);
+    }
+    return out;
 }
 
-}  // namespace
+std::string slot_type_text(const Program& p, const SlotDef& s) {
+    std::string out;
+    if (s.is_ref())
+        out = "ref " + (s.ref < p.templates.size() ? p.templates[s.ref].name : std::string("?"));
+    else if (!s.one_of.empty())
+        out = "one of " + one_of_list(s);
+    else
+        out = type_name(s.type);
+    if (!s.range.empty()) out += " " + slot_range_text(s);
+    if (!s.from.empty()) out += " from " + s.from;
+    return out;
+}
+
+std::string slot_range_problem(const SlotDef& slot, const Value& v, const HeaderNumbers* header) {
+    if (slot.range.empty() || !v.is_number()) return {};
+    for (const auto& b : slot.range) {
+        bool holds = true;
+        std::string bound_text;
+        if (b.bound.type == Type::Symbol) {
+            std::string_view key = Symbols::name(b.bound.sym);
+            const std::pair<std::string, double>* found = nullptr;
+            if (header)
+                for (const auto& kv : *header)
+                    if (kv.first == key) found = &kv;
+            if (!found) continue;
+            double x = v.as_double();
+            holds = b.op == CmpOp::Ge ? x >= found->second
+                  : b.op == CmpOp::Gt ? x > found->second
+                  : b.op == CmpOp::Le ? x <= found->second
+                                      : x < found->second;
+            bound_text = fmt::format("{} ({})", key, found->second);
+        } else if (v.type == Type::Int && b.bound.type == Type::Int) {
+            std::int64_t x = v.i, y = b.bound.i;
+            holds = b.op == CmpOp::Ge ? x >= y : b.op == CmpOp::Gt ? x > y : b.op == CmpOp::Le ? x <= y : x < y;
+        } else {
+            double x = v.as_double(), y = b.bound.as_double();
+            holds = b.op == CmpOp::Ge ? x >= y : b.op == CmpOp::Gt ? x > y : b.op == CmpOp::Le ? x <= y : x < y;
+        }
+        if (holds) continue;
+        if (!bound_text.empty()) {
+            const char* op = b.op == CmpOp::Ge ? ">=" : b.op == CmpOp::Gt ? ">" : b.op == CmpOp::Le ? "<=" : "<";
+            return fmt::format("{} is outside the slot's range: it must be {} {}", to_source(v), op, bound_text);
+        }
+        std::string range = slot_range_text(slot);
+        return fmt::format("{} is outside the slot's range: it must be {}", to_source(v), range);
+    }
+    return {};
+}
 
 std::string print_program(const Program& p) {
     std::string out;
@@ -308,7 +373,7 @@ std::string print_program(const Program& p) {
         out += " {";
         for (std::size_t i = 0; i < t.slots.size(); ++i) {
             const SlotDef& s = t.slots[i];
-            out += (i ? ", " : " ") + s.name + ": " + slot_type_text(s);
+            out += (i ? ", " : " ") + s.name + ": " + slot_type_text(p, s);
             if (s.default_value) out += " = " + to_source(*s.default_value);
         }
         out += t.slots.empty() ? "}\n" : " }\n";

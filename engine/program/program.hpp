@@ -22,12 +22,31 @@ using PackId = std::uint32_t;
 
 constexpr VarId kNoVar = 0xFFFF;
 
+constexpr std::uint32_t kNoTemplate = 0xFFFFFFFF;
+
+enum class CmpOp : std::uint8_t { Eq, Ne, Lt, Le, Gt, Ge };
+
+// One bound of a numeric slot's range (`members: int >= 1`, `share: float in [0, 1]`). The bound is a number, or a
+// Symbol naming a key of the case file's header (`year: int <= as_of`): such a bound is checked only where a header
+// gives that key a number (facts read from a case file), and is skipped elsewhere.
+struct SlotBound {
+    CmpOp op = CmpOp::Ge;                  // Lt, Le, Gt or Ge: value OP bound must hold
+    Value bound;
+    SourceSpan span;
+};
+
 struct SlotDef {
     std::string name;
-    Type type = Type::Symbol;              // a `one of` slot has type Symbol and a non-empty one_of
+    Type type = Type::Symbol;              // a `one of` or `ref` slot has type Symbol
     std::vector<SymbolId> one_of;          // allowed symbols, in declaration order
     std::optional<Value> default_value;    // none: the slot is required
+    std::vector<SlotBound> range;          // every bound must hold (int and float slots only)
+    TemplateId ref = kNoTemplate;          // `ref T`: the value must be the `id` of a T fact in the same world (the
+                                           // default value, when there is one, stands for "none" and is exempt)
+    std::string from;                      // `from as_of`: case files fill the slot from this header key
     SourceSpan span;
+
+    bool is_ref() const { return ref != kNoTemplate; }
 };
 
 // Templates come in two kinds. Ordinary ones are declared with `template`. Score templates are made by the checker,
@@ -39,15 +58,17 @@ struct TemplateDef {
     std::string doc;
     std::vector<SlotDef> slots;
     bool is_score = false;
+    bool has_range = false;                // some slot declares a range (the runtime checks only these templates)
     std::string predicate;                 // score templates: "community"
     PackId pack = 0;
     SourceSpan span;
 
     // Index of the slot named `name`, or -1.
     int slot_index(std::string_view name) const;
+    // A template with a `from` slot is a case template: the fact reader makes one fact of it for every case file,
+    // from the file's header (docs/language.md, "Case templates").
+    bool is_case_template() const;
 };
-
-enum class CmpOp : std::uint8_t { Eq, Ne, Lt, Le, Gt, Ge };
 
 // A constant or a variable of the rule.
 struct Operand {
@@ -222,6 +243,21 @@ const char* expr_op_text(ExprOp op);
 
 // "(a | b | c)": the values a `one of` slot allows, as a template declares them.
 std::string one_of_list(const SlotDef& slot);
+
+// A slot's type as declared: "int", "one of (a | b)", "ref institution", "float in [0, 1]", "int >= 1 from as_of".
+std::string slot_type_text(const Program& p, const SlotDef& slot);
+
+// The range a slot declares, as written: "in [0, 1]", ">= 1", ">= 1800 <= as_of"; "" when none.
+std::string slot_range_text(const SlotDef& slot);
+
+// The numeric keys of a case file's header (`as_of: 2024`), for range bounds that name one.
+using HeaderNumbers = std::vector<std::pair<std::string, double>>;
+
+// Checks `v` against the slot's range. A bound naming a header key is looked up in `header` and skipped when it is
+// not there (or `header` is null). Returns the problem in words ("17.0 is outside the slot's range in [0, 1]"), or ""
+// when every bound holds. One function for every place facts come from (checker, fact files, REPL, rule actions),
+// so that they agree.
+std::string slot_range_problem(const SlotDef& slot, const Value& v, const HeaderNumbers* header = nullptr);
 
 // Whether `text` is a name in the rule language (a letter or '_', then letters, digits and '_'), so that it can be
 // written as a bare symbol. (`true`/`false` are names by this test; callers that need a symbol exclude them.)

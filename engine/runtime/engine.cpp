@@ -636,6 +636,15 @@ struct Engine::Impl final : rete::MatchListener {
             errors.push_back(format_error(rule, a.span, message));
             return false;
         };
+        // A declared range holds for facts that rules make too (bounds naming a header key are not known here).
+        auto range_problem = [&](TemplateId tmpl, const std::vector<Value>& vals) -> std::string {
+            const TemplateDef& t = program.templates[tmpl];
+            if (!t.has_range) return {};
+            for (std::size_t i = 0; i < t.slots.size() && i < vals.size(); ++i)
+                if (std::string p = slot_range_problem(t.slots[i], vals[i]); !p.empty())
+                    return fmt::format("{} (slot '{}' of '{}'); the fact is not made", p, t.slots[i].name, t.name);
+            return {};
+        };
         auto target_fact = [&]() -> FactId {
             if (a.target >= bindings.size() || bindings[a.target].type != Type::Int) return kNoFact;
             return static_cast<FactId>(bindings[a.target].i);
@@ -644,6 +653,7 @@ struct Engine::Impl final : rete::MatchListener {
         switch (a.kind) {
             case ActionKind::Assert: {
                 if (!eval_all(a.slots, values)) return fail(err.message);
+                if (std::string p = range_problem(a.tmpl, values); !p.empty()) return fail(p);
                 bool is_new = false;
                 FactId id = assert_internal(a.tmpl, values, Origin::Asserted, {}, firing_justification, &is_new);
                 if (is_new) propagate_new(id);
@@ -651,6 +661,7 @@ struct Engine::Impl final : rete::MatchListener {
             }
             case ActionKind::Conclude: {
                 if (!eval_all(a.slots, values)) return fail(err.message);
+                if (std::string p = range_problem(a.tmpl, values); !p.empty()) return fail(p);
                 // A conclusion needs a live support: when an earlier action of this firing destroyed the match,
                 // the conclusion would vanish at once, so it is not made.
                 if (firing_token_gone) break;
@@ -680,6 +691,7 @@ struct Engine::Impl final : rete::MatchListener {
                 // A modify that changes no value does nothing: otherwise `?f <- p(x: 1) => modify ?f (x: 1)`
                 // would re-match its own result forever.
                 if (std::equal(values.begin(), values.end(), wm.values(f))) break;
+                if (std::string p = range_problem(wm.record(f).tmpl, values); !p.empty()) return fail(p);
                 Origin origin = wm.record(f).origin == Origin::Given ? Origin::Given : Origin::Asserted;
                 TemplateId tmpl = wm.record(f).tmpl;
                 retract_internal(f);

@@ -134,15 +134,27 @@ struct Rule {
 };
 
 struct TypeRef {
-    enum class Kind { Symbol, String, Int, Float, Bool, OneOf };
+    enum class Kind { Symbol, String, Int, Float, Bool, OneOf, Ref };
     Kind kind = Kind::Symbol;
     std::vector<Identifier> one_of;
+    Identifier ref;  // Ref: the template referred to (`ref institution`)
+    SourceSpan span;
+};
+
+// One bound of a slot's range: `>= 1` is op Ge with bound 1. `in [0, 1]` gives two (Ge 0, Le 1); `(` and `)` give
+// Gt and Lt. The bound is a number literal, or a symbol literal naming a constant (substituted by the checker) or a
+// key of the case file's header (`as_of`).
+struct RangeLimit {
+    CmpOp op = CmpOp::Ge;
+    Literal bound;
     SourceSpan span;
 };
 
 struct SlotDecl {
     Identifier name;
     TypeRef type;
+    std::vector<RangeLimit> range;     // all must hold
+    std::optional<Identifier> from;    // `from as_of`: filled from this key of the case file's header
     std::optional<Literal> default_value;
     SourceSpan span;
 };

@@ -141,6 +141,7 @@ const char* type_name(const ast::TypeRef& t) {
         case ast::TypeRef::Kind::Float: return "float";
         case ast::TypeRef::Kind::Bool: return "bool";
         case ast::TypeRef::Kind::OneOf: return "one of";
+        case ast::TypeRef::Kind::Ref: return "ref";
     }
     return "";
 }
@@ -243,6 +244,9 @@ std::string print_unit(const ast::Unit& unit) {
                     out += (j ? " | " : "") + s.type.one_of[j].name;
                 out += ")";
             }
+            if (s.type.kind == ast::TypeRef::Kind::Ref) out += " " + s.type.ref.name;
+            for (const auto& limit : s.range) out += std::string(" ") + cmp_text(limit.op) + " " + print_literal(limit.bound);
+            if (s.from) out += " from " + s.from->name;
             if (s.default_value) out += " = " + print_literal(*s.default_value);
         }
         out += t.slots.empty() ? "}\n" : "\n}\n";

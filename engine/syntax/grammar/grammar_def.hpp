@@ -244,6 +244,15 @@ struct rule_kind_id;
 struct const_name_id : annotate_position {};
 struct const_value_id;
 struct default_value_id;
+struct ref_target_id;
+struct range_bound_id;
+struct range_limit_id : annotate_position {};
+struct range_op_id;
+struct interval_id : annotate_position {};
+struct interval_open_id;
+struct interval_close_id;
+struct slot_range_id;
+struct slot_source_id;
 
 const x3::rule<simple_type_id, std::string> simple_type = "a type name";
 const x3::rule<one_of_keyword_id, std::string> one_of_keyword = "one of";
@@ -252,7 +261,16 @@ const x3::rule<rule_name_id, tree::Name> rule_name = "the rule's name";
 const x3::rule<template_name_id, tree::Name> template_name = "the template's name";
 const x3::rule<one_of_values_id, std::vector<tree::Name>> one_of_values = "'(' and values separated by '|'";
 const x3::rule<type_ref_id, tree::TypeRef> type_ref =
-    "a slot type (symbol, string, int, float, bool or one of (...))";
+    "a slot type (symbol, string, int, float, bool, one of (...) or ref TEMPLATE)";
+const x3::rule<ref_target_id, std::vector<tree::Name>> ref_target = "the name of the template referred to";
+const x3::rule<range_bound_id, tree::Bound> range_bound = "a bound (a number, or a name such as as_of)";
+const x3::rule<range_op_id, std::string> range_op = "a comparison (>=, >, <= or <)";
+const x3::rule<range_limit_id, tree::RangeLimit> range_limit = "a bound such as '>= 1'";
+const x3::rule<interval_open_id, std::string> interval_open = "'[' or '(' to open the range";
+const x3::rule<interval_close_id, std::string> interval_close = "']' or ')' to close the range";
+const x3::rule<interval_id, tree::Interval> interval = "a range such as in [0, 1]";
+const x3::rule<slot_range_id, tree::Range> slot_range = "the slot's range";
+const x3::rule<slot_source_id, tree::Name> slot_source = "the header key the slot is filled from";
 const x3::rule<default_value_id, tree::Literal> default_value = "a default value";
 const x3::rule<slot_decl_id, tree::SlotDecl> slot_decl = "a slot declaration (name: type)";
 const x3::rule<slot_decls_id, std::vector<tree::SlotDecl>> slot_decls = "slot declarations";
@@ -271,10 +289,25 @@ inline const auto one_of_names_def = identifier % '|';
 inline const auto one_of_values_def = x3::lit('(') > one_of_names > one_of_close;
 inline const auto rule_name_def = identifier;
 inline const auto template_name_def = identifier;
-inline const auto type_ref_def =
-    (simple_type >> x3::attr(std::vector<tree::Name>())) | (one_of_keyword > one_of_values);
+inline const auto type_ref_def = (simple_type >> x3::attr(std::vector<tree::Name>())) |
+                                  (one_of_keyword > one_of_values) | (keyword_text("ref") > ref_target);
+inline const auto ref_target_def = x3::repeat(1)[identifier];
 inline const auto default_value_def = literal;
-inline const auto slot_decl_def = identifier > type_colon > type_ref > -(x3::lit('=') > default_value);
+// A range after the type: `in [0, 1]` (brackets: inclusive, parentheses: exclusive) or one or more comparisons
+// (`>= 1`, `>= 1800 <= as_of`). `in` is a keyword only when '[' or '(' follows, so a next slot may still be named
+// `in`; likewise `from` only when a name follows (a slot named `from` is followed by ':').
+inline const auto range_bound_def = number | identifier;
+inline const auto range_op_def = x3::string(">=") | x3::string("<=") | x3::string(">") | x3::string("<");
+inline const auto range_limit_def = range_op > range_bound;
+inline const auto interval_open_def = (x3::lit('[') >> x3::attr(std::string(">="))) |
+                                      (x3::lit('(') >> x3::attr(std::string(">")));
+inline const auto interval_close_def = (x3::lit(']') >> x3::attr(std::string("<="))) |
+                                       (x3::lit(')') >> x3::attr(std::string("<")));
+inline const auto interval_def = keyword("in") >> interval_open > range_bound > comma > range_bound > interval_close;
+inline const auto slot_range_def = interval | +range_limit;
+inline const auto slot_source_def = keyword("from") >> identifier >> !x3::lit(':');
+inline const auto slot_decl_def =
+    identifier > type_colon > type_ref > -slot_range > -slot_source > -(x3::lit('=') > default_value);
 inline const auto slot_decls_def = *(slot_decl >> -x3::lit(','));
 inline const auto facts_body_def = *(fact_term >> -x3::lit(','));
 inline const auto rule_kind_def =
@@ -298,7 +331,8 @@ inline const auto whole_fact_def = fact_term > end_of_input;
 inline const auto whole_pattern_def = pattern > end_of_input;
 
 BOOST_SPIRIT_DEFINE(simple_type, one_of_keyword, one_of_names, rule_name, template_name, one_of_values, type_ref,
-                    default_value, slot_decl, slot_decls, facts_body, rule_kind, salience_part, when_part, const_name, const_value, pack_definition, use_definition, const_definition,
+                    ref_target, range_bound, range_op, range_limit, interval_open, interval_close, interval,
+                    slot_range, slot_source, default_value, slot_decl, slot_decls, facts_body, rule_kind, salience_part, when_part, const_name, const_value, pack_definition, use_definition, const_definition,
                     template_definition, facts_definition, rule_definition, whole_fact, whole_pattern)
 
 }  // namespace covenant::grammar

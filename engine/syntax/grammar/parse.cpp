@@ -618,8 +618,36 @@ public:
                    : t.kind == "int"    ? K::Int
                    : t.kind == "float"  ? K::Float
                    : t.kind == "bool"   ? K::Bool
+                   : t.kind == "ref"    ? K::Ref
                                         : K::OneOf;
+        if (out.kind == K::Ref) {
+            if (!t.one_of.empty()) out.ref = name(t.one_of.front());
+            return out;
+        }
         for (const auto& n : t.one_of) out.one_of.push_back(name(n));
+        return out;
+    }
+
+    ast::Literal bound(const tree::Bound& b) const {
+        return boost::apply_visitor([&](const auto& node) { return literal_of(node); }, b.get());
+    }
+
+    static ast::CmpOp range_op(const std::string& op) {
+        return op == ">=" ? ast::CmpOp::Ge : op == ">" ? ast::CmpOp::Gt : op == "<=" ? ast::CmpOp::Le : ast::CmpOp::Lt;
+    }
+
+    std::vector<ast::RangeLimit> range(const tree::Range& r) const {
+        std::vector<ast::RangeLimit> out;
+        if (const auto* in = boost::get<tree::Interval>(&r.get())) {
+            ast::RangeLimit low{range_op(in->open), bound(in->low), span(*in)};
+            ast::RangeLimit high{range_op(in->close), bound(in->high), span(*in)};
+            low.span = low.bound.span;
+            high.span = high.bound.span;
+            out.push_back(std::move(low));
+            out.push_back(std::move(high));
+        } else if (const auto* limits = boost::get<std::vector<tree::RangeLimit>>(&r.get())) {
+            for (const auto& l : *limits) out.push_back({range_op(l.op), bound(l.bound), span(l)});
+        }
         return out;
     }
 
@@ -631,6 +659,8 @@ public:
             ast::SlotDecl decl;
             decl.name = name(slot.name);
             decl.type = type(slot.type);
+            if (slot.range) decl.range = range(*slot.range);
+            if (slot.from) decl.from = name(*slot.from);
             if (slot.default_value) decl.default_value = literal(*slot.default_value);
             decl.span = span(slot);
             out.slots.push_back(std::move(decl));

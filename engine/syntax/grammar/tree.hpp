@@ -207,15 +207,37 @@ struct ConstDef : x3::position_tagged {
     boost::optional<String> doc;
 };
 
-// kind: "symbol", "string", "int", "float", "bool" or "one of" (then one_of holds the values).
+// kind: "symbol", "string", "int", "float", "bool", "one of" (then one_of holds the values) or "ref" (then one_of
+// holds the one template referred to).
 struct TypeRef : x3::position_tagged {
     std::string kind;
     std::vector<Name> one_of;
 };
 
+// A bound of a slot's range: a number, or a name (a constant, or a key of the case file's header such as as_of).
+using Bound = x3::variant<Number, Name>;
+
+// `>= 1`: op is ">=", ">", "<=" or "<".
+struct RangeLimit : x3::position_tagged {
+    std::string op;
+    Bound bound;
+};
+
+// `in [0, 1]`, `in (0, 1]`: open is ">=" for '[' and ">" for '('; close is "<=" for ']' and "<" for ')'.
+struct Interval : x3::position_tagged {
+    std::string open;
+    Bound low;
+    Bound high;
+    std::string close;
+};
+
+using Range = x3::variant<Interval, std::vector<RangeLimit>>;
+
 struct SlotDecl : x3::position_tagged {
     Name name;
     TypeRef type;
+    boost::optional<Range> range;
+    boost::optional<Name> from;  // `from as_of`: filled from this key of the case file's header
     boost::optional<Literal> default_value;
 };
 

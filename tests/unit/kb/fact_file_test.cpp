@@ -135,14 +135,14 @@ TEST_CASE("a well-formed fact file gives typed facts with defaults and keeps met
     CHECK(f.meta("missing") == nullptr);
 }
 
-TEST_CASE("empty and metadata-only files are valid and hold no facts", "[kb]") {
+TEST_CASE("a file that holds no facts is an error (E0210), whichever way it is empty", "[kb]") {
     for (const char* text : {"", "# only a comment\n", "~\n", "---\n", "facts:\n", "facts: {}\n",
-                             "case: x\n", "facts:\n  person: []\n", "facts:\n  person:\n"}) {
+                             "title: x\n", "facts:\n  person: []\n", "facts:\n  person:\n"}) {
         auto r = read(text);
         INFO("input: " << text << "\n" << r->rendered());
-        REQUIRE(r->file);
-        CHECK(r->file->facts.empty());
-        CHECK(r->sink.diagnostics().empty());
+        REQUIRE_FALSE(r->file);
+        CHECK(r->only_error().code == Code::EmptyFactFile);
+        CHECK(r->only_error().span.line == 1);
     }
 }
 

@@ -98,7 +98,14 @@ TEST_CASE("unclosed brace at the end of the file", "[syntax]") {
 
 TEST_CASE("other expectations read in words", "[syntax]") {
     require_error("template t { a: strng }", {Code::ParseExpected, 1, 17},
-                  "expected a slot type (symbol, string, int, float, bool or one of (...))");
+                  "expected a slot type (symbol, string, int, float, bool, one of (...) or ref TEMPLATE)");
+    require_error("template t { a: float in [0 1] }", {Code::ParseExpected, 1, 29}, "expected ','");
+    require_error("template t { a: float in [0, 1 }", {Code::ParseExpected, 1, 32},
+                  "expected ']' or ')' to close the range");
+    require_error("template t { a: int >= }", {Code::ParseExpected, 1, 24},
+                  "expected a bound (a number, or a name such as as_of)");
+    require_error("template t { a: ref }", {Code::ParseExpected, 1, 21},
+                  "expected the name of the template referred to");
     require_error("template t { a: one (x) }", {Code::ParseExpected, 1, 21});
     require_error("rule a { when ?x then halt }", {Code::ParseExpected, 1, 18});
     require_error("rule a { when ?n = cnt(p()) then halt }", {Code::ParseExpected, 1, 20});
