@@ -92,8 +92,15 @@ const std::vector<CommandHelp>& command_table() {
     static const std::vector<CommandHelp> table = {
         {"help", "help [COMMAND]", "List the commands, or explain one with an example.", "help why"},
         {"load", "load FILE", "Load a rule file (.rules: the program is rebuilt with it and the given facts are\n"
-                              "replayed) or a fact file (.yaml: its facts are asserted).",
+                              "replayed) or a fact file (.yaml). A case file becomes a case of its own, in its own\n"
+                              "world, and the current case; other fact files join the current case.",
          "load kb/cases/nato-2024.yaml"},
+        {"case", "case [NAME]", "List the loaded cases (each is its own world: their facts never match each other's),\n"
+                                "or make NAME the current case, the one the other commands look at.",
+         "case nato-1989"},
+        {"compare", "compare A B", "Two cases side by side: type, scores and strains of each institution, then the\n"
+                                   "given facts and the reasons (rule, weight, text) that only one of them has.",
+         "compare nato-1989 nato-2024"},
         {"reset", "reset", "Clear working memory and assert the given facts again; rules fire anew at the next `run`.",
          "reset"},
         {"facts", "facts [TEMPLATE|PATTERN]", "List the live facts (of one template, or matching a pattern), with their ids.",
@@ -111,8 +118,8 @@ const std::vector<CommandHelp>& command_table() {
         {"watch", "watch facts|rules|activations|off", "Trace facts entering and leaving working memory, firings, or\n"
                                                        "activations; `off` stops every trace; no argument shows them.",
          "watch rules"},
-        {"classify", "classify [INSTITUTION]", "Run to quiescence and show each institution's type, scores, strains\n"
-                                               "and the evidence behind them (as `covenant classify --explain`).",
+        {"classify", "classify [INSTITUTION]", "Run to quiescence and show each case's institutions: type, scores,\n"
+                                               "strains and the evidence behind them (as `covenant classify --explain`).",
          "classify sco"},
         {"why", "why ID|PATTERN|score PRED(ARGS) [--depth N] [--format text|json|dot]",
          "The derivation tree of a fact or a score: the rules that concluded it from which facts, down to the\n"
@@ -250,7 +257,7 @@ ReplSession::ReplSession(std::ostream& out, SessionOptions options)
 ReplSession::~ReplSession() {
     // The engines refer to the program: destroy them first.
     scratch_.reset();
-    base_.reset();
+    cases_.clear();
 }
 
 std::vector<std::string> ReplSession::command_names() {
@@ -259,8 +266,10 @@ std::vector<std::string> ReplSession::command_names() {
     return names;
 }
 
-ReplSession::World& ReplSession::current() { return scratch_ ? *scratch_ : *base_; }
-const ReplSession::World& ReplSession::current() const { return scratch_ ? *scratch_ : *base_; }
+ReplSession::World& ReplSession::current() { return scratch_ ? *scratch_ : *cases_[current_case_].world; }
+const ReplSession::World& ReplSession::current() const {
+    return scratch_ ? *scratch_ : *cases_[current_case_].world;
+}
 
 std::string ReplSession::prompt() const {
     if (consultation_) return "consult " + consultation_->institution + "> ";
@@ -279,9 +288,10 @@ bool ReplSession::start(const std::vector<std::string>& rule_files, const std::v
     if (program) {
         program_ = std::make_unique<Program>(std::move(*program));
         rule_files_ = rule_files;
-        // Every file is read first, then checked as one world (references across files; one case at most).
-        std::vector<std::pair<FactFile, bool>> files;
-        auto read = [&](const std::string& path, bool shared) {
+        // Every file is read first; then each case is checked as its own world: the shared files and the case.
+        std::vector<FactFile> shared, cases;
+        std::vector<std::string> case_paths;
+        auto read = [&](const std::string& path, bool is_shared) {
             std::string why;
             FileId id = sources_.load(path, why);
             if (id == 0) {
@@ -289,33 +299,71 @@ bool ReplSession::start(const std::vector<std::string>& rule_files, const std::v
                 ok = false;
                 return;
             }
-            auto facts = read_fact_file(sources_.file(id), *program_, sink);
+            FactFileOptions read_options;
+            read_options.as_case = !is_shared;  // a CASE argument is a case, as for `covenant classify`
+            auto facts = read_fact_file(sources_.file(id), *program_, sink, read_options);
             if (!facts) {
                 ok = false;
                 return;
             }
-            files.emplace_back(std::move(*facts), shared);
+            if (is_shared) {
+                shared.push_back(std::move(*facts));
+            } else {
+                cases.push_back(std::move(*facts));
+                case_paths.push_back(path);
+            }
         };
         for (const auto& f : shared_fact_files) read(f, true);
         for (const auto& f : case_files) read(f, false);
-        if (ok) {
-            std::vector<const FactFile*> world;
-            for (const auto& [file, shared] : files) world.push_back(&file);
-            ok = check_world(*program_, world, sink);
+        std::vector<const FactFile*> shared_world;
+        for (const auto& f : shared) shared_world.push_back(&f);
+        if (ok && cases.empty()) ok = check_world(*program_, shared_world, sink);
+        for (std::size_t k = 0; ok && k < cases.size(); ++k) {
+            std::vector<const FactFile*> world = shared_world;
+            world.push_back(&cases[k]);
+            ok = check_world(*program_, world, sink, k == 0 ? 0 : shared.size()) && ok;
         }
-        for (auto& [file, shared] : files) {
-            for (auto& f : file.facts) given.push_back({std::move(f), shared});
-            if (shared || !case_metadata_.empty()) continue;
+        for (const auto& f : shared)
+            for (const auto& fact : f.facts) given.push_back({fact, true});
+        std::set<std::string> names;
+        for (std::size_t k = 0; ok && k < cases.size(); ++k) {
+            Case c;
+            const MetaValue* name = cases[k].meta("case");
+            c.name = name && name->kind == MetaValue::Kind::Scalar ? name->scalar
+                                                                   : fs::path(case_paths[k]).stem().string();
+            if (!names.insert(c.name).second) {
+                sink.error(name ? name->span : SourceSpan{}, Code::CaseHeader,
+                           "two case files are named '{}'; give each its own `case:`", c.name);
+                ok = false;
+                break;
+            }
             for (const char* key : {"case", "as_of", "title"})
-                if (const MetaValue* m = file.meta(key); m && m->kind == MetaValue::Kind::Scalar)
-                    case_metadata_.emplace_back(key, m->scalar);
+                if (const MetaValue* m = cases[k].meta(key); m && m->kind == MetaValue::Kind::Scalar)
+                    c.metadata.emplace_back(key, m->scalar);
+            std::vector<GivenFact> case_given = given;
+            for (auto& fact : cases[k].facts) case_given.push_back({std::move(fact), false});
+            c.world = make_world(std::move(case_given));
+            cases_.push_back(std::move(c));
         }
     }
     RenderOptions render_options;
     render_options.color = options_.color;
     if (!sink.diagnostics().empty()) out_ << render_all(sink, sources_, render_options);
-    if (!ok) return false;
-    base_ = make_world(std::move(given));
+    if (!ok) {
+        cases_.clear();
+        return false;
+    }
+    if (cases_.empty()) {
+        Case c;
+        c.name = "session";
+        c.world = make_world(std::move(given));
+        cases_.push_back(std::move(c));
+    }
+    current_case_ = 0;
+    if (cases_.size() > 1)
+        out_ << fmt::format("{} cases, each in its own world; the current case is {} (`case` lists them, `case NAME` "
+                            "switches)\n",
+                            cases_.size(), cases_.front().name);
     return true;
 }
 
@@ -381,6 +429,7 @@ ReplSession::Status ReplSession::execute(std::string_view raw) {
         {"diff", &ReplSession::cmd_diff},         {"save", &ReplSession::cmd_save},       {"explain", &ReplSession::cmd_explain},
         {"stats", &ReplSession::cmd_stats},
         {"consult", &ReplSession::cmd_consult},
+        {"case", &ReplSession::cmd_case},         {"compare", &ReplSession::cmd_compare},
     };
     auto it = handlers.find(command);
     if (it == handlers.end()) {
@@ -856,38 +905,224 @@ void ReplSession::cmd_watch(const Line& l, std::size_t b) {
 
 // ---- classification and explanations ----
 
-void ReplSession::cmd_classify(const Line& l, std::size_t b) {
-    std::size_t e = trim_end(l.text, b, l.text.size());
-    World& w = current();
+CaseResult ReplSession::case_result(std::size_t index) {
+    World& w = index == current_case_ && scratch_ ? *scratch_ : *cases_[index].world;
     settle(w);
     CaseResult result;
-    result.case_id = "session";
-    for (const auto& [key, value] : case_metadata_) {
-        if (key == "case") result.case_id = value;
+    result.case_id = cases_[index].name;
+    for (const auto& [key, value] : cases_[index].metadata) {
         // The year the case describes, as `covenant classify` reads it (an integer, else left out).
         if (key == "as_of" && !value.empty() && value.size() < 10 &&
             value.find_first_not_of("0123456789") == std::string::npos)
             result.as_of = std::stoll(value);
     }
-    if (scratch_) result.case_id += " (what-if)";
+    if (index == current_case_ && scratch_) result.case_id += " (what-if)";
+    result.institutions = collect_results(*w.engine);
+    return result;
+}
+
+// Every case, each from its own world (during a what-if only the current case, from the scratch copy): the same
+// table `covenant classify --format table --explain` prints for the same files.
+void ReplSession::cmd_classify(const Line& l, std::size_t b) {
+    std::size_t e = trim_end(l.text, b, l.text.size());
     std::string wanted = l.text.substr(b, e - b);
+    std::vector<CaseResult> results;
     std::vector<std::string> known;
-    for (auto& r : collect_results(*w.engine)) {
-        known.push_back(r.institution);
-        if (wanted.empty() || r.institution == wanted) result.institutions.push_back(std::move(r));
+    for (std::size_t k = 0; k < cases_.size(); ++k) {
+        if (scratch_ && k != current_case_) continue;
+        CaseResult result = case_result(k);
+        std::vector<InstitutionResult> kept;
+        for (auto& r : result.institutions) {
+            known.push_back(r.institution);
+            if (wanted.empty() || r.institution == wanted) kept.push_back(std::move(r));
+        }
+        result.institutions = std::move(kept);
+        if (!result.institutions.empty()) results.push_back(std::move(result));
     }
-    if (!wanted.empty() && result.institutions.empty()) {
+    if (!wanted.empty() && results.empty()) {
         std::string hint = closest_match(wanted, known);
         error(l, b, e - b, Code::ParseExpected,
               fmt::format("no institution '{}' in working memory{}", wanted,
                           hint.empty() ? "" : "; did you mean '" + hint + "'?"));
         return;
     }
-    if (result.institutions.empty()) {
+    if (results.empty()) {
         out_ << "no institution facts in working memory\n";
         return;
     }
-    out_ << render_report({result}, ReportFormat::Table, true);
+    out_ << render_report(results, ReportFormat::Table, true);
+}
+
+std::optional<std::size_t> ReplSession::find_case(const Line& l, std::size_t b, std::size_t e) {
+    std::string name = l.text.substr(b, e - b);
+    std::vector<std::string> names;
+    for (std::size_t k = 0; k < cases_.size(); ++k) {
+        if (cases_[k].name == name) return k;
+        names.push_back(cases_[k].name);
+    }
+    std::string hint = closest_match(name, names);
+    error(l, b, std::max<std::size_t>(e - b, 1), Code::ParseExpected,
+          fmt::format("no case '{}' is loaded{}", name,
+                      hint.empty() ? "; `case` lists the cases" : "; did you mean '" + hint + "'?"));
+    return std::nullopt;
+}
+
+void ReplSession::cmd_case(const Line& l, std::size_t b) {
+    std::size_t e = trim_end(l.text, b, l.text.size());
+    if (b == e) {
+        for (std::size_t k = 0; k < cases_.size(); ++k) {
+            std::string as_of, title;
+            for (const auto& [key, value] : cases_[k].metadata) {
+                if (key == "as_of") as_of = value;
+                if (key == "title") title = value;
+            }
+            std::size_t own = 0;
+            for (const auto& g : cases_[k].world->given) own += !g.shared;
+            out_ << fmt::format("{} {}{}{}  ({} given fact{})\n", k == current_case_ ? "*" : " ", cases_[k].name,
+                                as_of.empty() ? "" : "  as of " + as_of, title.empty() ? "" : "  " + title, own,
+                                own == 1 ? "" : "s");
+        }
+        return;
+    }
+    auto k = find_case(l, b, e);
+    if (!k) return;
+    if (*k != current_case_ && (scratch_ || consultation_)) {
+        error(l, b, e - b, Code::ParseExpected, "a what-if or consultation is active: end it before switching cases");
+        return;
+    }
+    current_case_ = *k;
+    out_ << fmt::format("the current case is {}\n", cases_[*k].name);
+}
+
+void ReplSession::cmd_compare(const Line& l, std::size_t b) {
+    std::size_t e = trim_end(l.text, b, l.text.size());
+    std::size_t ae = word_end(l.text, b);
+    std::size_t bb = skip_space(l.text, ae);
+    std::size_t be = word_end(l.text, bb);
+    if (b == e || bb >= e || trim_end(l.text, be, e) != be) {
+        error(l, b, std::max<std::size_t>(e - b, 1), Code::ParseExpected, "expected two case names: compare A B");
+        return;
+    }
+    auto first = find_case(l, b, ae);
+    if (!first) return;
+    auto second = find_case(l, bb, be);
+    if (!second) return;
+    CaseResult ra = case_result(*first), rb = case_result(*second);
+    const std::string& na = ra.case_id;
+    const std::string& nb = rb.case_id;
+    // Institutions are paired by id; two cases of one institution each are paired whatever their ids.
+    std::vector<std::pair<const InstitutionResult*, const InstitutionResult*>> pairs;
+    if (ra.institutions.size() == 1 && rb.institutions.size() == 1) {
+        pairs.emplace_back(&ra.institutions[0], &rb.institutions[0]);
+    } else {
+        for (const auto& x : ra.institutions) {
+            const InstitutionResult* y = nullptr;
+            for (const auto& z : rb.institutions)
+                if (z.institution == x.institution) y = &z;
+            pairs.emplace_back(&x, y);
+        }
+        for (const auto& z : rb.institutions)
+            if (std::none_of(ra.institutions.begin(), ra.institutions.end(),
+                             [&](const InstitutionResult& x) { return x.institution == z.institution; }))
+                pairs.emplace_back(nullptr, &z);
+    }
+    auto type_text = [](const InstitutionResult* r) {
+        if (!r) return std::string("-");
+        return r->subtype.empty() || r->subtype == "none" ? r->architecture : r->architecture + " (" + r->subtype + ")";
+    };
+    auto score = [](const InstitutionResult* r, const std::string& pred) {
+        if (!r) return std::string("-");
+        for (const auto& sc : r->scores)
+            if (sc.predicate == pred) return fmt::format("{:.2f}", sc.value);
+        return std::string("-");
+    };
+    auto strains = [](const InstitutionResult* r) {
+        if (!r) return std::string("-");
+        std::string out;
+        for (const auto& st : r->strains) out += (out.empty() ? "" : ", ") + fmt::format("{} {:.2f}", st.kind, st.severity);
+        return out.empty() ? std::string("(none)") : out;
+    };
+    std::size_t width = std::max<std::size_t>({na.size(), 24});
+    std::size_t label_width = std::string("  architecture").size();
+    for (const auto& [x, y] : pairs)
+        for (const auto& sc : (x ? x : y)->scores) label_width = std::max(label_width, sc.predicate.size() + 2);
+    label_width += 2;
+    // A '*' marks the rows that differ.
+    auto row = [&](const std::string& label, const std::string& a, const std::string& bv) {
+        std::string mark = a == bv ? "  " : "* ";
+        out_ << fmt::format("{}{:<{}}{:<{}}  {}\n", mark, label, label_width, a, width, bv);
+    };
+    out_ << fmt::format("  {:<{}}{:<{}}  {}\n", "", label_width, na, width, nb);
+    for (const auto& [x, y] : pairs) {
+        std::string who = x ? x->institution : y->institution;
+        if (x && y && x->institution != y->institution) who = x->institution + " / " + y->institution;
+        out_ << who << "\n";
+        row("  architecture", type_text(x), type_text(y));
+        // Every score predicate of the program (collect_results lists them in template order).
+        for (const auto& sc : (x ? x : y)->scores) row("  " + sc.predicate, score(x, sc.predicate), score(y, sc.predicate));
+        row("  strains", strains(x), strains(y));
+    }
+    // What differs underneath: the given facts (the case files' own, not the shared ones) and the reasons.
+    auto given_texts = [&](std::size_t k) {
+        std::set<std::string> out;
+        const World& w = k == current_case_ && scratch_ ? *scratch_ : *cases_[k].world;
+        for (const auto& g : w.given)
+            if (!g.shared) out.insert(format_fact(*program_, g.fact.tmpl, g.fact.values.data()));
+        return out;
+    };
+    auto reason_texts = [](const CaseResult& r) {
+        std::set<std::string> out;
+        for (const auto& inst : r.institutions) {
+            for (const auto& why : inst.reasons)
+                out.insert(fmt::format("{} {:+.2f}  {}  [{} {}]", why.toward, why.weight, why.text, why.kind, why.rule));
+            for (const auto& st : inst.strains)
+                out.insert(fmt::format("strain {} {:.2f}  {}  [{}]", st.kind, st.severity, st.reason, st.rule));
+        }
+        return out;
+    };
+    auto only = [&](const std::set<std::string>& a, const std::set<std::string>& other, const std::string& what) {
+        std::vector<std::string> list;
+        for (const auto& x : a)
+            if (!other.count(x)) list.push_back(x);
+        out_ << fmt::format("{} ({}):\n", what, list.size());
+        for (const auto& x : list) out_ << "  " << x << "\n";
+    };
+    // A given fact with an `id` slot that both cases have, changed: its slots that differ, rather than two facts.
+    auto keyed = [&](std::size_t k) {
+        std::map<std::string, const InitialFact*> out;
+        const World& w = k == current_case_ && scratch_ ? *scratch_ : *cases_[k].world;
+        for (const auto& g : w.given) {
+            int id = program_->templates[g.fact.tmpl].slot_index("id");
+            if (g.shared || id < 0) continue;
+            out[program_->templates[g.fact.tmpl].name + "(id: " + to_source(g.fact.values[id]) + ")"] = &g.fact;
+        }
+        return out;
+    };
+    auto ga = given_texts(*first), gb = given_texts(*second);
+    std::vector<std::string> changed;
+    auto ka = keyed(*first), kb = keyed(*second);
+    for (const auto& [key, fa] : ka) {
+        auto it = kb.find(key);
+        if (it == kb.end() || fa->values == it->second->values) continue;
+        const TemplateDef& t = program_->templates[fa->tmpl];
+        std::string what;
+        for (std::size_t i = 0; i < t.slots.size(); ++i)
+            if (!(fa->values[i] == it->second->values[i]))
+                what += fmt::format("{}{}: {} -> {}", what.empty() ? "" : ", ", t.slots[i].name,
+                                    to_source(fa->values[i]), to_source(it->second->values[i]));
+        changed.push_back(key + "  " + what);
+        ga.erase(format_fact(*program_, fa->tmpl, fa->values.data()));
+        gb.erase(format_fact(*program_, it->second->tmpl, it->second->values.data()));
+    }
+    if (!changed.empty()) {
+        out_ << fmt::format("given facts changed from {} to {} ({}):\n", na, nb, changed.size());
+        for (const auto& c : changed) out_ << "  " << c << "\n";
+    }
+    auto wa = reason_texts(ra), wb = reason_texts(rb);
+    only(ga, gb, "given facts only in " + na);
+    only(gb, ga, "given facts only in " + nb);
+    only(wa, wb, "reasons only in " + na);
+    only(wb, wa, "reasons only in " + nb);
 }
 
 void ReplSession::cmd_why(const Line& l, std::size_t b) {
@@ -1034,8 +1269,8 @@ void ReplSession::cmd_what_if(const Line& l, std::size_t b) {
             error(l, b, e - b, Code::ParseExpected, "no what-if is active");
             return;
         }
-        base_ = std::move(scratch_);
-        base_->changes.clear();
+        base() = std::move(scratch_);
+        base()->changes.clear();
         out_ << "what-if adopted: its facts are now the session's\n";
         return;
     }
@@ -1061,7 +1296,7 @@ void ReplSession::cmd_diff(const Line& l, std::size_t b) {
         error(l, 0, l.text.size(), Code::ParseExpected, "no what-if is active; `diff` compares a what-if with the session");
         return;
     }
-    settle(*base_);
+    settle(*base());
     settle(*scratch_);
     auto fact_texts = [&](const World& w, bool given) {
         std::set<std::string> out;
@@ -1086,8 +1321,8 @@ void ReplSession::cmd_diff(const Line& l, std::size_t b) {
             }
     };
     out_ << "given facts (- only in the session, + only in the what-if):\n";
-    set_diff(fact_texts(*base_, true), fact_texts(*scratch_, true));
-    auto before = collect_results(*base_->engine);
+    set_diff(fact_texts(*base(), true), fact_texts(*scratch_, true));
+    auto before = collect_results(*base()->engine);
     auto after = collect_results(*scratch_->engine);
     out_ << "classification:\n";
     std::set<std::string> names;
@@ -1142,7 +1377,7 @@ void ReplSession::cmd_diff(const Line& l, std::size_t b) {
             }
     }
     out_ << "every derived fact (- no longer derived, + newly derived):\n";
-    set_diff(fact_texts(*base_, false), fact_texts(*scratch_, false));
+    set_diff(fact_texts(*base(), false), fact_texts(*scratch_, false));
     if (differences == 0) out_ << "no differences\n";
 }
 
@@ -1318,34 +1553,67 @@ void ReplSession::cmd_load(const Line& l, std::size_t b) {
         ro.color = options_.color;
         if (!sink.diagnostics().empty()) out_ << render_all(sink, sources_, ro);
         if (!facts) return;
-        World& w = current();
-        // The file joins the session's world: its references are checked against the facts already given, and a
-        // second case is refused (its facts would match the first case's: cases never mix).
-        std::string current_case;
-        for (const auto& [key, value] : case_metadata_)
-            if (key == "case") current_case = value;
+        // A case file is a world of its own (cases never mix): a new case, or its own case again. Any other fact
+        // file joins the current case. Either way its references are checked against the facts of that world.
         const MetaValue* case_name = facts->meta("case");
-        bool loaded_case = std::any_of(w.given.begin(), w.given.end(), [&](const GivenFact& g) {
-            return program_->templates[g.fact.tmpl].is_case_template();
-        });
-        if (facts->is_case && loaded_case &&
-            !(case_name && case_name->kind == MetaValue::Kind::Scalar && case_name->scalar == current_case)) {
-            Diagnostic* d = sink.error(case_name ? case_name->span : sources_.file(id).span_at(0, 0), Code::CaseHeader,
-                                       "a case is already loaded{}: the facts of two cases would match each other; "
-                                       "`covenant classify A B` compares cases, or start a new session for this one",
-                                       current_case.empty() ? "" : " ('" + current_case + "')");
-            (void)d;
-            out_ << render_all(sink, sources_, ro);
-            return;
+        std::string name = case_name && case_name->kind == MetaValue::Kind::Scalar ? case_name->scalar
+                                                                                   : fs::path(path).stem().string();
+        bool new_case = false;
+        if (facts->is_case) {
+            auto it = std::find_if(cases_.begin(), cases_.end(), [&](const Case& c) { return c.name == name; });
+            bool only_session = cases_.size() == 1 && cases_.front().name == "session" &&
+                                std::none_of(base()->given.begin(), base()->given.end(),
+                                             [](const GivenFact& g) { return !g.shared; });
+            if (it == cases_.end() || only_session) {
+                if (scratch_ || consultation_) {
+                    error(l, b, e - b, Code::ParseExpected,
+                          "a what-if or consultation is active: end it before loading another case");
+                    return;
+                }
+                new_case = true;
+            } else if (static_cast<std::size_t>(it - cases_.begin()) != current_case_) {
+                error(l, b, e - b, Code::ParseExpected,
+                      fmt::format("'{}' is loaded as another case; `case {}` first to add to it", name, name));
+                return;
+            }
         }
+        std::vector<GivenFact> shared_given;
+        for (const auto& g : base()->given)
+            if (g.shared) shared_given.push_back(g);
+        const std::vector<GivenFact>& into = new_case ? shared_given : current().given;
         RefIndex index(*program_);
-        for (const auto& g : w.given) index.add(g.fact.tmpl, g.fact.values.data());
+        for (const auto& g : into) index.add(g.fact.tmpl, g.fact.values.data());
         for (const auto& f : facts->facts) index.add(f.tmpl, f.values.data());
         DiagnosticSink ref_sink;
         if (!check_file_refs(*program_, index, *facts, ref_sink)) {
             out_ << render_all(ref_sink, sources_, ro);
             return;
         }
+        if (new_case) {
+            Case c;
+            c.name = name;
+            for (const char* key : {"case", "as_of", "title"})
+                if (const MetaValue* m = facts->meta(key); m && m->kind == MetaValue::Kind::Scalar)
+                    c.metadata.emplace_back(key, m->scalar);
+            std::vector<GivenFact> given = shared_given;
+            for (auto& f : facts->facts) given.push_back({std::move(f), false});
+            std::size_t count = given.size() - shared_given.size();
+            c.world = make_world(std::move(given));
+            bool replace = cases_.size() == 1 && cases_.front().name == "session" &&
+                           std::none_of(cases_.front().world->given.begin(), cases_.front().world->given.end(),
+                                        [](const GivenFact& g) { return !g.shared; });
+            if (replace) cases_.clear();
+            cases_.push_back(std::move(c));
+            current_case_ = cases_.size() - 1;
+            out_ << fmt::format("{} fact{} asserted from {} as case {}, in its own world{}\n", count,
+                                count == 1 ? "" : "s", path, name,
+                                cases_.size() > 1 ? fmt::format("; it is now the current case ({} cases: `case` lists "
+                                                                "them, `compare` sets two side by side)",
+                                                                cases_.size())
+                                                  : "");
+            return;
+        }
+        World& w = current();
         std::size_t added = 0;
         for (auto& f : facts->facts) {
             bool present = std::any_of(w.given.begin(), w.given.end(), [&](const GivenFact& g) {
@@ -1356,10 +1624,6 @@ void ReplSession::cmd_load(const Line& l, std::size_t b) {
             w.given.push_back({std::move(f), false});
             ++added;
         }
-        if (case_metadata_.empty())
-            for (const char* key : {"case", "as_of", "title"})
-                if (const MetaValue* m = facts->meta(key); m && m->kind == MetaValue::Kind::Scalar)
-                    case_metadata_.emplace_back(key, m->scalar);
         out_ << fmt::format("{} fact{} asserted from {}\n", added, added == 1 ? "" : "s", path);
         return;
     }
@@ -1386,40 +1650,46 @@ void ReplSession::cmd_load(const Line& l, std::size_t b) {
         return;
     }
     auto next = std::make_unique<Program>(std::move(*program));
-    // The given facts carry template ids of the old program: map them by template and slot name.
-    std::vector<GivenFact> given;
-    for (const auto& g : base_->given) {
-        const TemplateDef& old_t = program_->templates.at(g.fact.tmpl);
-        const TemplateDef* t = next->find_template(old_t.name);
-        GivenFact moved{{}, g.shared};
-        moved.fact.span = g.fact.span;
-        if (t) {
-            moved.fact.tmpl = t->id;
-            for (const auto& s : t->slots) {
-                int old = old_t.slot_index(s.name);
-                if (old >= 0) moved.fact.values.push_back(g.fact.values[static_cast<std::size_t>(old)]);
-                else if (s.default_value) moved.fact.values.push_back(*s.default_value);
-                else {
-                    t = nullptr;
-                    break;
+    // The given facts carry template ids of the old program: map them by template and slot name, case by case.
+    std::vector<std::vector<GivenFact>> replay(cases_.size());
+    std::size_t replayed = 0;
+    for (std::size_t k = 0; k < cases_.size(); ++k) {
+        for (const auto& g : cases_[k].world->given) {
+            const TemplateDef& old_t = program_->templates.at(g.fact.tmpl);
+            const TemplateDef* t = next->find_template(old_t.name);
+            GivenFact moved{{}, g.shared};
+            moved.fact.span = g.fact.span;
+            if (t) {
+                moved.fact.tmpl = t->id;
+                for (const auto& s : t->slots) {
+                    int old = old_t.slot_index(s.name);
+                    if (old >= 0)
+                        moved.fact.values.push_back(g.fact.values[static_cast<std::size_t>(old)]);
+                    else if (s.default_value)
+                        moved.fact.values.push_back(*s.default_value);
+                    else {
+                        t = nullptr;
+                        break;
+                    }
                 }
             }
+            if (!t) {
+                error(l, b, e - b, Code::MissingSlot,
+                      fmt::format(
+                          "with these rules the given fact {} no longer fits its template; the session is unchanged",
+                          format_fact(*program_, g.fact.tmpl, g.fact.values.data())));
+                return;
+            }
+            replay[k].push_back(std::move(moved));
+            ++replayed;
         }
-        if (!t) {
-            error(l, b, e - b, Code::MissingSlot,
-                  fmt::format("with these rules the given fact {} no longer fits its template; the session is unchanged",
-                              format_fact(*program_, g.fact.tmpl, g.fact.values.data())));
-            return;
-        }
-        given.push_back(std::move(moved));
     }
-    // Swap in order: the old engine goes before the old program it refers to.
+    // Swap in order: the old engines go before the old program they refer to.
     std::swap(program_, next);
-    auto world = make_world(std::move(given));
-    base_ = std::move(world);
+    for (std::size_t k = 0; k < cases_.size(); ++k) cases_[k].world = make_world(std::move(replay[k]));
     next.reset();
     rule_files_ = std::move(files);
-    out_ << fmt::format("{} rules loaded; {} given facts replayed\n", program_->rules.size(), base_->given.size());
+    out_ << fmt::format("{} rules loaded; {} given facts replayed\n", program_->rules.size(), replayed);
 }
 
 void ReplSession::cmd_save(const Line& l, std::size_t b) {
@@ -1439,19 +1709,21 @@ void ReplSession::cmd_save(const Line& l, std::size_t b) {
     }
     const World& w = current();
     std::string text = "# Written by `covenant repl`: the session's given facts.\n";
-    for (const auto& [key, value] : case_metadata_)
+    for (const auto& [key, value] : case_metadata())
         text += key + ": " + (key == "as_of" ? value : yaml_quoted(value)) + "\n";
     text += "facts:\n";
     // Grouped by template (a YAML mapping cannot repeat a key), templates in order of first appearance.
     std::vector<TemplateId> order;
+    // Facts of case templates (the snapshot) come from the header written above: the reader makes them again.
+    auto written = [&](const GivenFact& g) { return !g.shared && !program_->templates[g.fact.tmpl].is_case_template(); };
     for (const auto& g : w.given)
-        if (!g.shared && std::find(order.begin(), order.end(), g.fact.tmpl) == order.end()) order.push_back(g.fact.tmpl);
+        if (written(g) && std::find(order.begin(), order.end(), g.fact.tmpl) == order.end()) order.push_back(g.fact.tmpl);
     std::size_t n = 0;
     for (TemplateId tmpl : order) {
         const TemplateDef& t = program_->templates.at(tmpl);
         text += "  " + t.name + ":\n";
         for (const auto& g : w.given) {
-            if (g.shared || g.fact.tmpl != tmpl) continue;
+            if (!written(g) || g.fact.tmpl != tmpl) continue;
             std::string slots;
             for (std::size_t s = 0; s < t.slots.size(); ++s) {
                 const Value& v = g.fact.values[s];
@@ -1531,6 +1803,8 @@ std::vector<std::string> ReplSession::complete(std::string_view before, std::str
             for (const auto& r : program_->rules) candidates.push_back(r.name);
         } else if (command == "rules") {
             for (const auto& r : program_->rules) candidates.push_back(r.name);
+        } else if (command == "case" || command == "compare") {
+            for (const auto& c : cases_) candidates.push_back(c.name);
         } else if (command == "classify" || command == "consult") {
             if (const TemplateDef* inst = program_->find_template("institution"); inst && inst->slot_index("id") >= 0)
                 for (FactId id : current().engine->facts_of(inst->id))

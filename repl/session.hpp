@@ -21,6 +21,7 @@
 
 #include "base/diagnostic.hpp"
 #include "base/source.hpp"
+#include "classify/classify.hpp"
 #include "program/program.hpp"
 #include "runtime/engine.hpp"
 #include "syntax/ast.hpp"
@@ -107,6 +108,12 @@ private:
     void cmd_save(const Line& l, std::size_t b);
     void cmd_explain(const Line& l, std::size_t b);
     void cmd_stats(const Line& l, std::size_t b);
+    void cmd_case(const Line& l, std::size_t b);
+    void cmd_compare(const Line& l, std::size_t b);
+    // The case named `name` (an index into cases_), or reports the unknown name with the closest one.
+    std::optional<std::size_t> find_case(const Line& l, std::size_t b, std::size_t e);
+    // A case's results after running it to quiescence, named as `covenant classify` names them.
+    CaseResult case_result(std::size_t index);
 
     // Resolves `f-12`, `12` or a pattern to live facts of `world`. Prints a diagnostic and returns nullopt on failure.
     std::optional<std::vector<FactId>> resolve_facts(const Line& l, std::size_t b, std::size_t e, const World& world);
@@ -124,14 +131,22 @@ private:
     SourceManager sources_;
     std::vector<std::string> rule_files_;
     std::unique_ptr<Program> program_;
-    std::unique_ptr<World> base_;
-    std::unique_ptr<World> scratch_;  // the what-if copy, when one is active
+    // Every case is its own world (cases never mix): one per case file, each with the shared facts and its own, its
+    // own name and header. Commands act on the current case; `case NAME` switches, `compare A B` sets two side by side.
+    struct Case {
+        std::string name;                                          // `case:` of its file, else the file's stem
+        std::vector<std::pair<std::string, std::string>> metadata; // case, as_of and title, written back by `save`
+        std::unique_ptr<World> world;
+    };
+    std::vector<Case> cases_;
+    std::size_t current_case_ = 0;
+    std::unique_ptr<World>& base() { return cases_[current_case_].world; }
+    std::vector<std::pair<std::string, std::string>>& case_metadata() { return cases_[current_case_].metadata; }
+    std::unique_ptr<World> scratch_;  // the what-if copy of the current case, when one is active
     std::unique_ptr<Watcher> watcher_;
     std::unique_ptr<Consultation> consultation_;
     const volatile bool* interrupt_ = nullptr;
     std::uint32_t line_number_ = 0;
-    // case, as_of and title of the first case file loaded, written back by `save` (scalars only).
-    std::vector<std::pair<std::string, std::string>> case_metadata_;
 };
 
 }  // namespace covenant::cli

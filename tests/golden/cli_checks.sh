@@ -67,4 +67,16 @@ if [[ $got != 0 ]] || grep -q 'W0004' "$scratch/out"; then
 else
     echo "ok   core-rules-exercised"
 fi
+# Cases never mix: every shipped and constructed case loaded into one REPL session classifies exactly as each does
+# alone with `covenant classify` (each case is its own world in the session).
+NO_COLOR=1 "$covenant" classify kb/cases rules/core/tests --format table --explain >"$scratch/alone" 2>&1
+printf 'classify\n' | NO_COLOR=1 "$covenant" repl --no-color kb/cases/*.yaml rules/core/tests/*.yaml 2>&1 |
+    tail -n +2 >"$scratch/together"
+if [[ -s "$scratch/alone" ]] && diff -u "$scratch/alone" "$scratch/together" >"$scratch/out"; then
+    echo "ok   cases-never-mix"
+else
+    echo "FAIL cases-never-mix: the cases classify differently when loaded together:"; head -40 "$scratch/out"
+    failures=$((failures + 1))
+fi
+
 exit $((failures > 0))
