@@ -7,9 +7,17 @@
 
 #include <CLI/CLI.hpp>
 
+#include "classify/sensitivity.hpp"
 #include "cli_common.hpp"
 
 namespace covenant::cli {
+
+// The options of `classify --sensitivity` (docs/cli.md).
+struct SensitivityCommandOptions {
+    unsigned runs = 0;  // 0: no sensitivity analysis
+    double band = kDefaultSensitivityBand;
+    std::uint64_t seed = kDefaultSensitivitySeed;
+};
 
 struct ClassifyCommandOptions {
     std::vector<std::string> inputs;  // case files or directories
@@ -21,6 +29,7 @@ struct ClassifyCommandOptions {
     bool explain = false;
     std::uint64_t max_firings = 1'000'000;
     bool no_color = false;
+    SensitivityCommandOptions sensitivity;
 };
 CLI::App* add_classify_command(CLI::App& app, ClassifyCommandOptions& options);
 int run_classify(const ClassifyCommandOptions& options);

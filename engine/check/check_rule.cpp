@@ -416,7 +416,7 @@ private:
     std::optional<Condition> check_aggregate(const ast::Condition& c) {
         static const std::vector<std::pair<std::string, AggOp>> kOps = {
             {"count", AggOp::Count}, {"sum", AggOp::Sum}, {"min", AggOp::Min}, {"max", AggOp::Max},
-            {"avg", AggOp::Avg}};
+            {"avg", AggOp::Avg},     {"collect", AggOp::Collect}};
         Condition out;
         out.kind = CondKind::Aggregate;
         out.span = c.span;
@@ -427,7 +427,7 @@ private:
             std::string guess = suggest(c.function.name, names);
             if (guess.empty())
                 sink_.error(c.function.span, Code::UnknownFunction,
-                            "unknown aggregate '{}'; use count, sum, min, max, avg or score", c.function.name);
+                            "unknown aggregate '{}'; use count, sum, min, max, avg, collect or score", c.function.name);
             else
                 sink_.error(c.function.span, Code::UnknownFunction, "unknown aggregate '{}'; did you mean '{}'?",
                             c.function.name, guess);
@@ -453,13 +453,15 @@ private:
                 out.over = it->second;
                 ++uses_[it->second];
                 const VarInfo& v = rule_.vars[it->second];
-                if (!numeric_or_any(v.type)) {
+                if (out.agg != AggOp::Collect && !numeric_or_any(v.type)) {
                     Diagnostic* d = sink_.error(over.span, Code::NonNumericAggregate,
                                                 "`{}` needs numbers, but ?{} holds {}", c.function.name, over.name,
                                                 a_type(v.type));
                     if (d) d->notes.push_back({v.span, fmt::format("?{} is bound here", over.name)});
                 }
-                result_type = out.agg == AggOp::Avg ? Type::Float : v.type;
+                result_type = out.agg == AggOp::Avg       ? Type::Float
+                              : out.agg == AggOp::Collect ? Type::String
+                                                          : v.type;
             } else if (it != visible_.end()) {
                 Diagnostic* d = sink_.error(over.span, Code::RebindVariable,
                                             "?{} is already bound before the aggregate, so it has one value; "

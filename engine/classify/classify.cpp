@@ -535,6 +535,29 @@ std::string strain_kinds(const InstitutionResult& r) {
 
 }  // namespace
 
+std::string text_table(const std::vector<std::vector<std::string>>& rows) {
+    std::string out;
+    if (rows.empty()) return out;
+    std::vector<std::size_t> width(rows[0].size(), 0);
+    for (const auto& row : rows)
+        for (std::size_t i = 0; i < row.size() && i < width.size(); ++i) width[i] = std::max(width[i], row[i].size());
+    for (std::size_t k = 0; k < rows.size(); ++k) {
+        std::string line;
+        for (std::size_t i = 0; i < rows[k].size(); ++i) {
+            if (i + 1 == rows[k].size()) line += rows[k][i];
+            else line += fmt::format("{:<{}}  ", rows[k][i], i < width.size() ? width[i] : 0);
+        }
+        while (!line.empty() && line.back() == ' ') line.pop_back();
+        out += line + "\n";
+        if (k == 0) {
+            std::size_t total = 0;
+            for (std::size_t i = 0; i < width.size(); ++i) total += width[i] + (i + 1 < width.size() ? 2 : 0);
+            out += std::string(total, '-') + "\n";
+        }
+    }
+    return out;
+}
+
 std::string render_report(const std::vector<CaseResult>& results, ReportFormat format, bool explain) {
     std::string out;
     switch (format) {
@@ -610,23 +633,7 @@ std::string render_report(const std::vector<CaseResult>& results, ReportFormat f
                                     r.subtype, fixed2(score_of(r, "community")), fixed2(score_of(r, "balance_of_power")),
                                     fixed2(score_of(r, "legitimacy")), strain_kinds(r)});
             }
-            std::vector<std::size_t> width(rows[0].size(), 0);
-            for (const auto& row : rows)
-                for (std::size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], row[i].size());
-            for (std::size_t k = 0; k < rows.size(); ++k) {
-                std::string line;
-                for (std::size_t i = 0; i < rows[k].size(); ++i) {
-                    if (i + 1 == rows[k].size()) line += rows[k][i];
-                    else line += fmt::format("{:<{}}  ", rows[k][i], width[i]);
-                }
-                while (!line.empty() && line.back() == ' ') line.pop_back();
-                out += line + "\n";
-                if (k == 0) {
-                    std::size_t total = 0;
-                    for (std::size_t i = 0; i < width.size(); ++i) total += width[i] + (i + 1 < width.size() ? 2 : 0);
-                    out += std::string(total, '-') + "\n";
-                }
-            }
+            out += text_table(rows);
             if (explain) {
                 for (const auto& c : results) {
                     if (c.error) continue;

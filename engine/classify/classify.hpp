@@ -158,6 +158,10 @@ std::vector<std::string> expand_case_paths(const std::vector<std::string>& input
 
 enum class ReportFormat { Table, Json, Csv, Markdown };
 
+// Columns padded to their widest cell and separated by two spaces, the first row a header underlined with '-'; the
+// last column is not padded and trailing spaces are dropped. The text tables of classify and --sensitivity.
+std::string text_table(const std::vector<std::vector<std::string>>& rows);
+
 // Renders results. `explain` adds each result's reasons (JSON: a `because` array; Markdown: an indented list).
 std::string render_report(const std::vector<CaseResult>& results, ReportFormat format, bool explain);
 

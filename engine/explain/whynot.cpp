@@ -389,7 +389,7 @@ private:
                 std::vector<VarId> newly;
                 if (match_pattern(c.pattern, f.values, newly, nullptr, nullptr)) {
                     bool has_value = c.agg != AggOp::Count && c.over < vals_.size() && bound_[c.over];
-                    state.add(has_value ? vals_[c.over] : Value(), +1);
+                    state.add(has_value ? vals_[c.over] : Value(), +1, c.agg == AggOp::Collect);
                 }
                 unbind(newly);
             }

@@ -42,6 +42,7 @@ std::string_view agg_op_name(AggOp op) {
         case AggOp::Max: return "max";
         case AggOp::Avg: return "avg";
         case AggOp::Score: return "score";
+        case AggOp::Collect: return "collect";
     }
     return "count";
 }

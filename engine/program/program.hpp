@@ -144,9 +144,10 @@ struct Expr {
 enum class CondKind : std::uint8_t { Pattern, Not, Exists, Test, Aggregate };
 enum class AggOp : std::uint8_t {
     Count, Sum, Min, Max, Avg,
-    Score  // the `value` of the single matching score fact, or 0.0 when there is none
+    Score,    // the `value` of the single matching score fact, or 0.0 when there is none
+    Collect   // the values, named: a String "a, b (2), c" (semantics.hpp)
 };
-std::string_view agg_op_name(AggOp op);  // "count", "sum", "min", "max", "avg", "score"
+std::string_view agg_op_name(AggOp op);  // "count", "sum", "min", "max", "avg", "score", "collect"
 
 struct Condition {
     CondKind kind = CondKind::Pattern;

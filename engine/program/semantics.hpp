@@ -9,6 +9,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <map>
+#include <string>
+#include <tuple>
 
 #include "base/value.hpp"
 #include "program/program.hpp"
@@ -65,6 +67,7 @@ inline Type aggregate_result_type(AggOp op, Type declared, Type slot_type) {
         case AggOp::Count: return Type::Int;
         case AggOp::Avg:
         case AggOp::Score: return Type::Float;
+        case AggOp::Collect: return Type::String;
         default: return declared == Type::Int || declared == Type::Float ? declared : slot_type;
     }
 }
@@ -82,7 +85,12 @@ inline Type aggregate_result_type(AggOp op, Type declared, Type slot_type) {
 //   Min    the least / greatest value, as a Float when the result type is Float; undefined for no values. Of values
 //   Max    that compare equal (1 and 1.0) the one that entered the group first (and is still in it) is kept
 //   Score  the value of the one score fact, 0.0 when there is none (defined)
-// Values that are not numbers (the placeholder a count is given) count as facts but enter no sum and no multiset.
+//   Collect  a String naming the values (defined, "" for none): each distinct value as displayed (to_display),
+//          numbers first in numeric order, then the others by their text, joined by ", "; a value that occurs k > 1
+//          times is followed by " (k)": "1, 2 (2), france". Distinct means distinct text: 1 and 1.0 are two values.
+//          For reasons that name what they counted (issue 11): "withdrawals: {?n} ({?who})".
+// Values that are not numbers (the placeholder a count is given) count as facts but enter no sum and no multiset;
+// only add(v, sign, /*items=*/true), which the Collect aggregate uses, keeps every value as an item.
 struct AggregateState {
     // Orders numbers numerically; what a multiset of a number slot's values needs (int 1 and float 1.0 are one key).
     struct NumLess {
@@ -92,16 +100,29 @@ struct AggregateState {
         }
     };
 
+    // The order of Collect's items: numbers (by value, then text), then the others by text.
+    using ItemKey = std::tuple<bool, double, std::string>;  // (not a number, numeric value, displayed text)
+
     std::int64_t count = 0;
     std::int64_t int_sum = 0;
     std::int64_t float_count = 0;
     std::map<Value, std::uint32_t, NumLess> values;  // multiset of aggregated values (sum/avg/min/max/score)
+    std::map<ItemKey, std::uint32_t> items;          // Collect: multiset of displayed values
     Value current;                                   // the value, after compute(), when defined
     bool defined = false;
 
     // A fact with value v joins (sign +1) or leaves (-1) the group; a leaving value must have joined before.
-    void add(const Value& v, int sign) {
+    void add(const Value& v, int sign, bool keep_items = false) {
         count += sign;
+        if (keep_items) {
+            ItemKey key{!v.is_number(), v.is_number() ? v.as_double() : 0.0, to_display(v)};
+            if (sign > 0) {
+                ++items[key];
+            } else if (auto it = items.find(key); it != items.end() && --it->second == 0) {
+                items.erase(it);
+            }
+            return;
+        }
         if (!v.is_number()) return;  // count: no value
         if (v.type == Type::Int) {
             int_sum = static_cast<std::int64_t>(static_cast<std::uint64_t>(int_sum) +
@@ -157,6 +178,17 @@ struct AggregateState {
                 defined = true;
                 current = Value::real(values.empty() ? 0.0 : values.begin()->first.as_double());
                 break;
+            case AggOp::Collect: {
+                defined = true;
+                std::string text;
+                for (const auto& [key, k] : items) {
+                    if (!text.empty()) text += ", ";
+                    text += std::get<2>(key);
+                    if (k > 1) text += " (" + std::to_string(k) + ")";
+                }
+                current = Value::string(text);
+                break;
+            }
         }
     }
 };

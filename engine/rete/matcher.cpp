@@ -419,7 +419,7 @@ void Matcher::left_activate(NodeId id, TokenId left) {
             for (std::uint32_t e = bucket_head(right_index(n), key); e != kNone; e = entries_[e].next) {
                 const Value* fv = wm_.values(entries_[e].item);
                 if (!join_passes(n, left, fv)) continue;
-                agg_states_[s].add(n.over_slot == 0xFFFF ? Value() : fv[n.over_slot], +1);
+                agg_states_[s].add(n.over_slot == 0xFFFF ? Value() : fv[n.over_slot], +1, n.agg == AggOp::Collect);
             }
             agg_states_[s].compute(n.agg, n.result_type);
             if (agg_states_[s].defined) activate(t);
@@ -524,7 +524,7 @@ void Matcher::right_remove(NodeId id, FactId f) {
 // matches are retracted and the token is emitted again.
 void Matcher::aggregate_fact(const BetaNode& n, TokenId t, const Value* fv, int sign) {
     AggState& s = agg_states_[tokens_[t].aux];
-    s.add(n.over_slot == 0xFFFF ? Value() : fv[n.over_slot], sign);
+    s.add(n.over_slot == 0xFFFF ? Value() : fv[n.over_slot], sign, n.agg == AggOp::Collect);
     Value before = s.current;
     bool was_defined = s.defined;
     s.compute(n.agg, n.result_type);

@@ -149,7 +149,7 @@ const x3::rule<predicate_args_id, std::vector<tree::Operand>> predicate_args = "
 
 inline const auto count_text_def = keyword_text("count");
 inline const auto numeric_aggregate_text_def =
-    keyword_text("sum") | keyword_text("min") | keyword_text("max") | keyword_text("avg");
+    keyword_text("sum") | keyword_text("min") | keyword_text("max") | keyword_text("avg") | keyword_text("collect");
 inline const auto count_name_def = count_text;
 inline const auto numeric_aggregate_name_def = numeric_aggregate_text;
 inline const auto aggregate_def =

@@ -196,6 +196,29 @@ private:
             case AggOp::Score:
                 if (over.size() > 1) throw std::logic_error("two score facts for one proposition");
                 return Value::real(over.empty() ? 0.0 : over[0].as_double());
+            case AggOp::Collect: {
+                // Every distinct displayed value, numbers first by value, then the rest by text; "v (k)" for k > 1.
+                std::vector<std::pair<std::string, const Value*>> shown;
+                for (const auto& v : over) shown.emplace_back(to_display(v), &v);
+                auto before = [](const std::pair<std::string, const Value*>& a,
+                                 const std::pair<std::string, const Value*>& b) {
+                    bool an = a.second->is_number(), bn = b.second->is_number();
+                    if (an != bn) return an;
+                    if (an && a.second->as_double() != b.second->as_double())
+                        return a.second->as_double() < b.second->as_double();
+                    return a.first < b.first;
+                };
+                std::sort(shown.begin(), shown.end(), before);
+                std::string text;
+                for (std::size_t i = 0; i < shown.size();) {
+                    std::size_t j = i;
+                    while (j < shown.size() && shown[j].first == shown[i].first) ++j;
+                    text += (text.empty() ? "" : ", ") + shown[i].first;
+                    if (j - i > 1) text += " (" + std::to_string(j - i) + ")";
+                    i = j;
+                }
+                return Value::string(text);
+            }
         }
         return std::nullopt;
     }

@@ -164,8 +164,8 @@ private:
 
     // An aggregate condition; in a group (`local`) its result stays local too.
     std::string aggregate(bool local) {
-        static const char* ops[] = {"count", "sum", "min", "max", "avg"};
-        std::string op = ops[pick(5)];
+        static const char* ops[] = {"count", "sum", "min", "max", "avg", "collect"};
+        std::string op = ops[pick(6)];
         // Several aggregates over one template with different filters is the shape issue 9 was about.
         std::string t = !last_agg_tmpl_.empty() && chance(60) ? last_agg_tmpl_ : any_template();
         last_agg_tmpl_ = t;
@@ -179,6 +179,14 @@ private:
             call = fmt::format("{}({}, {})", op, x, pattern(t, slot, x));
         }
         scope_ = saved;
+        if (op == "collect") {
+            // A String: not a number for the actions' arithmetic, so it stays out of scope; a test on its text
+            // makes the match depend on it (the values are 0..2, so "0, 1 (2)"-like texts are common).
+            std::string result = fmt::format("?c{}", next_var_++);
+            static const char* texts[] = {"", "0", "1", "0, 1", "1 (2)", "0, 1, 2"};
+            return fmt::format("{} = {}{}test {} != \"{}\"", result, call, local ? ", " : "\n    ", result,
+                               texts[pick(6)]);
+        }
         std::string result = local ? fmt::format("?l{}", next_var_++) : new_var(op == "avg");
         if (!local) scope_.back().aggregate = true;
         return fmt::format("{} = {}", result, call);
