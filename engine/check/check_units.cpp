@@ -183,6 +183,7 @@ private:
             }
             TemplateDef def;
             def.id = static_cast<TemplateId>(program_.templates.size());
+            current_template_ = def.id;
             def.name = t.name.name;
             if (t.doc) def.doc = t.doc->text;
             def.pack = pack;
@@ -266,14 +267,15 @@ private:
             }
             const ast::Literal& lit = limit.bound;
             if (lit.kind == ast::Literal::Kind::Symbol) {
-                if (lit.text != "as_of") {
+                if (lit.text != "as_of" && lit.text.find('.') == std::string::npos) {
                     sink_.error(lit.span, Code::BadRange,
-                                "a bound is a number, a constant or as_of (the case file's year); '{}' is none of "
-                                "these",
+                                "a bound is a number, a constant, as_of (the case file's year) or REF.SLOT (a slot of "
+                                "the fact a ref slot names, as in institution.founded); '{}' is none of these",
                                 lit.text);
                     continue;
                 }
                 b.bound = Value::symbol(lit.text);
+                if (lit.text != "as_of") pending_bounds_.push_back({current_template_, slot.name, lit});
             } else if (lit.kind == ast::Literal::Kind::Int) {
                 b.bound = Value::integer(lit.int_value);  // compared as a number; kept as written for messages
             } else if (lit.kind == ast::Literal::Kind::Float && slot.type == Type::Float) {
@@ -338,6 +340,34 @@ private:
             }
             program_.templates[r.tmpl].slots[r.slot].ref = target->id;
         }
+        // REF.SLOT bounds, now that refs are resolved: REF is a `ref` slot of the same template, SLOT a number slot
+        // of the template it refers to.
+        for (const auto& pb : pending_bounds_) {
+            TemplateDef& t = program_.templates[pb.tmpl];
+            std::string via = pb.bound.text.substr(0, pb.bound.text.find('.'));
+            std::string target = pb.bound.text.substr(pb.bound.text.find('.') + 1);
+            int v = t.slot_index(via);
+            if (v < 0 || !t.slots[v].is_ref()) {
+                sink_.error(pb.bound.span, Code::BadRange,
+                            "in the bound '{}', '{}' must be a `ref` slot of template '{}'", pb.bound.text, via,
+                            t.name);
+                continue;
+            }
+            const TemplateDef& referred = program_.templates[t.slots[v].ref];
+            int g = referred.slot_index(target);
+            if (g < 0 || (referred.slots[g].type != Type::Int && referred.slots[g].type != Type::Float)) {
+                sink_.error(pb.bound.span, Code::BadRange, "in the bound '{}', template '{}' has no number slot '{}'",
+                            pb.bound.text, referred.name, target);
+                continue;
+            }
+            int s = t.slot_index(pb.slot);
+            if (s < 0) continue;
+            for (auto& b : t.slots[s].range)
+                if (b.bound.type == Type::Symbol && b.bound.text() == pb.bound.text) {
+                    b.via = static_cast<SlotIndex>(v);
+                    b.target = static_cast<SlotIndex>(g);
+                }
+        }
     }
 
     // Pass 4 driver: names must be unique across packs (E0108); the rule itself is checked in check_rule.cpp.
@@ -373,6 +403,13 @@ private:
         ast::Identifier target;
     };
     std::vector<PendingRef> pending_refs_;
+    struct PendingBound {
+        TemplateId tmpl;
+        std::string slot;
+        ast::Literal bound;
+    };
+    std::vector<PendingBound> pending_bounds_;
+    TemplateId current_template_ = 0;
 };
 
 // Only literals may appear in a fact; a minus sign before a number literal is folded into it.

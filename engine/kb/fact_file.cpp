@@ -530,7 +530,7 @@ private:
                 if (std::string out = slot_range_problem(slot, *v); !out.empty()) {
                     f.fact_ok = false;
                     error(span, Code::FactOutOfRange, "{} (slot '{}' of '{}')", out, slot.name, f.tmpl->name);
-                } else if (slot.is_ref() || has_header_bound(slot)) {
+                } else if (slot.is_ref() || has_named_bound(slot)) {
                     f.value_spans.emplace_back(static_cast<SlotIndex>(f.slot), span);
                 }
             } else {
@@ -631,8 +631,8 @@ private:
         if (!f.fact_ok) return;
         auto index = static_cast<std::uint32_t>(result.facts.size());
         for (const auto& [slot, span] : f.value_spans) {
-            if (f.tmpl->slots[slot].is_ref()) result.ref_sites.push_back({index, slot, span});
-            if (has_header_bound(f.tmpl->slots[slot])) header_bounds_.push_back({index, slot, span});
+            result.value_sites.push_back({index, slot, span});
+            if (has_named_bound(f.tmpl->slots[slot])) header_bounds_.push_back({index, slot, span});
         }
         InitialFact fact;
         fact.tmpl = f.tmpl->id;
@@ -641,7 +641,8 @@ private:
         result.facts.push_back(std::move(fact));
     }
 
-    static bool has_header_bound(const SlotDef& slot) {
+    // A bound that names something (as_of, institution.founded) rather than a number.
+    static bool has_named_bound(const SlotDef& slot) {
         for (const auto& b : slot.range)
             if (b.bound.type == Type::Symbol) return true;
         return false;
@@ -771,7 +772,7 @@ private:
                         }
                     sites.resize(w);
                 };
-                fix(result.ref_sites);
+                fix(result.value_sites);
                 fix(header_bounds_);
                 result.facts.erase(std::remove_if(result.facts.begin(), result.facts.end(),
                                                   [&](const InitialFact& f) { return f.tmpl == t.id; }),
@@ -779,7 +780,7 @@ private:
             }
             // First, where case files used to write it by hand: the order of facts (and so their ids and the order
             // in which evidence is combined) stays as it was.
-            for (auto& site : result.ref_sites) ++site.fact;
+            for (auto& site : result.value_sites) ++site.fact;
             for (auto& hb : header_bounds_) ++hb.fact;
             result.facts.insert(result.facts.begin(), std::move(made));
         }

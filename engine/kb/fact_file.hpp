@@ -41,8 +41,9 @@ struct MetaValue {
     const MetaValue* get(std::string_view key) const;          // Map lookup, nullptr if absent
 };
 
-// Where a `ref` slot's value is written in the file, so that world checks (kb/world.hpp) can point at it.
-struct RefSite {
+// Where a value that the world checks (kb/world.hpp) look at is written in the file — a `ref` slot's, or one whose
+// range names a slot of a referred fact — so that they can point at it.
+struct ValueSite {
     std::uint32_t fact = 0;   // index into FactFile::facts
     SlotIndex slot = 0;
     SourceSpan span;
@@ -54,7 +55,7 @@ struct FactFile {
     std::vector<InitialFact> facts;                            // in file order; defaults filled in; a case file's
                                                                // case-template facts (made from its header) come first
     bool is_case = false;                                      // read as a case file (see FactFileOptions)
-    std::vector<RefSite> ref_sites;                            // every `ref` slot value given in the file
+    std::vector<ValueSite> value_sites;                        // see ValueSite
 
     const MetaValue* meta(std::string_view key) const;
 };

@@ -16,19 +16,23 @@ RefIndex::RefIndex(const Program& program) : program_(program), id_slot_(program
 void RefIndex::add(TemplateId tmpl, const Value* values) {
     if (tmpl >= id_slot_.size() || id_slot_[tmpl] < 0) return;
     const Value& id = values[id_slot_[tmpl]];
-    if (id.type == Type::Symbol) ids_[tmpl].insert(id.sym);
+    if (id.type == Type::Symbol) ids_[tmpl].emplace(id.sym, values);
 }
 
-bool RefIndex::known(TemplateId tmpl, const Value& id) const {
+bool RefIndex::known(TemplateId tmpl, const Value& id) const { return find(tmpl, id) != nullptr; }
+
+const Value* RefIndex::find(TemplateId tmpl, const Value& id) const {
     auto it = ids_.find(tmpl);
-    return it != ids_.end() && id.type == Type::Symbol && it->second.count(id.sym) > 0;
+    if (it == ids_.end() || id.type != Type::Symbol) return nullptr;
+    auto f = it->second.find(id.sym);
+    return f == it->second.end() ? nullptr : f->second;
 }
 
 std::string RefIndex::closest(TemplateId tmpl, std::string_view word) const {
     auto it = ids_.find(tmpl);
     if (it == ids_.end()) return {};
     std::vector<std::string> names;
-    for (SymbolId s : it->second) names.emplace_back(Symbols::name(s));
+    for (const auto& [s, values] : it->second) names.emplace_back(Symbols::name(s));
     std::sort(names.begin(), names.end());  // a stable suggestion whatever the hash order
     return closest_match(word, names);
 }
@@ -56,6 +60,32 @@ bool check_refs(const Program& program, const RefIndex& index, TemplateId tmpl, 
                                    guess.empty() ? std::string() : fmt::format("; did you mean '{}'?", guess));
         if (d && slot.span.valid())
             d->notes.push_back({slot.span, fmt::format("slot '{}' is declared `ref {}`", slot.name, target)});
+    }
+    // Bounds that name a slot of the referred fact (`year: int >= institution.founded`).
+    for (std::size_t i = 0; i < t.slots.size(); ++i) {
+        const SlotDef& slot = t.slots[i];
+        for (const auto& b : slot.range) {
+            if (b.via == 0xFFFF || !values[i].is_number()) continue;
+            const SlotDef& via = t.slots[b.via];
+            const Value* referred = index.find(via.ref, values[b.via]);
+            if (!referred) continue;  // an unknown reference is reported above
+            const Value& limit = referred[b.target];
+            if (!limit.is_number()) continue;
+            bool comparable = true;
+            int c = compare(values[i], limit, comparable);
+            bool holds = !comparable || (b.op == CmpOp::Ge ? c >= 0 : b.op == CmpOp::Gt ? c > 0 : b.op == CmpOp::Le ? c <= 0 : c < 0);
+            if (holds) continue;
+            ok = false;
+            const TemplateDef& rt = program.templates[via.ref];
+            const char* op = b.op == CmpOp::Ge ? ">=" : b.op == CmpOp::Gt ? ">" : b.op == CmpOp::Le ? "<=" : "<";
+            Diagnostic* d = sink.error(span_of(static_cast<SlotIndex>(i)), Code::FactOutOfRange,
+                                       "{} is outside the slot's range: it must be {} {}, which is {} for {} '{}' "
+                                       "(slot '{}' of '{}')",
+                                       to_source(values[i]), op, b.bound.text(), to_source(limit), rt.name,
+                                       to_display(values[b.via]), slot.name, t.name);
+            if (d && slot.span.valid())
+                d->notes.push_back({slot.span, fmt::format("slot '{}' is declared here", slot.name)});
+        }
     }
     return ok;
 }
@@ -98,7 +128,7 @@ bool check_file_refs(const Program& program, const RefIndex& index, const FactFi
     for (std::size_t i = 0; i < file.facts.size(); ++i) {
         const InitialFact& f = file.facts[i];
         auto span_of = [&](SlotIndex slot) {
-            for (const auto& site : file.ref_sites)
+            for (const auto& site : file.value_sites)
                 if (site.fact == i && site.slot == slot) return site.span;
             return f.span;
         };

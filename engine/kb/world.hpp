@@ -6,7 +6,6 @@
 
 #include <string>
 #include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
 #include "base/diagnostic.hpp"
@@ -22,13 +21,16 @@ public:
     // Adds a fact's id, when its template is referred to by some `ref` slot.
     void add(TemplateId tmpl, const Value* values);
     bool known(TemplateId tmpl, const Value& id) const;
+    // The values of the fact of `tmpl` whose id is `id` (the first one added), or nullptr. Valid while that fact's
+    // values are (the index keeps pointers, not copies).
+    const Value* find(TemplateId tmpl, const Value& id) const;
     // The closest known id of `tmpl` to `word`, for "did you mean"; "" when none is close.
     std::string closest(TemplateId tmpl, std::string_view word) const;
 
 private:
     const Program& program_;
     std::vector<int> id_slot_;                                          // per template: its `id` slot if referred to
-    std::unordered_map<TemplateId, std::unordered_set<SymbolId>> ids_;  // referred templates -> ids seen
+    std::unordered_map<TemplateId, std::unordered_map<SymbolId, const Value*>> ids_;  // referred -> id -> values
 };
 
 // Reads the world made of the program's facts and `files` (in order: shared files first, the case last) and

@@ -28,10 +28,13 @@ enum class CmpOp : std::uint8_t { Eq, Ne, Lt, Le, Gt, Ge };
 
 // One bound of a numeric slot's range (`members: int >= 1`, `share: float in [0, 1]`). The bound is a number, or a
 // Symbol naming a key of the case file's header (`year: int <= as_of`): such a bound is checked only where a header
-// gives that key a number (facts read from a case file), and is skipped elsewhere.
+// gives that key a number (facts read from a case file), and is skipped elsewhere; or a Symbol naming a slot of the
+// fact a `ref` slot refers to (`year: int >= institution.founded`): checked with the world (kb/world.hpp).
 struct SlotBound {
     CmpOp op = CmpOp::Ge;                  // Lt, Le, Gt or Ge: value OP bound must hold
     Value bound;
+    SlotIndex via = 0xFFFF;                // institution.founded: the `ref` slot `institution` of this template
+    SlotIndex target = 0xFFFF;             // ... and the slot `founded` of the template it refers to
     SourceSpan span;
 };
 

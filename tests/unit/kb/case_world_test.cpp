@@ -20,6 +20,7 @@ template inst { id: symbol, members: int >= 1, share: float in [0, 1] = 0.5, fou
 template threat { id: symbol, severity: float in [0, 1] }
 template exposure { institution: ref inst, threat: ref threat }
 template event { institution: ref inst, year: int >= 1800 <= as_of, actor: ref inst = none }
+template act { institution: ref inst, year: int >= institution.founded }
 template snapshot { year: int from as_of }
 )";
 
@@ -210,6 +211,31 @@ TEST_CASE("every ref names a fact of the world, with the closest id suggested", 
     auto alone = read(p, good, true);
     CHECK_FALSE(alone->world_ok);
     CHECK(alone->has(Code::UnknownRef));
+}
+
+TEST_CASE("a bound may name a slot of the referred fact: nothing happens before founding", "[kb]") {
+    auto l = load(kVocabulary);
+    const Program& p = *l->program;
+    CHECK(slot_type_text(p, p.find_template("act")->slots[1]) == "int >= institution.founded");
+    const char* head = "as_of: 2024\nfacts:\n  inst:\n    - {id: a, members: 3, founded: 1990}\n  act:\n";
+    auto ok = read(p, std::string(head) + "    - {institution: a, year: 1990}\n");
+    INFO(ok->rendered());
+    CHECK(ok->world_ok);
+    auto early = read(p, std::string(head) + "    - {institution: a, year: 1989}\n");
+    INFO(early->rendered());
+    CHECK_FALSE(early->world_ok);
+    REQUIRE(early->sink.diagnostics().size() == 1);
+    CHECK(early->sink.diagnostics()[0].code == Code::FactOutOfRange);
+    CHECK(early->sink.diagnostics()[0].span.line == 6);
+    CHECK(early->sink.diagnostics()[0].message.find("must be >= institution.founded, which is 1990 for inst 'a'") !=
+          std::string::npos);
+    for (const char* bad : {"template i { id: symbol, f: int }\ntemplate t { i: symbol, y: int >= i.f }",
+                            "template i { id: symbol, f: string }\ntemplate t { i: ref i, y: int >= i.f }",
+                            "template i { id: symbol }\ntemplate t { i: ref i, y: int >= i.nope }"}) {
+        auto c = compile_rules(bad);
+        INFO(bad);
+        CHECK_FALSE(c->program);
+    }
 }
 
 TEST_CASE("two cases in one world are refused: cases never mix", "[kb]") {
