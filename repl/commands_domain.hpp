@@ -34,6 +34,19 @@ struct ClassifyCommandOptions {
 CLI::App* add_classify_command(CLI::App& app, ClassifyCommandOptions& options);
 int run_classify(const ClassifyCommandOptions& options);
 
+struct TrendCommandOptions {
+    std::string series;               // the series file
+    std::vector<std::string> rules;
+    std::vector<std::string> facts;
+    std::string years;                // "1949,1989,2024" or "1949-2024"; default: the series' years
+    std::string format;               // table | jsonl | csv | svg; default: table on a terminal, jsonl otherwise
+    std::string out;
+    std::uint64_t max_firings = 1'000'000;
+    bool no_color = false;
+};
+CLI::App* add_trend_command(CLI::App& app, TrendCommandOptions& options);
+int run_trend(const TrendCommandOptions& options);
+
 struct TestCommandOptions {
     std::vector<std::string> inputs;
     std::vector<std::string> rules;

@@ -27,6 +27,8 @@ int main(int argc, char** argv) {
     CLI::App* run = add_run_command(app, run_options);
     ClassifyCommandOptions classify_options;
     CLI::App* classify = add_classify_command(app, classify_options);
+    TrendCommandOptions trend_options;
+    CLI::App* trend = add_trend_command(app, trend_options);
     TestCommandOptions test_options;
     CLI::App* test = add_test_command(app, test_options);
     ExplainCommandOptions explain_options;
@@ -67,6 +69,7 @@ int main(int argc, char** argv) {
         if (*check) return run_check(check_options);
         if (*run) return run_run(run_options);
         if (*classify) return run_classify(classify_options);
+        if (*trend) return run_trend(trend_options);
         if (*test) return run_test(test_options);
         if (*explain) return run_explain(explain_options);
         if (*repl) return run_repl(repl_options);

@@ -192,12 +192,18 @@ CaseResult classify_case(Engine& engine, const std::string& path, const Classify
         }
     }
 
+    run_world(engine, options.shared_facts, ff->facts, options.max_firings, result);
+    return result;
+}
+
+void run_world(Engine& engine, const std::vector<FactFile>& shared, const std::vector<InitialFact>& facts,
+               std::uint64_t max_firings, CaseResult& result) {
     engine.reset();
-    for (const FactFile& shared : options.shared_facts)
-        for (const InitialFact& f : shared.facts) engine.assert_fact(f.tmpl, f.values, f.span);
-    for (const InitialFact& f : ff->facts) engine.assert_fact(f.tmpl, f.values, f.span);
+    for (const FactFile& file : shared)
+        for (const InitialFact& f : file.facts) engine.assert_fact(f.tmpl, f.values, f.span);
+    for (const InitialFact& f : facts) engine.assert_fact(f.tmpl, f.values, f.span);
     RunLimits limits;
-    limits.max_firings = options.max_firings;
+    limits.max_firings = max_firings;
     RunResult run = engine.run(limits);
     result.firings = run.firings;
     if (run.reason != StopReason::Quiescent && run.reason != StopReason::Halted) {
@@ -206,7 +212,6 @@ CaseResult classify_case(Engine& engine, const std::string& path, const Classify
     }
     result.institutions = collect_results(engine);
     observe_fact_expectations(engine, result.expectations);
-    return result;
 }
 
 std::vector<CaseResult> classify_all(const Program& program, const std::vector<std::string>& paths,

@@ -141,6 +141,11 @@ struct ClassifyOptions {
 // CaseResult with `error` set.
 CaseResult classify_case(Engine& engine, const std::string& path, const ClassifyOptions& options);
 
+// One case's world: resets `engine`, asserts the shared facts then `facts`, runs to quiescence (or the limit), and
+// fills `result`'s institutions, firings, run_problem and observed fact expectations.
+void run_world(Engine& engine, const std::vector<FactFile>& shared, const std::vector<InitialFact>& facts,
+               std::uint64_t max_firings, CaseResult& result);
+
 // Collects the results for every institution in the engine's current working memory (after a run).
 std::vector<InstitutionResult> collect_results(const Engine& engine);
 
