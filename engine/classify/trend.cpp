@@ -193,6 +193,17 @@ bool matches(const InitialFact& f, const FactEdit& e, const std::vector<SlotInde
 
 }  // namespace
 
+bool looks_like_series(std::string_view text) {
+    for (std::size_t b = 0; b < text.size();) {
+        std::size_t e = text.find('\n', b);
+        if (e == std::string_view::npos) e = text.size();
+        std::string_view line = text.substr(b, e - b);
+        if (line.rfind("series:", 0) == 0 || line.rfind("changes:", 0) == 0) return true;
+        b = e + 1;
+    }
+    return false;
+}
+
 std::optional<Series> read_series(const SourceFile& file, const Program& program, DiagnosticSink& sink) {
     FactFileOptions options;
     options.as_case = true;

@@ -55,6 +55,10 @@ struct Series {
     const MetaValue* expect = nullptr;  // into base.metadata
 };
 
+// Whether a fact file's text is a series file: a top-level `series:` or `changes:` key (for `covenant test`, which
+// checks the expectations of case files and series alike).
+bool looks_like_series(std::string_view text);
+
 // Reads a series file. Reports every problem located in `file` and returns nothing when there was any.
 std::optional<Series> read_series(const SourceFile& file, const Program& program, DiagnosticSink& sink);
 
