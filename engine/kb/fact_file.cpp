@@ -838,7 +838,7 @@ bool looks_binary(std::string_view text) {
 // The fast path (simple_yaml.hpp): a file in the plain subset that case files are written in is scanned without
 // yaml-cpp, into the same events.
 kb::FastRead kb::read_fact_file_fast(const SourceFile& file, const Program& program, FactFile& out,
-                                     const FactFileOptions& options) {
+                                     const FactFileOptions& options, DiagnosticSink* warnings) {
     std::string_view text = file.text;
     // yaml-cpp consumes a UTF-8 byte-order mark without counting it in Mark::pos: such a file goes to yaml-cpp.
     if (looks_binary(text) || text.substr(0, kUtf8Bom.size()) == kUtf8Bom) return FastRead::OutsideSubset;
@@ -849,7 +849,12 @@ kb::FastRead kb::read_fact_file_fast(const SourceFile& file, const Program& prog
     fast.result.file = file.id;
     replay(events, fast);
     fast.finish();
-    if (fast.failed || !fast_found.diagnostics().empty()) return FastRead::Rejected;
+    // Errors send the file to yaml-cpp, which reports them; warnings alone (W0005) do not change what is accepted, so
+    // they are passed on and the file is accepted here (as yaml-cpp's path accepts it, with the same warnings).
+    if (fast.failed || fast_found.has_errors()) return FastRead::Rejected;
+    if (warnings)
+        for (const Diagnostic& d : fast_found.diagnostics())
+            if (Diagnostic* copy = warnings->add(d.severity, d.span, d.code, d.message)) copy->notes = d.notes;
     out = std::move(fast.result);
     return FastRead::Accepted;
 }
@@ -858,7 +863,7 @@ std::optional<FactFile> read_fact_file(const SourceFile& file, const Program& pr
                                        const FactFileOptions& options) {
     // A file outside the subset, or one the reader finds a problem in, is read again by yaml-cpp from the start, so
     // every diagnostic comes from the one reference path.
-    if (FactFile fast; kb::read_fact_file_fast(file, program, fast, options) == kb::FastRead::Accepted) return fast;
+    if (FactFile fast; kb::read_fact_file_fast(file, program, fast, options, &sink) == kb::FastRead::Accepted) return fast;
     return kb::read_fact_file_yaml_cpp(file, program, sink, options);
 }
 

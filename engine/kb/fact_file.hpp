@@ -89,10 +89,10 @@ namespace kb {
 
 enum class FastRead { OutsideSubset, Rejected, Accepted };
 // The fast path: scan_simple_yaml's events fed to the reader. OutsideSubset when the scanner declines the text;
-// Rejected when the reader finds a problem (reported by neither path: read_fact_file then asks yaml-cpp); Accepted
-// with `out` filled otherwise.
+// Rejected when the reader finds an error (reported by neither path: read_fact_file then asks yaml-cpp); Accepted
+// with `out` filled otherwise, its warnings (if any) added to `warnings` when given.
 FastRead read_fact_file_fast(const SourceFile& file, const Program& program, FactFile& out,
-                             const FactFileOptions& options = {});
+                             const FactFileOptions& options = {}, DiagnosticSink* warnings = nullptr);
 // The reference path: yaml-cpp's event parser fed to the reader, reporting every problem to `sink`.
 std::optional<FactFile> read_fact_file_yaml_cpp(const SourceFile& file, const Program& program, DiagnosticSink& sink,
                                                 const FactFileOptions& options = {});
