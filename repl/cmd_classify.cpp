@@ -128,11 +128,12 @@ std::optional<ReportFormat> format_named(const std::string& name) {
 }
 
 // Writes a report to standard output or, with --out, atomically to the file.
-int write_report(const ClassifyCommandOptions& o, const std::string& report) {
+// Writes a report to stdout, or atomically to `out`.
+int write_report(const std::string& out, const std::string& report) {
     std::string error;
-    if (o.out.empty()) {
+    if (out.empty()) {
         std::cout << report;
-    } else if (!write_file_atomically(o.out, report, error)) {
+    } else if (!write_file_atomically(out, report, error)) {
         std::cerr << "covenant: error[" << code_id(Code::CannotWriteFile) << "]: " << error << "\n";
         return kExitInputError;
     }
@@ -162,7 +163,7 @@ int run_sensitivity(const ClassifyCommandOptions& o, const Loaded& loaded, const
         std::cerr << "covenant: warning: the rules have no constant evidence weight, so nothing is perturbed\n";
     std::string format = o.format;
     if (format.empty()) format = (o.out.empty() && ::isatty(STDOUT_FILENO)) ? "table" : "json";
-    int written = write_report(o, render_sensitivity(report, *format_named(format)));
+    int written = write_report(o.out, render_sensitivity(report, *format_named(format)));
     if (written != kExitOk) return written;
     return failed ? kExitInputError : kExitOk;
 }
@@ -244,7 +245,7 @@ int run_classify(const ClassifyCommandOptions& o) {
     }
     std::string format = o.format;
     if (format.empty()) format = (o.out.empty() && ::isatty(STDOUT_FILENO)) ? "table" : "json";
-    int written = write_report(o, render_report(results, *format_named(format), o.explain));
+    int written = write_report(o.out, render_report(results, *format_named(format), o.explain));
     if (written != kExitOk) return written;
     return failed ? kExitInputError : kExitOk;
 }
@@ -331,14 +332,7 @@ int run_trend(const TrendCommandOptions& o) {
                   : format == "csv"   ? TrendFormat::Csv
                   : format == "svg"   ? TrendFormat::Svg
                                       : TrendFormat::JsonLines;
-    std::string text = render_trend(*series, points, f);
-    std::string error;
-    if (o.out.empty()) {
-        std::cout << text;
-    } else if (!write_file_atomically(o.out, text, error)) {
-        std::cerr << "covenant: error[" << code_id(Code::CannotWriteFile) << "]: " << error << "\n";
-        return kExitInputError;
-    }
+    if (int written = write_report(o.out, render_trend(*series, points, f)); written != kExitOk) return written;
     bool failed = false;
     for (const auto& p : points) {
         if (!p.result.run_problem.empty()) {

@@ -516,16 +516,6 @@ void append_json_line(std::string& out, const CaseResult& c, const InstitutionRe
     out += '\n';
 }
 
-std::string csv_field(const std::string& s) {
-    if (s.find_first_of(",\"\n") == std::string::npos) return s;
-    std::string out = "\"";
-    for (char ch : s) {
-        if (ch == '"') out += '"';
-        out += ch;
-    }
-    return out + "\"";
-}
-
 // The distinct strain kinds, most severe first (several rules may find the same kind for different reasons).
 std::string strain_kinds(const InstitutionResult& r) {
     std::string s;
@@ -539,6 +529,16 @@ std::string strain_kinds(const InstitutionResult& r) {
 }
 
 }  // namespace
+
+std::string csv_field(const std::string& s) {
+    if (s.find_first_of(",\"\n") == std::string::npos) return s;
+    std::string out = "\"";
+    for (char ch : s) {
+        if (ch == '"') out += '"';
+        out += ch;
+    }
+    return out + "\"";
+}
 
 std::string text_table(const std::vector<std::vector<std::string>>& rows) {
     std::string out;

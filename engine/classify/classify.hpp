@@ -163,6 +163,9 @@ std::vector<std::string> expand_case_paths(const std::vector<std::string>& input
 
 enum class ReportFormat { Table, Json, Csv, Markdown };
 
+// A CSV field: quoted (with doubled quotes) when it holds a comma, a quote or a newline (RFC 4180).
+std::string csv_field(const std::string& s);
+
 // Columns padded to their widest cell and separated by two spaces, the first row a header underlined with '-'; the
 // last column is not padded and trailing spaces are dropped. The text tables of classify and --sensitivity.
 std::string text_table(const std::vector<std::vector<std::string>>& rows);

@@ -293,16 +293,6 @@ std::string error_text(const CaseSensitivity& c) {
     return "the run did not finish: " + c.baseline.run_problem;
 }
 
-std::string csv_field(const std::string& s) {
-    if (s.find_first_of(",\"\n") == std::string::npos) return s;
-    std::string out = "\"";
-    for (char ch : s) {
-        if (ch == '"') out += '"';
-        out += ch;
-    }
-    return out + "\"";
-}
-
 std::string md_cell(std::string s) {
     std::string out;
     for (char ch : s) {

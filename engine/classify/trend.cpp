@@ -548,21 +548,15 @@ std::string render_trend(const Series& series, const std::vector<TrendPoint>& po
                 }
             return out;
         case TrendFormat::Csv: {
-            auto field = [](const std::string& s) {
-                if (s.find_first_of(",\"\n") == std::string::npos) return s;
-                std::string q = "\"";
-                for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
-                return q + "\"";
-            };
             out += "series,year,institution,architecture,subtype";
             for (const auto& pr : preds) out += "," + pr;
             out += ",strains\n";
             for (const auto& p : points)
                 for (const auto& r : p.result.institutions) {
-                    out += fmt::format("{},{},{},{},{}", field(series.id), p.year, field(r.institution), r.architecture,
+                    out += fmt::format("{},{},{},{},{}", csv_field(series.id), p.year, csv_field(r.institution), r.architecture,
                                        r.subtype);
                     for (const auto& pr : preds) out += fmt::format(",{:.2f}", score(r, pr));
-                    out += "," + field(strains_text(r)) + "\n";
+                    out += "," + csv_field(strains_text(r)) + "\n";
                 }
             return out;
         }
