@@ -13,7 +13,7 @@
 #include "check/check.hpp"
 #include "classify/classify.hpp"
 #include "cli_common.hpp"
-#include "explain/consult.hpp"
+#include "classify/consult.hpp"
 #include "explain/why.hpp"
 #include "explain/whynot.hpp"
 #include "kb/fact_file.hpp"

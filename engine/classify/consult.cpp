@@ -13,7 +13,7 @@
 //                    institution score. A new fact with several required slots is scored over representative values
 //                    of the others (their answers, at most kMaxFills combinations) and averaged.
 // Ties keep program order (the order in which the rules first read the slots).
-#include "explain/consult.hpp"
+#include "classify/consult.hpp"
 
 #include <algorithm>
 #include <cmath>

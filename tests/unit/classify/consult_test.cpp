@@ -2,8 +2,8 @@
 // and skipped slots, and offers a missing fact's slot with representative answers from the rules' thresholds.
 #include <catch2/catch.hpp>
 
-#include "explain/consult.hpp"
-#include "support.hpp"
+#include "classify/consult.hpp"
+#include "explain/support.hpp"
 
 using namespace covenant;
 using namespace covenant::test;
