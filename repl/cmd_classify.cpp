@@ -245,7 +245,7 @@ int run_classify(const ClassifyCommandOptions& o) {
     }
     std::string format = o.format;
     if (format.empty()) format = (o.out.empty() && ::isatty(STDOUT_FILENO)) ? "table" : "json";
-    int written = write_report(o.out, render_report(results, *format_named(format), o.explain));
+    int written = write_report(o.out, render_report(results, *format_named(format), o.explain, report_labels(*loaded.session.program)));
     if (written != kExitOk) return written;
     return failed ? kExitInputError : kExitOk;
 }

@@ -49,10 +49,8 @@ char* completion_generator(const char* text, int state) {
 
 char** attempt_completion(const char* text, int start, int /*end*/) {
     std::string before(rl_line_buffer, static_cast<std::size_t>(std::max(0, start)));
-    std::size_t b = before.find_first_not_of(" \t");
-    std::string command = b == std::string::npos ? "" : before.substr(b, before.find_first_of(" \t", b) - b);
-    // File names for load and save: libedit's own filename completion.
-    if (command == "load" || command == "save") return nullptr;
+    // File names (the arguments of load and save): libedit's own filename completion.
+    if (ReplSession::completes_file_names(before)) return nullptr;
     rl_attempted_completion_over = 1;
     return rl_completion_matches(text, completion_generator);
 }

@@ -9,6 +9,10 @@
 //
 // Errors: a command that fails prints a located diagnostic (the line is registered as a source named `<repl:N>`) and
 // leaves the state as it was.
+//
+// Files: session.cpp starts the session and dispatches lines; repl_commands.cpp holds the one command table (read by
+// dispatch, `help` and completion); the commands live in repl_*.cpp, one file per group; session_internal.hpp has
+// the inner types they share, repl_tokens.hpp the tokenizer, repl_domain.hpp what is specific to the shipped domain.
 #pragma once
 
 #include <cstdint>
@@ -21,7 +25,9 @@
 
 #include "base/diagnostic.hpp"
 #include "base/source.hpp"
+#include "check/check.hpp"
 #include "classify/classify.hpp"
+#include "kb/fact_file.hpp"
 #include "program/program.hpp"
 #include "runtime/engine.hpp"
 #include "syntax/ast.hpp"
@@ -70,11 +76,22 @@ public:
     // Every command name, for completion and `help`.
     static std::vector<std::string> command_names();
 
+    // True when the argument being typed after `before` (the line up to the word's start) is a file name (`load`,
+    // `save`): the terminal completes those itself rather than asking complete().
+    static bool completes_file_names(std::string_view before);
+
 private:
     struct World;
     struct Line;
     struct Consultation;
     class Watcher;
+    // A command handler: `args` is where the arguments start in the line (after the command word and blanks).
+    using Handler = void (ReplSession::*)(const Line& l, std::size_t args);
+    struct Command;
+    // The one table of commands, in the order `help` lists them (repl_commands.cpp): help, completion and dispatch
+    // all read it, so adding a command is adding a row there and its handler.
+    static const std::vector<Command>& commands();
+    static const Command* find_command(std::string_view name);
 
     World& current();
     const World& current() const;
@@ -82,10 +99,21 @@ private:
     std::unique_ptr<World> make_world(std::vector<GivenFact> given);
     // Runs the agenda to quiescence (for commands that show conclusions); returns the firings.
     std::uint64_t settle(World& world);
+    // Where `use` looks for packs: --rules-path, then the default rules/ directories.
+    LoadOptions load_options() const;
 
-    // Prints a located diagnostic at [begin, begin + length) of the command line; returns false (for `return error(...)`).
+    // Prints a located diagnostic at [begin, begin + length) of the command line; returns false (for
+    // `return error(...)`).
     bool error(const Line& line, std::size_t begin, std::size_t length, Code code, const std::string& message);
+    // Prints every diagnostic of `sink` (with the error count), coloured as the session is.
+    void report(const DiagnosticSink& sink);
+    // [b, e) of the line as a source of its own for the parser, padded with blanks in front so that diagnostics
+    // point at the columns of the typed line.
+    const SourceFile& line_part(const Line& l, std::size_t b, std::size_t e);
 
+    // The handlers, grouped by file: repl_commands.cpp help; repl_facts.cpp reset, facts, assert, retract, modify;
+    // repl_run.cpp run, agenda, rules, watch, explain, stats; repl_explain.cpp why, why-not, what-if, diff;
+    // repl_cases.cpp classify, case, compare; repl_files.cpp load, save; repl_consult.cpp consult.
     void cmd_help(const Line& l, std::size_t b);
     void cmd_load(const Line& l, std::size_t b);
     void cmd_reset(const Line& l, std::size_t b);
@@ -103,17 +131,57 @@ private:
     void cmd_what_if(const Line& l, std::size_t b);
     void cmd_diff(const Line& l, std::size_t b);
     void cmd_consult(const Line& l, std::size_t b);
-    void consult_answer(const Line& l);
-    void consult_next();
     void cmd_save(const Line& l, std::size_t b);
     void cmd_explain(const Line& l, std::size_t b);
     void cmd_stats(const Line& l, std::size_t b);
     void cmd_case(const Line& l, std::size_t b);
     void cmd_compare(const Line& l, std::size_t b);
-    // The case named `name` (an index into cases_), or reports the unknown name with the closest one.
+
+    // Completion candidates for the arguments of `command` (nullptr: not a known command); `line` is the text before
+    // the word being typed and `args` where the arguments start in it.
+    std::vector<std::string> argument_candidates(const Command* command, const std::string& line,
+                                                 std::size_t args) const;
+
+    // `consult` (repl_consult.cpp): a line typed during a consultation is an answer.
+    void consult_answer(const Line& l);
+    void consult_next();
+    // The value the answer at [b, e) gives (the default when empty), or reports why it does not fit.
+    std::optional<Value> answer_value(const Line& l, std::size_t b, std::size_t e);
+    // Puts the answer into the given fact of the question's template about the institution, or into a new one.
+    bool record_answer(const Line& l, std::size_t b, std::size_t e, const Value& value);
+
+    // `load` (repl_files.cpp), by the kind of file at [b, e).
+    void load_fact_file(const Line& l, std::size_t b, std::size_t e, const std::string& path);
+    void load_rule_file(const Line& l, std::size_t b, std::size_t e, const std::string& path);
+    // True when the only case is the placeholder `session` with no facts of its own (a loaded case replaces it).
+    bool only_placeholder_case() const;
+    // Where a fact file that `load` read goes: true for a new case (a case file of a case not loaded yet), false to
+    // join the current case; reports a case file of another loaded case, or a new case during a what-if or a
+    // consultation, and returns nullopt.
+    std::optional<bool> load_target(const Line& l, std::size_t b, std::size_t e, const FactFile& file,
+                                    const std::string& name);
+    // Makes a new case of the given facts (the shared ones first, then `own` of them the file's) and the current one.
+    void add_case(std::string name, std::vector<std::pair<std::string, std::string>> metadata,
+                  std::vector<GivenFact> given, std::size_t own, const std::string& path);
+    // Asserts into the current case the facts of `facts` it has not been given yet.
+    void join_current(std::vector<InitialFact>& facts, const std::string& path);
+    // The given facts of every case, moved onto the templates of `next` by template and slot name; reports the first
+    // that no longer fits and returns nullopt.
+    std::optional<std::vector<std::vector<GivenFact>>> replay_onto(const Program& next, const Line& l, std::size_t b,
+                                                                   std::size_t e, std::size_t& replayed);
+
+    // The case named at [b, e) (an index into cases_), or reports the unknown name with the closest one.
     std::optional<std::size_t> find_case(const Line& l, std::size_t b, std::size_t e);
+    // The world a case is seen in: its scratch copy during a what-if on it, else its own.
+    World& case_world(std::size_t index);
     // A case's results after running it to quiescence, named as `covenant classify` names them.
     CaseResult case_result(std::size_t index);
+    // `compare`'s two parts below the side-by-side table: the given facts and the reasons only one case has.
+    void compare_given(std::size_t first, std::size_t second, const std::string& na, const std::string& nb);
+    void compare_reasons(const CaseResult& ra, const CaseResult& rb);
+
+    // `diff` for one institution present before and after the what-if: prints each change, returns how many.
+    std::size_t diff_institution(const std::string& name, const InstitutionResult& x, const InstitutionResult& y);
 
     // Resolves `f-12`, `12` or a pattern to live facts of `world`. Prints a diagnostic and returns nullopt on failure.
     std::optional<std::vector<FactId>> resolve_facts(const Line& l, std::size_t b, std::size_t e, const World& world);
@@ -123,6 +191,8 @@ private:
     std::optional<std::size_t> given_index(const Line& l, std::size_t b, std::size_t e, const World& world, FactId id);
     // Parses `assert FACT` / `retract REF` / `modify REF (slot: value, ...)` at [b, e) into an edit of `given`.
     bool edit_given(const Line& l, std::size_t b, std::size_t e, const World& world, std::vector<GivenFact>& given);
+    // edit_given's `assert FACT`, the fact at [b, e).
+    bool assert_given(const Line& l, std::size_t b, std::size_t e, std::vector<GivenFact>& given);
     bool parse_changes(const Line& l, std::size_t b, std::size_t e, TemplateId tmpl,
                        std::vector<std::pair<SlotIndex, Value>>& changes);
 
@@ -137,6 +207,8 @@ private:
         std::string name;                                          // `case:` of its file, else the file's stem
         std::vector<std::pair<std::string, std::string>> metadata; // case, as_of and title, written back by `save`
         std::unique_ptr<World> world;
+        // The header value of `key` ("" when the file had none).
+        std::string header(std::string_view key) const;
     };
     std::vector<Case> cases_;
     std::size_t current_case_ = 0;

@@ -49,7 +49,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "runtime/engine.hpp"
+#include "agenda/strategy.hpp"
+#include "program/program.hpp"
 
 namespace covenant {
 

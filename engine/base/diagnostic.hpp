@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "base/source.hpp"
+#include "base/value_format.hpp"  // diagnostics name values
 
 namespace covenant {
 

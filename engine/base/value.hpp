@@ -11,8 +11,6 @@
 #include <string>
 #include <string_view>
 
-#include <fmt/format.h>
-
 namespace covenant {
 
 using SymbolId = std::uint32_t;
@@ -110,13 +108,4 @@ std::string to_reading(const Value& v);
 template <>
 struct std::hash<covenant::Value> {
     std::size_t operator()(const covenant::Value& v) const noexcept { return v.hash(); }
-};
-
-template <>
-struct fmt::formatter<covenant::Value> : fmt::formatter<std::string_view> {
-    template <typename Ctx>
-    auto format(const covenant::Value& v, Ctx& ctx) const {
-        std::string s = covenant::to_source(v);
-        return fmt::formatter<std::string_view>::format(s, ctx);
-    }
 };

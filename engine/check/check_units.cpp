@@ -65,6 +65,10 @@ public:
             for (const auto& rule : units_[u].rules) declare_score_templates(rule, program_);
         for (std::size_t u : order_)
             for (const auto& rule : units_[u].rules) check_one_rule(rule, pack_of_[u]);
+        std::vector<const ast::ReportDecl*> reports;
+        for (std::size_t u : order_)
+            for (const auto& r : units_[u].reports) reports.push_back(&r);
+        check_reports(reports, program_, sink_);
         // Any error in the sink, even one recorded before this call (a parse error), means no program: a sink that
         // reached its limit no longer counts new errors, so "errors added by this call" cannot be told reliably.
         if (sink_.has_errors()) return std::nullopt;

@@ -71,6 +71,10 @@ void declare_score_templates(const ast::Rule& rule, Program& program);
 void check_rule(const ast::Rule& rule, const Program& program, const SourceManager* sm, DiagnosticSink& sink,
                 Rule& out);
 
+// Pass 5: the `report` declarations of all units (in pack order), into program.report (reports.cpp). Needs every
+// template and score template.
+void check_reports(const std::vector<const ast::ReportDecl*>& decls, Program& program, DiagnosticSink& sink);
+
 // Pass 0 (a transform): replaces every bare name that is a declared constant (`const NAME = value`) by the
 // constant's value, in rules, facts blocks and slot defaults of all units. Reports duplicate constants (E0123) and
 // constant names that are not UPPER_CASE (E0124) and UPPER_CASE names that are no constant (E0125). Constants form one namespace across all loaded packs.

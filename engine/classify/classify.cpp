@@ -31,24 +31,13 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// The vocabulary names that classification reads (rules/core/vocabulary.rules). Results are collected by name so that
-// a program without them (an example pack) simply yields no institutions.
-constexpr std::string_view kInstitution = "institution";
-constexpr std::string_view kArchitecture = "architecture";
-constexpr std::string_view kStrain = "strain";
-
-std::string slot_text(const Program& p, const FactView& f, std::string_view slot) {
-    const TemplateDef& t = p.templates[f.tmpl];
-    int i = t.slot_index(slot);
-    if (i < 0) return {};
-    return to_display(f.values[static_cast<std::size_t>(i)]);
+std::string slot_text(const FactView& f, int slot) {
+    return slot < 0 ? std::string() : to_display(f.values[static_cast<std::size_t>(slot)]);
 }
 
-double slot_number(const Program& p, const FactView& f, std::string_view slot) {
-    const TemplateDef& t = p.templates[f.tmpl];
-    int i = t.slot_index(slot);
-    if (i < 0) return 0;
-    const Value& v = f.values[static_cast<std::size_t>(i)];
+double slot_number(const FactView& f, int slot) {
+    if (slot < 0) return 0;
+    const Value& v = f.values[static_cast<std::size_t>(slot)];
     return v.is_number() ? v.as_double() : 0;
 }
 
@@ -96,39 +85,52 @@ std::string file_stem(const std::string& path) { return fs::path(path).stem().st
 
 std::vector<InstitutionResult> collect_results(const Engine& engine) {
     const Program& p = engine.program();
+    const ReportSpec& spec = p.report;
     std::vector<InstitutionResult> out;
-    const TemplateDef* inst = p.find_template(kInstitution);
-    if (!inst || inst->slot_index("id") < 0) return out;
+    if (!spec.subject) return out;  // a pack that reports nothing (an example pack) yields no subjects
 
     std::vector<const TemplateDef*> score_templates;
     for (const auto& t : p.templates)
         if (t.is_score && t.slots.size() == 2) score_templates.push_back(&t);
 
-    std::vector<FactView> architectures, strains;
-    if (const TemplateDef* a = p.find_template(kArchitecture))
-        for (FactId id : engine.facts_of(a->id)) architectures.push_back(engine.fact(id));
-    if (const TemplateDef* s = p.find_template(kStrain))
-        for (FactId id : engine.facts_of(s->id)) strains.push_back(engine.fact(id));
+    // The primary conclusion (the first declared) gives the type and subtype; a value not concluded shows as the
+    // slot's default, else "undetermined" (the type) and "none" (the subtype).
+    const ReportSpec::Conclusion* primary = spec.conclusions.empty() ? nullptr : &spec.conclusions.front();
+    auto default_text = [&](std::size_t i, const char* fallback) {
+        if (!primary || i >= primary->slots.size()) return std::string(fallback);
+        const SlotDef& slot = p.templates[primary->tmpl].slots[primary->slots[i]];
+        return slot.default_value ? to_display(*slot.default_value) : std::string(fallback);
+    };
+    std::vector<FactView> conclusions;
+    if (primary)
+        for (FactId id : engine.facts_of(primary->tmpl)) conclusions.push_back(engine.fact(id));
+    std::vector<std::pair<const ReportSpec::Finding*, FactView>> findings;
+    for (const auto& finding : spec.findings)
+        for (FactId id : engine.facts_of(finding.tmpl)) findings.emplace_back(&finding, engine.fact(id));
 
-    std::vector<FactId> ids = engine.facts_of(inst->id);
+    std::vector<FactId> ids = engine.facts_of(spec.subject->tmpl);
     std::sort(ids.begin(), ids.end(), [&](FactId a, FactId b) { return engine.fact(a).timestamp < engine.fact(b).timestamp; });
     for (FactId id : ids) {
         FactView f = engine.fact(id);
         InstitutionResult r;
-        Value key = f.values[static_cast<std::size_t>(inst->slot_index("id"))];
+        Value key = f.values[spec.subject->key];
         r.institution = to_display(key);
-        for (const auto& a : architectures) {
-            if (slot_text(p, a, "institution") != r.institution) continue;
-            r.architecture = slot_text(p, a, "type");
-            std::string sub = slot_text(p, a, "subtype");
-            if (!sub.empty()) r.subtype = sub;
+        r.architecture = default_text(0, "undetermined");
+        r.subtype = default_text(1, "none");
+        for (const auto& a : conclusions) {
+            if (slot_text(a, primary->link) != r.institution) continue;
+            r.architecture = slot_text(a, primary->slots[0]);
+            if (primary->slots.size() > 1) {
+                std::string sub = slot_text(a, primary->slots[1]);
+                if (!sub.empty()) r.subtype = sub;
+            }
             r.architecture_rule = supporting_rule(engine, a);
             break;
         }
-        for (const auto& s : strains) {
-            if (slot_text(p, s, "institution") != r.institution) continue;
-            r.strains.push_back({slot_text(p, s, "kind"), slot_number(p, s, "severity"), slot_text(p, s, "reason"),
-                                 supporting_rule(engine, s)});
+        for (const auto& [finding, s] : findings) {
+            if (slot_text(s, finding->link) != r.institution) continue;
+            r.strains.push_back({slot_text(s, finding->kind), slot_number(s, finding->severity),
+                                 slot_text(s, finding->reason), supporting_rule(engine, s), p.templates[finding->tmpl].name});
         }
         std::sort(r.strains.begin(), r.strains.end(), [](const StrainResult& a, const StrainResult& b) {
             if (a.severity != b.severity) return a.severity > b.severity;
@@ -268,13 +270,19 @@ namespace {
 
 std::string fixed2(double v) { return fmt::format("{:.2f}", v); }
 
+// "balance_of_power" -> "balance of power", for Markdown headings.
+std::string spaced(std::string s) {
+    std::replace(s.begin(), s.end(), '_', ' ');
+    return s;
+}
+
 double score_of(const InstitutionResult& r, std::string_view pred) {
     for (const auto& s : r.scores)
         if (s.predicate == pred) return s.value;
     return 0;
 }
 
-nlohmann::ordered_json to_json(const CaseResult& c, const InstitutionResult* r, bool explain) {
+nlohmann::ordered_json to_json(const CaseResult& c, const InstitutionResult* r, bool explain, const ReportLabels& labels) {
     nlohmann::ordered_json j;
     j["case"] = c.case_id;
     if (c.error) {
@@ -282,14 +290,14 @@ nlohmann::ordered_json to_json(const CaseResult& c, const InstitutionResult* r, 
         return j;
     }
     if (!r) {
-        j["institution"] = nullptr;
-        j["note"] = "the case names no institution";
+        j[labels.subject] = nullptr;
+        j["note"] = fmt::format("the case names no {}", labels.subject);
         return j;
     }
-    j["institution"] = r->institution;
+    j[labels.subject] = r->institution;
     if (c.as_of) j["as_of"] = *c.as_of; else j["as_of"] = nullptr;
-    j["architecture"] = r->architecture;
-    j["subtype"] = r->subtype;
+    j[labels.conclusion] = r->architecture;
+    j[labels.detail] = r->subtype;
     nlohmann::ordered_json scores = nlohmann::ordered_json::object();
     for (const auto& s : r->scores) scores[s.predicate] = std::round(s.value * 1000) / 1000;
     j["scores"] = scores;
@@ -297,17 +305,17 @@ nlohmann::ordered_json to_json(const CaseResult& c, const InstitutionResult* r, 
     for (const auto& s : r->strains)
         strains.push_back({{"kind", s.kind}, {"severity", std::round(s.severity * 1000) / 1000}, {"reason", s.reason},
                            {"rule", s.rule}});
-    j["strains"] = strains;
+    j[labels.findings] = strains;
     nlohmann::ordered_json reasons = nlohmann::ordered_json::array();
     for (const auto& x : r->reasons)
         reasons.push_back({{"rule", x.rule}, {"kind", x.kind}, {"toward", x.toward}, {"weight", x.weight}, {"text", x.text}});
     j["reasons"] = reasons;
     if (explain) {
         nlohmann::ordered_json because = nlohmann::ordered_json::array();
-        because.push_back({{"conclusion", fmt::format("architecture {}", r->architecture)}, {"rule", r->architecture_rule},
+        because.push_back({{"conclusion", fmt::format("{} {}", labels.conclusion, r->architecture)}, {"rule", r->architecture_rule},
                            {"because", reasons}});
         for (const auto& s : r->strains)
-            because.push_back({{"conclusion", fmt::format("strain {}", s.kind)}, {"rule", s.rule}, {"reason", s.reason}});
+            because.push_back({{"conclusion", fmt::format("{} {}", s.finding, s.kind)}, {"rule", s.rule}, {"reason", s.reason}});
         j["because"] = because;
     }
     if (!c.run_problem.empty()) j["problem"] = c.run_problem;
@@ -411,7 +419,8 @@ private:
 
 // One JSON record, as to_json(c, r, explain).dump() gives it; false (with `out` unchanged) when a string is not
 // valid UTF-8.
-bool append_json_record(std::string& out, const CaseResult& c, const InstitutionResult* r, bool explain) {
+bool append_json_record(std::string& out, const CaseResult& c, const InstitutionResult* r, bool explain,
+                        const ReportLabels& labels) {
     std::size_t start = out.size();
     JsonWriter w(out);
     w.raw("{");
@@ -427,13 +436,16 @@ bool append_json_record(std::string& out, const CaseResult& c, const Institution
         w.field("message", c.error->message);
         w.raw("}}");
     } else if (!r) {
-        w.raw(",\"institution\":null,\"note\":\"the case names no institution\"}");
+        w.next_key(labels.subject);
+        w.raw("null");
+        w.field("note", fmt::format("the case names no {}", labels.subject));
+        w.raw("}");
     } else {
-        w.field("institution", r->institution);
+        w.field(labels.subject, r->institution);
         w.next_key("as_of");
         if (c.as_of) w.integer(*c.as_of); else w.raw("null");
-        w.field("architecture", r->architecture);
-        w.field("subtype", r->subtype);
+        w.field(labels.conclusion, r->architecture);
+        w.field(labels.detail, r->subtype);
         w.next_key("scores");
         // An ordered_json object assigned key by key: a repeated key keeps its first place and its last value.
         std::vector<std::pair<std::string_view, double>> scores;
@@ -449,7 +461,7 @@ bool append_json_record(std::string& out, const CaseResult& c, const Institution
             w.number(scores[i].second);
         }
         w.raw("},");
-        w.key("strains");
+        w.key(labels.findings);
         w.raw("[");
         for (std::size_t i = 0; i < r->strains.size(); ++i) {
             const StrainResult& s = r->strains[i];
@@ -485,7 +497,7 @@ bool append_json_record(std::string& out, const CaseResult& c, const Institution
             w.next_key("because");
             w.raw("[{");
             w.key("conclusion");
-            w.string(fmt::format("architecture {}", r->architecture));
+            w.string(fmt::format("{} {}", labels.conclusion, r->architecture));
             w.field("rule", r->architecture_rule);
             w.next_key("because");
             reasons();
@@ -493,7 +505,7 @@ bool append_json_record(std::string& out, const CaseResult& c, const Institution
             for (const auto& s : r->strains) {
                 w.raw(",{");
                 w.key("conclusion");
-                w.string(fmt::format("strain {}", s.kind));
+                w.string(fmt::format("{} {}", s.finding, s.kind));
                 w.field("rule", s.rule);
                 w.field("reason", s.reason);
                 w.raw("}");
@@ -510,9 +522,10 @@ bool append_json_record(std::string& out, const CaseResult& c, const Institution
 }
 
 // Invalid UTF-8 (a case file may hold any bytes in a quoted string) is written as U+FFFD rather than thrown.
-void append_json_line(std::string& out, const CaseResult& c, const InstitutionResult* r, bool explain) {
-    if (!append_json_record(out, c, r, explain))
-        out += to_json(c, r, explain).dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+void append_json_line(std::string& out, const CaseResult& c, const InstitutionResult* r, bool explain,
+                      const ReportLabels& labels) {
+    if (!append_json_record(out, c, r, explain, labels))
+        out += to_json(c, r, explain, labels).dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
     out += '\n';
 }
 
@@ -563,50 +576,85 @@ std::string text_table(const std::vector<std::vector<std::string>>& rows) {
     return out;
 }
 
-std::string render_report(const std::vector<CaseResult>& results, ReportFormat format, bool explain) {
+ReportLabels report_labels(const Program& p) {
+    ReportLabels l;
+    const ReportSpec& r = p.report;
+    if (r.subject) l.subject = r.subject->label;
+    if (!r.conclusions.empty()) {
+        const auto& c = r.conclusions.front();
+        l.conclusion = c.label;
+        if (c.slots.size() > 1) l.detail = p.templates[c.tmpl].slots[c.slots[1]].name;
+    }
+    if (!r.findings.empty()) l.findings = r.findings_label;
+    for (const auto& s : r.scores) l.scores.emplace_back(p.templates[s.tmpl].predicate, s.label);
+    return l;
+}
+
+std::string render_report(const std::vector<CaseResult>& results, ReportFormat format, bool explain,
+                          const ReportLabels& labels) {
+    // The declared scores of one result, each formatted with two decimals.
+    auto score_cells = [&](const InstitutionResult& r) {
+        std::vector<std::string> cells;
+        for (const auto& [pred, label] : labels.scores) cells.push_back(fixed2(score_of(r, pred)));
+        return cells;
+    };
+    auto joined = [](const std::vector<std::string>& cells, std::string_view sep) {
+        std::string out;
+        for (const auto& c : cells) out += std::string(sep) + c;
+        return out;
+    };
+    std::vector<std::string> score_preds, score_spaced, score_labels;
+    for (const auto& [pred, label] : labels.scores) {
+        score_preds.push_back(pred);
+        score_spaced.push_back(spaced(pred));
+        score_labels.push_back(label);
+    }
+    const std::size_t ns = labels.scores.size();
     std::string out;
     switch (format) {
         case ReportFormat::Json: {
             for (const auto& c : results) {
                 if (c.error || c.institutions.empty()) {
-                    append_json_line(out, c, nullptr, explain);
+                    append_json_line(out, c, nullptr, explain, labels);
                     continue;
                 }
-                for (const auto& r : c.institutions) append_json_line(out, c, &r, explain);
+                for (const auto& r : c.institutions) append_json_line(out, c, &r, explain, labels);
             }
             return out;
         }
         case ReportFormat::Csv: {
-            out += "case,institution,as_of,architecture,subtype,community,balance_of_power,legitimacy,strains,error\n";
+            out += fmt::format("case,{},as_of,{},{}{},{},error\n", labels.subject, labels.conclusion, labels.detail,
+                               joined(score_preds, ","), labels.findings);
             for (const auto& c : results) {
                 if (c.error) {
-                    out += fmt::format("{},,,,,,,,,{}\n", csv_field(c.case_id),
+                    out += fmt::format("{},,,,{},,{}\n", csv_field(c.case_id), std::string(ns, ','),
                                        csv_field(fmt::format("{}:{}:{}: {}", c.error->file, c.error->line, c.error->col,
                                                              c.error->message)));
                     continue;
                 }
                 for (const auto& r : c.institutions)
-                    out += fmt::format("{},{},{},{},{},{},{},{},{},\n", csv_field(c.case_id), csv_field(r.institution),
+                    out += fmt::format("{},{},{},{},{}{},{},\n", csv_field(c.case_id), csv_field(r.institution),
                                        c.as_of ? std::to_string(*c.as_of) : "", r.architecture, r.subtype,
-                                       fixed2(score_of(r, "community")), fixed2(score_of(r, "balance_of_power")),
-                                       fixed2(score_of(r, "legitimacy")), csv_field(strain_kinds(r)));
+                                       joined(score_cells(r), ","), csv_field(strain_kinds(r)));
             }
             return out;
         }
         case ReportFormat::Markdown: {
-            out += "| case | institution | as of | architecture | subtype | community | balance of power | legitimacy | strains |\n";
-            out += "|---|---|---|---|---|---|---|---|---|\n";
+            out += fmt::format("| case | {} | as of | {} | {}{} | {} |\n", labels.subject, labels.conclusion, labels.detail,
+                               joined(score_spaced, " | "), labels.findings);
+            out += "|---|---|---|---|---|";
+            for (std::size_t i = 0; i < ns; ++i) out += "---|";
+            out += "---|\n";
             for (const auto& c : results) {
                 if (c.error) {
-                    out += fmt::format("| {} | | | **error** | | | | | {}:{}:{}: {} |\n", c.case_id, c.error->file,
+                    out += fmt::format("| {} | | | **error** | |{} {}:{}:{}: {} |\n", c.case_id, joined(std::vector<std::string>(ns, ""), " |"), c.error->file,
                                        c.error->line, c.error->col, c.error->message);
                     continue;
                 }
                 for (const auto& r : c.institutions)
-                    out += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", c.case_id, r.institution,
+                    out += fmt::format("| {} | {} | {} | {} | {}{} | {} |\n", c.case_id, r.institution,
                                        c.as_of ? std::to_string(*c.as_of) : "", r.architecture, r.subtype,
-                                       fixed2(score_of(r, "community")), fixed2(score_of(r, "balance_of_power")),
-                                       fixed2(score_of(r, "legitimacy")), strain_kinds(r));
+                                       joined(score_cells(r), " | "), strain_kinds(r));
             }
             for (const auto& c : results) {
                 if (c.error) continue;
@@ -614,9 +662,10 @@ std::string render_report(const std::vector<CaseResult>& results, ReportFormat f
                 for (const auto& r : c.institutions) {
                     out += fmt::format("\n**{}**: {} ({})\n\n", r.institution, r.architecture, r.subtype);
                     for (const auto& s : r.strains)
-                        out += fmt::format("- strain **{}** ({}): {}\n", s.kind, fixed2(s.severity), s.reason);
+                        out += fmt::format("- {} **{}** ({}): {}\n", s.finding, s.kind, fixed2(s.severity), s.reason);
                     if (explain) {
-                        out += fmt::format("- architecture {} because (rule `{}`):\n", r.architecture, r.architecture_rule);
+                        out += fmt::format("- {} {} because (rule `{}`):\n", labels.conclusion, r.architecture,
+                                           r.architecture_rule);
                         for (const auto& x : r.reasons)
                             out += fmt::format("  - {} {:+.2f} — {} ({} `{}`)\n", x.toward, x.weight, x.text, x.kind, x.rule);
                     }
@@ -626,17 +675,26 @@ std::string render_report(const std::vector<CaseResult>& results, ReportFormat f
         }
         case ReportFormat::Table: {
             std::vector<std::vector<std::string>> rows;
-            rows.push_back({"case", "institution", "as of", "architecture", "subtype", "comm", "bop", "legit", "strains"});
+            std::vector<std::string> header = {"case", labels.subject, "as of", labels.conclusion, labels.detail};
+            header.insert(header.end(), score_labels.begin(), score_labels.end());
+            header.push_back(labels.findings);
+            rows.push_back(std::move(header));
             for (const auto& c : results) {
                 if (c.error) {
-                    rows.push_back({c.case_id, "-", "", "ERROR", "", "", "", "",
-                                    fmt::format("{}:{}:{}: {}", c.error->file, c.error->line, c.error->col, c.error->message)});
+                    std::vector<std::string> row = {c.case_id, "-", "", "ERROR", ""};
+                    row.resize(row.size() + ns);
+                    row.push_back(fmt::format("{}:{}:{}: {}", c.error->file, c.error->line, c.error->col,
+                                              c.error->message));
+                    rows.push_back(std::move(row));
                     continue;
                 }
-                for (const auto& r : c.institutions)
-                    rows.push_back({c.case_id, r.institution, c.as_of ? std::to_string(*c.as_of) : "", r.architecture,
-                                    r.subtype, fixed2(score_of(r, "community")), fixed2(score_of(r, "balance_of_power")),
-                                    fixed2(score_of(r, "legitimacy")), strain_kinds(r)});
+                for (const auto& r : c.institutions) {
+                    std::vector<std::string> row = {c.case_id, r.institution, c.as_of ? std::to_string(*c.as_of) : "",
+                                                    r.architecture, r.subtype};
+                    for (auto& cell : score_cells(r)) row.push_back(std::move(cell));
+                    row.push_back(strain_kinds(r));
+                    rows.push_back(std::move(row));
+                }
             }
             out += text_table(rows);
             if (explain) {
@@ -648,7 +706,8 @@ std::string render_report(const std::vector<CaseResult>& results, ReportFormat f
                         for (const auto& x : r.reasons)
                             out += fmt::format("  {:<17} {:+.2f}  {}  [{} {}]\n", x.toward, x.weight, x.text, x.kind, x.rule);
                         for (const auto& s : r.strains)
-                            out += fmt::format("  strain {:<22} {:.2f}  {}  [{}]\n", s.kind, s.severity, s.reason, s.rule);
+                            out += fmt::format("  {} {:<22} {:.2f}  {}  [{}]\n", s.finding, s.kind, s.severity, s.reason,
+                                               s.rule);
                     }
                 }
             }

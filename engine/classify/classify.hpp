@@ -20,7 +20,8 @@ struct StrainResult {
     std::string kind;
     double severity = 0;
     std::string reason;
-    std::string rule;  // the rule that concluded it
+    std::string rule;     // the rule that concluded it
+    std::string finding;  // its template (a pack may report several kinds of finding: `report finding`)
 };
 
 // One evidence contribution behind a score, as the user sees it.
@@ -37,10 +38,14 @@ struct ScoreResult {
     double value = 0;
 };
 
+// What a case concluded about one subject (`report subject`; an institution in the core packs). The names of the
+// fields are the core packs' words for the roles: `architecture` is the primary conclusion's main value (the first
+// `report conclusion`, its first slot), `subtype` its second slot, `strains` the findings of every `report finding`.
 struct InstitutionResult {
     std::string institution;
-    std::string architecture = "undetermined";  // from the architecture fact; "undetermined" when none was concluded
-    std::string subtype = "none";
+    std::string architecture = "undetermined";  // the conclusion; when none was concluded the slot's default, else
+                                                // "undetermined"
+    std::string subtype = "none";               // the conclusion's second slot; its default or "none" when missing
     std::string architecture_rule;              // the rule that concluded the architecture, if any
     std::vector<ScoreResult> scores;            // every arity-1 score predicate of the program, in template order
     std::vector<StrainResult> strains;          // sorted by severity (highest first), then kind
@@ -101,8 +106,18 @@ struct SeverityExpectation {
 // checked against the loaded program when the case is read: architecture against the `one of` values of
 // architecture.type, subtype of architecture.subtype, strain kinds of strain.kind; fact texts are parsed and their
 // templates, slots and values checked. An unknown one is a located error of the case (CaseResult::error).
+// The words `covenant test` reports expectations in: the names the packs' `report` declarations give.
+struct ExpectationWords {
+    std::string subject = "subject";        // "institution"
+    std::string conclusion = "conclusion";  // the primary conclusion's label: "architecture"
+    std::string detail = "detail";          // its second slot: "subtype"
+    std::string finding = "finding";        // the first finding's template: "strain"
+    std::string findings = "findings";      // the findings' label: "strains"
+};
+
 struct Expectation {
     std::string institution;
+    ExpectationWords words;
     std::vector<std::string> architecture;
     std::vector<std::string> subtype;
     std::vector<std::string> strains;
@@ -170,8 +185,20 @@ std::string csv_field(const std::string& s);
 // last column is not padded and trailing spaces are dropped. The text tables of classify and --sensitivity.
 std::string text_table(const std::vector<std::vector<std::string>>& rows);
 
+// How reports name what the packs declare with `report` (program.hpp, ReportSpec): column headings and JSON keys.
+// A program without `report` declarations keeps these defaults (and has no subjects to show).
+struct ReportLabels {
+    std::string subject = "subject";        // the subject's label ("institution")
+    std::string conclusion = "conclusion";  // the primary conclusion's label ("architecture")
+    std::string detail = "detail";          // the name of its second slot ("subtype")
+    std::string findings = "findings";      // the findings' label ("strains")
+    std::vector<std::pair<std::string, std::string>> scores;  // the declared scores: predicate, label
+};
+ReportLabels report_labels(const Program& p);
+
 // Renders results. `explain` adds each result's reasons (JSON: a `because` array; Markdown: an indented list).
-std::string render_report(const std::vector<CaseResult>& results, ReportFormat format, bool explain);
+std::string render_report(const std::vector<CaseResult>& results, ReportFormat format, bool explain,
+                          const ReportLabels& labels);
 
 // Writes `text` to `path` atomically (a temporary file in the same directory, then rename). Returns false and sets
 // `error` in words on failure; an interrupted write never leaves a truncated file at `path`.

@@ -1,7 +1,8 @@
 // The consultation's question ranking (see consult.hpp). Steps:
 //   1. slot uses   — every (template, slot) that a rule's pattern reads (binds or tests), over templates that describe
-//                    one institution: a template with an `institution` slot, or one whose `id` slot is joined to an
-//                    `institution` slot elsewhere in the rule (the `institution` template itself). Templates that rules
+//                    one subject (`report subject`; an institution in the core packs): a template with a slot naming
+//                    the subject (subject_link), or one whose `id` slot is joined to such a slot elsewhere in the rule
+//                    (the subject template itself). Templates that rules
 //                    conclude or assert are derived, never asked; score templates are the engine's.
 //   2. missing     — a use is asked when the case has no fact of the template for the institution, or when every such
 //                    fact still holds the slot's default (optional slots only); never when it is in `skipped`.
@@ -9,8 +10,8 @@
 //                    (slot tests and `test` comparisons of a variable bound to it), just below, at (ints) and just
 //                    above each; free symbols: the constants the rules name plus `other` (any other symbol).
 //   4. decisiveness — each answer replayed on a scratch engine (given facts + the answer, run to quiescence); the
-//                    number of distinct architecture types minus one, plus the spread (max - min) of every
-//                    institution score. A new fact with several required slots is scored over representative values
+//                    number of distinct conclusion types (`report conclusion`) minus one, plus the spread (max - min)
+//                    of every score of the subject. A new fact with several required slots is scored over representative values
 //                    of the others (their answers, at most kMaxFills combinations) and averaged.
 // Ties keep program order (the order in which the rules first read the slots).
 #include "classify/consult.hpp"
@@ -43,7 +44,7 @@ struct SlotUse {
     std::vector<Value> constants;  // what rules compare the slot with
 };
 
-// Per template, the slot that ties its facts to an institution, or -1 when the template is not about one.
+// Per template, the slot that ties its facts to a subject, or -1 when the template is not about one.
 struct KeySlots {
     std::vector<int> key;
 };
@@ -71,18 +72,24 @@ void for_each_test(const std::vector<Condition>& conds, F&& f) {
     }
 }
 
+// The slot of a template other than the subject that names a subject (`report subject`), or -1.
+int link_slot(const Program& p, const TemplateDef& t) {
+    if (!p.report.subject || t.id == p.report.subject->tmpl) return -1;
+    return subject_link(p, t);
+}
+
 KeySlots find_keys(const Program& p) {
     KeySlots k;
     k.key.assign(p.templates.size(), -1);
     for (const auto& t : p.templates) {
         if (t.is_score || derived_template(p, t.id)) continue;
-        k.key[t.id] = t.slot_index("institution");
+        k.key[t.id] = link_slot(p, t);
     }
     // Templates with an `id` and no `institution` slot: keyed by `id` when a rule joins that id to an institution slot.
     for (const auto& r : p.rules) {
         std::set<VarId> at_institution;
         auto note_var = [&](const Pattern& pat) {
-            int s = p.templates[pat.tmpl].slot_index("institution");
+            int s = link_slot(p, p.templates[pat.tmpl]);
             if (s < 0) return;
             for (const auto& b : pat.binds)
                 if (b.slot == s) at_institution.insert(b.var);
@@ -94,7 +101,7 @@ KeySlots find_keys(const Program& p) {
         for_each_pattern(r.conditions, note_var);
         for (const auto& a : r.actions) {
             if (a.kind != ActionKind::Conclude && a.kind != ActionKind::Assert) continue;
-            int s = p.templates[a.tmpl].slot_index("institution");
+            int s = link_slot(p, p.templates[a.tmpl]);
             if (s >= 0 && static_cast<std::size_t>(s) < a.slots.size() && a.slots[s].kind == ExprKind::Var)
                 at_institution.insert(a.slots[s].var);
         }
@@ -105,7 +112,7 @@ KeySlots find_keys(const Program& p) {
         for_each_pattern(r.conditions, [&](const Pattern& pat) {
             const TemplateDef& t = p.templates[pat.tmpl];
             int id = t.slot_index("id");
-            if (t.is_score || id < 0 || t.slot_index("institution") >= 0 || derived_template(p, t.id)) return;
+            if (t.is_score || id < 0 || link_slot(p, t) >= 0 || derived_template(p, t.id)) return;
             for (const auto& b : pat.binds)
                 if (b.slot == id && at_institution.count(b.var)) k.key[t.id] = id;
         });

@@ -14,9 +14,6 @@ namespace covenant {
 
 namespace {
 
-// The keys of an institution's entry, in the order check_expectations reports them.
-const std::vector<std::string> kInstitutionKeys = {"architecture", "subtype",   "strains",  "not_strains",
-                                                   "severity",     "facts",     "not_facts"};
 // The keys that may stand at the top of `expect:` beside institution ids: expectations tied to no institution, so
 // that packs without the core vocabulary can have expectations too. Every expectation key is reserved there (the
 // others are errors, being misplaced), so an institution whose id is one cannot be given expectations; no shipped
@@ -26,15 +23,14 @@ const std::vector<std::string> kTopKeys = {"facts", "not_facts"};
 // How many facts an outcome shows (the matching ones, or the nearest misses).
 constexpr std::size_t kShownFacts = 3;
 
-// An expectation key whose values are the `one of` values of a vocabulary slot (rules/core/vocabulary.rules).
+// An expectation key whose values are those of reported slots (`report` declarations, ReportSpec): the primary
+// conclusion's main value and its detail, or the kind of every finding.
 struct VocabularyKey {
-    std::string_view tmpl;
-    std::string_view slot;
-    std::string_view words;  // what one value is called in messages
+    std::vector<const SlotDef*> slots;  // a value is allowed when some slot allows it; none: the program lacks them
+    std::string where;                  // "architecture.type", for messages
+    std::string words;                  // what one value is called in messages: "architecture type"
+    std::string needs;                  // the declaration the key needs, for the message when `slots` is empty
 };
-constexpr VocabularyKey kArchitectureType{"architecture", "type", "architecture type"};
-constexpr VocabularyKey kSubtype{"architecture", "subtype", "subtype"};
-constexpr VocabularyKey kStrainKind{"strain", "kind", "strain kind"};
 
 bool is_key_char(char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
@@ -92,14 +88,42 @@ std::vector<std::string> one_of_names(const SlotDef& slot) {
 class ExpectationReader {
 public:
     ExpectationReader(const Program& program, const SourceFile& file, DiagnosticSink& sink)
-        : program_(program), file_(file), sink_(sink) {}
+        : program_(program), file_(file), sink_(sink) {
+        const ReportSpec& spec = program.report;
+        if (spec.subject) words_.subject = program.templates[spec.subject->tmpl].name;
+        conclusion_.needs = detail_.needs = "a `report conclusion` declaration";
+        kinds_.needs = "a `report finding` declaration";
+        if (!spec.conclusions.empty()) {
+            const auto& c = spec.conclusions.front();
+            const TemplateDef& t = program.templates[c.tmpl];
+            words_.conclusion = c.label;
+            conclusion_ = {{&t.slots[c.slots[0]]}, t.name + "." + t.slots[c.slots[0]].name,
+                           c.label + " " + t.slots[c.slots[0]].name, conclusion_.needs};
+            if (c.slots.size() > 1) {
+                const SlotDef& d = t.slots[c.slots[1]];
+                words_.detail = d.name;
+                detail_ = {{&d}, t.name + "." + d.name, d.name, detail_.needs};
+            }
+        }
+        if (!spec.findings.empty()) {
+            const TemplateDef& first = program.templates[spec.findings.front().tmpl];
+            words_.finding = first.name;
+            words_.findings = spec.findings_label;
+            const SlotDef& kind = first.slots[spec.findings.front().kind];
+            kinds_.where = first.name + "." + kind.name;
+            kinds_.words = first.name + " " + kind.name;
+            for (const auto& f : spec.findings) kinds_.slots.push_back(&program.templates[f.tmpl].slots[f.kind]);
+        }
+        keys_ = {words_.conclusion, words_.detail, words_.findings, "not_" + words_.findings, "severity", "facts",
+                 "not_facts"};
+    }
 
     bool read(const MetaValue& expect, std::vector<Expectation>& out) {
         if (expect.kind == MetaValue::Kind::Null) return true;
         if (expect.kind != MetaValue::Kind::Map) {
             error(expect.span, Code::YamlShape,
-                  "`expect` must map institution ids to their expectations ({}), and may hold {}",
-                  or_list(kInstitutionKeys), or_list(kTopKeys));
+                  "`expect` must map {} ids to their expectations ({}), and may hold {}", words_.subject,
+                  or_list(keys_), or_list(kTopKeys));
             return false;
         }
         for (const auto& [key, body] : expect.entries) {
@@ -109,11 +133,11 @@ public:
                 e.span = body.span;
                 read_facts(body, key, key == "facts" ? e.facts : e.not_facts);
                 out.push_back(std::move(e));
-            } else if (std::find(kInstitutionKeys.begin(), kInstitutionKeys.end(), key) != kInstitutionKeys.end()) {
+            } else if (std::find(keys_.begin(), keys_.end(), key) != keys_.end()) {
                 error(at, Code::YamlShape,
-                      "'{}' belongs under an institution's id (`expect: {{<id>: {{{}: ...}}}}`); only {} may stand at "
+                      "'{}' belongs under {} {}'s id (`expect: {{<id>: {{{}: ...}}}}`); only {} may stand at "
                       "the top of `expect`",
-                      key, key, or_list(kTopKeys));
+                      key, article(words_.subject), words_.subject, key, or_list(kTopKeys));
             } else if (body.kind != MetaValue::Kind::Map) {
                 // An id with a list under it is more likely a misspelt top-level key than an institution.
                 std::string guess = closest_match(key, kTopKeys);
@@ -121,7 +145,7 @@ public:
                     error(at, Code::YamlShape, "unknown expectation '{}'; did you mean '{}'?", key, guess);
                 else
                     error(at, Code::YamlShape, "the expectations for '{}' must be a map with {}", key,
-                          or_list(kInstitutionKeys));
+                          or_list(keys_));
             } else {
                 out.push_back(read_institution(key, body));
             }
@@ -130,9 +154,16 @@ public:
     }
 
 private:
+    static std::string article(const std::string& word) {
+        return word.find_first_of("aeiou") == 0 ? "an" : "a";
+    }
+
     const Program& program_;
     const SourceFile& file_;
     DiagnosticSink& sink_;
+    ExpectationWords words_;
+    VocabularyKey conclusion_, detail_, kinds_;
+    std::vector<std::string> keys_;  // the keys of a subject's entry, in the order check_expectations reports them
     bool failed_ = false;  // the sink stops counting errors at its limit, so failure is kept here
 
     template <typename... Args>
@@ -145,57 +176,64 @@ private:
         Expectation e;
         e.institution = inst;
         e.span = body.span;
+        e.words = words_;
         for (const auto& [key, v] : body.entries) {
             SourceSpan at = key_span(file_, key, body.span, v.span);
-            if (key == "architecture") read_names(v, at, key, inst, kArchitectureType, e.architecture);
-            else if (key == "subtype") read_names(v, at, key, inst, kSubtype, e.subtype);
-            else if (key == "strains") read_names(v, at, key, inst, kStrainKind, e.strains);
-            else if (key == "not_strains") read_names(v, at, key, inst, kStrainKind, e.not_strains);
+            if (key == keys_[0]) read_names(v, at, key, inst, conclusion_, e.architecture);
+            else if (key == keys_[1]) read_names(v, at, key, inst, detail_, e.subtype);
+            else if (key == keys_[2]) read_names(v, at, key, inst, kinds_, e.strains);
+            else if (key == keys_[3]) read_names(v, at, key, inst, kinds_, e.not_strains);
             else if (key == "severity") read_severity(v, at, inst, e.severity);
             else if (key == "facts") read_facts(v, key, e.facts);
             else if (key == "not_facts") read_facts(v, key, e.not_facts);
-            else if (std::string guess = closest_match(key, kInstitutionKeys); !guess.empty())
+            else if (program_.report.conclusions.empty() && program_.report.findings.empty())
+                error(at, Code::YamlShape,
+                      "'{}' needs `report` declarations in the loaded rules (docs/language.md, \"Reported "
+                      "conclusions\"), which they do not have; `facts` and `not_facts` work with any rules",
+                      key);
+            else if (std::string guess = closest_match(key, keys_); !guess.empty())
                 error(at, Code::YamlShape, "unknown expectation '{}' for '{}'; did you mean '{}'?", key, inst, guess);
             else
                 error(at, Code::YamlShape, "unknown expectation '{}' for '{}'; expected {}", key, inst,
-                      or_list(kInstitutionKeys));
+                      or_list(keys_));
         }
         return e;
     }
 
-    // The vocabulary slot whose values `key` takes, or nullptr (reported at `at`) when the program has none.
-    const SlotDef* vocabulary_slot(const VocabularyKey& vocab, std::string_view key, const SourceSpan& at) {
-        const TemplateDef* t = program_.find_template(vocab.tmpl);
-        int i = t ? t->slot_index(vocab.slot) : -1;
-        if (i >= 0) return &t->slots[static_cast<std::size_t>(i)];
+    // Whether the program reports what `key` needs; reported at `at` when it does not.
+    bool reported(const VocabularyKey& vocab, std::string_view key, const SourceSpan& at) {
+        if (!vocab.slots.empty()) return true;
         error(at, Code::YamlShape,
-              "'{}' needs a template '{}' with a slot '{}' (rules/core/vocabulary.rules), which the loaded rules do "
-              "not define; `facts` and `not_facts` work with any rules",
-              key, vocab.tmpl, vocab.slot);
-        return nullptr;
+              "'{}' needs {} in the loaded rules (docs/language.md, \"Reported conclusions\"), which they do not "
+              "have; `facts` and `not_facts` work with any rules",
+              key, vocab.needs);
+        return false;
     }
 
-    // Whether `text` is a value of `slot`: one of its `one of` values; any name when the slot lists none.
-    static bool allowed(const SlotDef& slot, std::string_view text) {
-        if (slot.one_of.empty()) return true;
-        return std::any_of(slot.one_of.begin(), slot.one_of.end(),
-                           [&](SymbolId id) { return Symbols::name(id) == text; });
+    // Whether `text` is a value of one of the slots: one of its `one of` values; any name when a slot lists none.
+    static bool allowed(const VocabularyKey& vocab, std::string_view text) {
+        return std::any_of(vocab.slots.begin(), vocab.slots.end(), [&](const SlotDef* slot) {
+            return slot->one_of.empty() || std::any_of(slot->one_of.begin(), slot->one_of.end(),
+                                                       [&](SymbolId id) { return Symbols::name(id) == text; });
+        });
     }
 
-    void not_allowed(const SourceSpan& at, std::string_view text, const SlotDef& slot, const VocabularyKey& vocab) {
-        std::string guess = closest_match(text, one_of_names(slot));
+    void not_allowed(const SourceSpan& at, std::string_view text, const VocabularyKey& vocab) {
+        std::vector<std::string> names;
+        for (const SlotDef* slot : vocab.slots)
+            for (auto& n : one_of_names(*slot)) names.push_back(std::move(n));
+        std::string guess = closest_match(text, names);
         if (!guess.empty())
             error(at, Code::NotInOneOf, "unknown {} '{}'; did you mean '{}'?", vocab.words, text, guess);
         else
-            error(at, Code::NotInOneOf, "unknown {} '{}'; expected one of {} ({}.{})", vocab.words, text,
-                  one_of_list(slot), vocab.tmpl, vocab.slot);
+            error(at, Code::NotInOneOf, "unknown {} '{}'; expected one of ({}) ({})", vocab.words, text,
+                  join(names, " | "), vocab.where);
     }
 
     // A list of names (or a single name) each of which must be a value of the vocabulary slot.
     void read_names(const MetaValue& v, const SourceSpan& at, const std::string& key, const std::string& inst,
                     const VocabularyKey& vocab, std::vector<std::string>& out) {
-        const SlotDef* slot = vocabulary_slot(vocab, key, at);
-        if (!slot) return;
+        if (!reported(vocab, key, at)) return;
         std::vector<const MetaValue*> items;
         if (v.kind == MetaValue::Kind::Scalar) {
             items.push_back(&v);
@@ -212,26 +250,25 @@ private:
             return;
         }
         for (const MetaValue* item : items) {
-            if (allowed(*slot, item->scalar)) out.push_back(item->scalar);
-            else not_allowed(item->span, item->scalar, *slot, vocab);
+            if (allowed(vocab, item->scalar)) out.push_back(item->scalar);
+            else not_allowed(item->span, item->scalar, vocab);
         }
     }
 
     // `severity: {kind: [low, high], ...}`.
     void read_severity(const MetaValue& v, const SourceSpan& at, const std::string& inst,
                        std::vector<SeverityExpectation>& out) {
-        const SlotDef* slot = vocabulary_slot(kStrainKind, "severity", at);
-        if (!slot || v.kind == MetaValue::Kind::Null) return;
+        if (!reported(kinds_, "severity", at) || v.kind == MetaValue::Kind::Null) return;
         if (v.kind != MetaValue::Kind::Map) {
             error(v.span, Code::YamlShape,
-                  "'severity' of '{}' must map strain kinds to closed ranges, like {{conflict_load: [0.3, 0.6]}}",
-                  inst);
+                  "'severity' of '{}' must map {} kinds to closed ranges, like {{conflict_load: [0.3, 0.6]}}", inst,
+                  words_.finding);
             return;
         }
         for (const auto& [kind, range] : v.entries) {
             SourceSpan kind_at = key_span(file_, kind, v.span, range.span);
-            bool known = allowed(*slot, kind);
-            if (!known) not_allowed(kind_at, kind, *slot, kStrainKind);
+            bool known = allowed(kinds_, kind);
+            if (!known) not_allowed(kind_at, kind, kinds_);
             std::optional<double> bounds[2];
             if (range.kind == MetaValue::Kind::Sequence && range.items.size() == 2) {
                 SlotDef number;
@@ -502,8 +539,8 @@ std::vector<ExpectationOutcome> check_expectations(const CaseResult& result) {
             for (const auto& x : result.institutions)
                 if (x.institution == e.institution) r = &x;
             if (!r) {
-                out.push_back({e.institution, "the institution is in the case", false,
-                               fmt::format("no institution fact with id '{}'", e.institution)});
+                out.push_back({e.institution, fmt::format("the {} is in the case", e.words.subject), false,
+                               fmt::format("no {} fact with id '{}'", e.words.subject, e.institution)});
                 continue;
             }
         }
@@ -515,16 +552,16 @@ std::vector<ExpectationOutcome> check_expectations(const CaseResult& result) {
         auto kinds_found = [&] {
             std::vector<std::string> kinds;
             for (const auto& s : r->strains) kinds.push_back(s.kind);
-            return fmt::format("strains found: [{}]", join(kinds));
+            return fmt::format("{} found: [{}]", e.words.findings, join(kinds));
         };
         if (!e.architecture.empty()) {
             bool ok = std::find(e.architecture.begin(), e.architecture.end(), r->architecture) != e.architecture.end();
-            out.push_back({e.institution, fmt::format("architecture is one of [{}]", join(e.architecture)), ok,
+            out.push_back({e.institution, fmt::format("{} is one of [{}]", e.words.conclusion, join(e.architecture)), ok,
                            fmt::format("found {} ({})", r->architecture, why())});
         }
         if (!e.subtype.empty()) {
             bool ok = std::find(e.subtype.begin(), e.subtype.end(), r->subtype) != e.subtype.end();
-            out.push_back({e.institution, fmt::format("subtype is one of [{}]", join(e.subtype)), ok,
+            out.push_back({e.institution, fmt::format("{} is one of [{}]", e.words.detail, join(e.subtype)), ok,
                            fmt::format("found {}", r->subtype)});
         }
         auto strain_of_kind = [&](const std::string& k) {
@@ -534,17 +571,18 @@ std::vector<ExpectationOutcome> check_expectations(const CaseResult& result) {
         for (const auto& k : e.strains) {
             auto it = strain_of_kind(k);
             bool ok = it != r->strains.end();
-            out.push_back({e.institution, fmt::format("strain {} is found", k), ok,
+            out.push_back({e.institution, fmt::format("{} {} is found", e.words.finding, k), ok,
                            ok ? fmt::format("{:.2f}: {}", it->severity, it->reason) : kinds_found()});
         }
         for (const auto& k : e.not_strains) {
             auto it = strain_of_kind(k);
             bool ok = it == r->strains.end();
-            out.push_back({e.institution, fmt::format("strain {} is not found", k), ok,
+            out.push_back({e.institution, fmt::format("{} {} is not found", e.words.finding, k), ok,
                            ok ? std::string() : fmt::format("found by rule {}: {}", it->rule, it->reason)});
         }
         for (const auto& s : e.severity) {
-            std::string what = fmt::format("strain {} has a severity in [{}, {}]", s.kind, s.low, s.high);
+            std::string what =
+                fmt::format("{} {} has a severity in [{}, {}]", e.words.finding, s.kind, s.low, s.high);
             // A computed severity such as 0.30000000000000004 is meant as 0.3: the bounds are compared with a margin
             // far below the two decimals reports show.
             constexpr double kMargin = 1e-9;

@@ -1,6 +1,6 @@
 // Why-not search (see whynot.hpp for the method). The search re-matches one rule's conditions over the live working
 // memory with a plain nested-loop join: no Rete state is needed, and nothing in the engine changes. Expressions are
-// evaluated by runtime/eval (the engine's own evaluator), and slot tests and aggregates by program/semantics.hpp (the
+// evaluated by program/eval (the engine's own evaluator), and slot tests and aggregates by program/semantics.hpp (the
 // matcher's own), so a test fails here exactly when it fails in the engine and an aggregate has the engine's value.
 #include "explain/whynot.hpp"
 
@@ -11,8 +11,8 @@
 #include <fmt/format.h>
 
 #include "explain/why.hpp"
+#include "program/eval.hpp"
 #include "program/semantics.hpp"
-#include "runtime/eval.hpp"
 
 namespace covenant {
 

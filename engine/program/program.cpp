@@ -6,6 +6,8 @@
 
 #include <algorithm>
 
+#include "base/value_format.hpp"  // fmt, able to format Values
+
 namespace covenant {
 
 int TemplateDef::slot_index(std::string_view slot_name) const {
@@ -365,6 +367,43 @@ std::string slot_range_problem(const SlotDef& slot, const Value& v, const Header
     return {};
 }
 
+namespace {
+
+// The `report` declarations, each with its label written out (so that the order of defaults cannot change them).
+std::string print_reports(const Program& p) {
+    const ReportSpec& r = p.report;
+    if (r.empty()) return {};
+    auto label = [](const std::string& l) { return " " + to_source(Value::string(l)); };
+    auto slots = [&](TemplateId t, const std::vector<SlotIndex>& s) {
+        std::string out = "(";
+        for (std::size_t i = 0; i < s.size(); ++i) out += (i ? ", " : "") + p.templates[t].slots[s[i]].name;
+        return out + ")";
+    };
+    std::string out = "\nreport subject " + p.templates[r.subject->tmpl].name + label(r.subject->label) + "\n";
+    for (const auto& c : r.conclusions)
+        out += "report conclusion " + p.templates[c.tmpl].name + slots(c.tmpl, c.slots) + label(c.label) + "\n";
+    for (const auto& f : r.findings) {
+        std::vector<SlotIndex> s = {f.kind, f.severity};
+        if (f.reason >= 0) s.push_back(static_cast<SlotIndex>(f.reason));
+        out += "report finding " + p.templates[f.tmpl].name + slots(f.tmpl, s) + label(r.findings_label) + "\n";
+    }
+    for (const auto& sc : r.scores) out += "report score " + p.templates[sc.tmpl].predicate + label(sc.label) + "\n";
+    return out;
+}
+
+}  // namespace
+
+int subject_link(const Program& p, const TemplateDef& t) {
+    if (!p.report.subject) return -1;
+    TemplateId subject = p.report.subject->tmpl;
+    if (t.id == subject) return p.report.subject->key;
+    for (std::size_t i = 0; i < t.slots.size(); ++i)
+        if (t.slots[i].ref == subject) return static_cast<int>(i);
+    int named = t.slot_index(p.templates[subject].name);
+    if (named >= 0 && t.slots[named].type == Type::Symbol && t.slots[named].one_of.empty()) return named;
+    return -1;
+}
+
 std::string print_program(const Program& p) {
     std::string out;
     for (const auto& t : p.templates) {
@@ -395,6 +434,7 @@ std::string print_program(const Program& p) {
         for (const auto& a : r.actions) out += "    " + pr.action(a) + "\n";
         out += "}\n";
     }
+    out += print_reports(p);
     return out;
 }
 

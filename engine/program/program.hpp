@@ -228,6 +228,50 @@ struct ConstantInfo {
     SourceSpan span;
 };
 
+// What a domain layer (classification, consult, `covenant test`, the reports) shows of a program's conclusions, as
+// the packs declare it with `report` (docs/language.md §12). The engine itself never reads it.
+//   subject     the template whose facts a case is about, keyed by its `id` slot (one per program)
+//   conclusion  a template concluded once per subject; `slots[0]` is its main value (the type), the rest details
+//   finding     a template concluded any number of times per subject: a kind, a severity and maybe a reason; every
+//               finding template is listed together, under `findings_label`
+//   score       an evidence predicate with one argument (the subject), shown under `label`
+// Conclusions and findings name their subject through their link slot (subject_link).
+struct ReportSpec {
+    struct Subject {
+        TemplateId tmpl = 0;
+        SlotIndex key = 0;  // the `id` slot
+        std::string label;  // the template's name unless the declaration gives one
+        SourceSpan span;
+    };
+    struct Conclusion {
+        TemplateId tmpl = 0;
+        SlotIndex link = 0;
+        std::vector<SlotIndex> slots;  // at least one
+        std::string label;             // the template's name unless given
+        SourceSpan span;
+    };
+    struct Finding {
+        TemplateId tmpl = 0;
+        SlotIndex link = 0;
+        SlotIndex kind = 0;
+        SlotIndex severity = 0;
+        int reason = -1;  // -1: the template gives no reason
+        SourceSpan span;
+    };
+    struct Score {
+        TemplateId tmpl = 0;  // the score template PRED/1
+        std::string label;    // the predicate unless given
+        SourceSpan span;
+    };
+    std::optional<Subject> subject;
+    std::vector<Conclusion> conclusions;  // in declaration order (packs used first)
+    std::vector<Finding> findings;
+    std::string findings_label;           // the first finding's label, else its template's name + "s"
+    std::vector<Score> scores;
+
+    bool empty() const { return !subject; }
+};
+
 struct Program {
     std::vector<TemplateDef> templates;     // indexed by TemplateId
     std::vector<Rule> rules;                // indexed by RuleId, in load order (packs used come first)
@@ -235,12 +279,18 @@ struct Program {
     std::vector<PackInfo> packs;
     std::vector<ConstantInfo> constants;    // in pack order, then file order
     std::unordered_map<std::string, TemplateId> template_by_name;
+    ReportSpec report;                      // from `report` declarations; empty when there are none
 
     const TemplateDef* find_template(std::string_view name) const;
     const Rule* find_rule(std::string_view name) const;
     // The score template for predicate `pred` with `arity` arguments, or nullptr.
     const TemplateDef* find_score_template(std::string_view pred, std::size_t arity) const;
 };
+
+// The slot of `t` that names a subject of `p.report` (a subject's id): for the subject template its key; else the
+// first `ref SUBJECT` slot; else a symbol slot named after the subject template. -1 when there is none, or when the
+// program reports no subject.
+int subject_link(const Program& p, const TemplateDef& t);
 
 // An operator as written in the language: "+", "==", "and", "not", ...
 const char* expr_op_text(ExprOp op);

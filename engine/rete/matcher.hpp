@@ -25,12 +25,12 @@
 #include <unordered_map>
 #include <vector>
 
+#include "program/eval.hpp"
 #include "program/semantics.hpp"
 #include "rete/linear_table.hpp"
 #include "rete/mapped_array.hpp"
 #include "rete/network.hpp"
-#include "runtime/eval.hpp"
-#include "runtime/working_memory.hpp"
+#include "rete/working_memory.hpp"
 
 namespace covenant::rete {
 

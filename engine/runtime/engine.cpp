@@ -18,30 +18,12 @@
 
 #include "agenda/agenda.hpp"
 #include "base/diagnostic.hpp"
+#include "program/eval.hpp"
 #include "rete/matcher.hpp"
 #include "rete/network.hpp"
-#include "runtime/eval.hpp"
-#include "runtime/working_memory.hpp"
+#include "rete/working_memory.hpp"
 
 namespace covenant {
-
-std::optional<Strategy> parse_strategy(std::string_view name) {
-    if (name == "depth") return Strategy::Depth;
-    if (name == "breadth") return Strategy::Breadth;
-    if (name == "lex") return Strategy::Lex;
-    if (name == "mea") return Strategy::Mea;
-    return std::nullopt;
-}
-
-std::string_view strategy_name(Strategy s) {
-    switch (s) {
-        case Strategy::Depth: return "depth";
-        case Strategy::Breadth: return "breadth";
-        case Strategy::Lex: return "lex";
-        case Strategy::Mea: return "mea";
-    }
-    return "?";
-}
 
 std::string_view stop_reason_text(StopReason r) {
     switch (r) {

@@ -23,24 +23,11 @@
 #include <string>
 #include <vector>
 
+#include "agenda/strategy.hpp"
 #include "program/program.hpp"
+#include "rete/fact.hpp"  // FactId, kNoFact, Origin
 
 namespace covenant {
-
-using FactId = std::uint32_t;
-constexpr FactId kNoFact = 0xFFFFFFFF;
-
-enum class Strategy { Depth, Breadth, Lex, Mea };
-std::optional<Strategy> parse_strategy(std::string_view name);  // "depth", "breadth", "lex", "mea"
-std::string_view strategy_name(Strategy s);
-
-// How a fact came to be in working memory.
-enum class Origin : std::uint8_t {
-    Given,       // asserted from outside: a facts block, a YAML file, the REPL, the API
-    Asserted,    // by a rule's `assert` action (unconditional, like CLIPS assert)
-    Concluded,   // by a rule's `conclude` action (logically supported)
-    Score        // a score fact maintained from evidence contributions
-};
 
 // One firing's record: the rule and what it matched. Every firing makes one, named by a justification id: the
 // firing number - 1 (ids count up from 0 at reset and are never reused). The engine keeps a justification while a

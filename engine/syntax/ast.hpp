@@ -191,6 +191,17 @@ struct Constant {
     SourceSpan span;
 };
 
+// report ROLE TARGET [(SLOT, ...)] ["label"]: tells the domain layer (classification, consult, tests and reports)
+// what a pack's conclusions are. The roles (subject, conclusion, finding, score) and what each needs are checked by
+// the checker (docs/language.md §12).
+struct ReportDecl {
+    Identifier role;
+    Identifier target;
+    std::vector<Identifier> slots;
+    std::optional<Literal> label;
+    SourceSpan span;
+};
+
 // One parsed file. Definitions of each kind keep their order in the file (rule order breaks agenda ties).
 struct Unit {
     FileId file = 0;
@@ -200,6 +211,7 @@ struct Unit {
     std::vector<Template> templates;
     std::vector<FactsBlock> facts;
     std::vector<Rule> rules;
+    std::vector<ReportDecl> reports;
 };
 
 }  // namespace covenant::ast

@@ -35,4 +35,5 @@ BOOST_FUSION_ADAPT_STRUCT(covenant::grammar::tree::Interval, open, low, high, cl
 BOOST_FUSION_ADAPT_STRUCT(covenant::grammar::tree::SlotDecl, name, type, range, from, default_value)
 BOOST_FUSION_ADAPT_STRUCT(covenant::grammar::tree::TemplateDef, name, doc, slots)
 BOOST_FUSION_ADAPT_STRUCT(covenant::grammar::tree::FactsDef, keyword, facts)
+BOOST_FUSION_ADAPT_STRUCT(covenant::grammar::tree::ReportDef, role, target, slots, label)
 BOOST_FUSION_ADAPT_STRUCT(covenant::grammar::tree::RuleDef, kind, name, doc, salience, conditions, actions)

@@ -42,6 +42,7 @@ struct const_definition_id : annotate_position, record_failure {};
 struct template_definition_id : annotate_position, record_failure {};
 struct facts_definition_id : annotate_position, record_failure {};
 struct rule_definition_id : annotate_position, record_failure {};
+struct report_definition_id : annotate_position, record_failure {};
 // Not annotated: the whole-input rules end after trailing blanks, and the fact or pattern keeps its own span.
 struct whole_fact_id : record_failure {};
 struct whole_pattern_id : record_failure {};
@@ -53,12 +54,14 @@ using const_definition_type = x3::rule<const_definition_id, tree::ConstDef>;
 using template_definition_type = x3::rule<template_definition_id, tree::TemplateDef>;
 using facts_definition_type = x3::rule<facts_definition_id, tree::FactsDef>;
 using rule_definition_type = x3::rule<rule_definition_id, tree::RuleDef>;
+using report_definition_type = x3::rule<report_definition_id, tree::ReportDef>;
 using whole_fact_type = x3::rule<whole_fact_id, tree::FactTerm>;
 using whole_pattern_type = x3::rule<whole_pattern_id, tree::Pattern>;
 using expression_type = x3::rule<expression_id, tree::Chain>;
 
 BOOST_SPIRIT_DECLARE(pack_definition_type, use_definition_type, const_definition_type, template_definition_type, facts_definition_type,
-                     rule_definition_type, whole_fact_type, whole_pattern_type, expression_type)
+                     rule_definition_type, report_definition_type, whole_fact_type, whole_pattern_type,
+                     expression_type)
 
 // The rule objects (internal linkage: each TU has its own copy of the same type; only the types matter to X3).
 const pack_definition_type pack_definition = "a pack declaration";
@@ -67,6 +70,7 @@ const const_definition_type const_definition = "a constant definition";
 const template_definition_type template_definition = "a template definition";
 const facts_definition_type facts_definition = "a facts block";
 const rule_definition_type rule_definition = "a rule definition";
+const report_definition_type report_definition = "a report declaration";
 const whole_fact_type whole_fact = "a fact such as template(slot: value)";
 const whole_pattern_type whole_pattern = "a pattern such as template(slot: value)";
 const expression_type expression = "an expression";

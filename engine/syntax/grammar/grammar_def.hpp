@@ -37,6 +37,7 @@ COVENANT_TOKEN(facts_close, "a fact or '}' to close the facts block")
 COVENANT_TOKEN(rule_close, "an action or '}' to close the rule")
 COVENANT_TOKEN(then_keyword, "'then' and the rule's actions")
 COVENANT_TOKEN(const_equals, "'=' and the constant's value")
+COVENANT_TOKEN(report_slots_close, "')' to close the list of slots")
 COVENANT_TOKEN(end_of_input, "the end of the input")
 #undef COVENANT_TOKEN
 
@@ -60,11 +61,13 @@ inline const auto facts_close_def = x3::lit('}');
 inline const auto rule_close_def = x3::lit('}');
 inline const auto then_keyword_def = keyword("then");
 inline const auto const_equals_def = x3::lit('=');
+inline const auto report_slots_close_def = x3::lit(')');
 inline const auto end_of_input_def = x3::eoi;
 
 BOOST_SPIRIT_DEFINE(slot_colon, type_colon, open_paren, open_brace, comma, of_keyword, pattern_close, fact_close,
                     modify_close, evidence_close, aggregate_close, score_close, predicate_close, group_close,
-                    one_of_close, template_close, facts_close, rule_close, then_keyword, const_equals, end_of_input)
+                    one_of_close, template_close, facts_close, rule_close, then_keyword, const_equals, report_slots_close,
+                    end_of_input)
 
 // ---- patterns ----
 struct ne_test_id : annotate_position {};
@@ -253,6 +256,9 @@ struct interval_open_id;
 struct interval_close_id;
 struct slot_range_id;
 struct slot_source_id;
+struct report_role_id : annotate_position {};
+struct report_target_id : annotate_position {};
+struct report_slots_id;
 
 const x3::rule<simple_type_id, std::string> simple_type = "a type name";
 const x3::rule<one_of_keyword_id, std::string> one_of_keyword = "one of";
@@ -281,6 +287,9 @@ const x3::rule<when_part_id, std::vector<tree::Condition>> when_part =
     "'when' and the rule's conditions, or 'then' and its actions";
 const x3::rule<salience_part_id, tree::Number> salience_part = "a salience (an integer)";
 const x3::rule<const_name_id, tree::Name> const_name = "the constant's name";
+const x3::rule<report_role_id, tree::Name> report_role = "what is reported (subject, conclusion, finding or score)";
+const x3::rule<report_target_id, tree::Name> report_target = "the name of a template or score predicate";
+const x3::rule<report_slots_id, std::vector<tree::Name>> report_slots = "'(' and slot names separated by ','";
 const x3::rule<const_value_id, tree::Literal> const_value = "the constant's value (a number, string, true, false or a symbol)";
 
 inline const auto simple_type_def = keyword_text("symbol") | keyword_text("string") | keyword_text("int") |
@@ -322,6 +331,13 @@ inline const auto use_definition_def = keyword_text("use") > pack_name;
 inline const auto const_name_def = identifier;
 inline const auto const_value_def = literal;
 inline const auto const_definition_def = keyword_text("const") > const_name > const_equals > const_value > -string_literal;
+// `report ROLE TARGET [(SLOT, ...)] ["label"]`: which templates a domain layer reports (docs/language.md §12). The
+// role is a plain name here so that the checker can say which roles exist, with "did you mean".
+inline const auto report_role_def = identifier;
+inline const auto report_target_def = identifier;
+inline const auto report_slots_def = x3::lit('(') > (identifier % ',') > report_slots_close;
+inline const auto report_definition_def = keyword("report") > report_role > report_target > -report_slots >
+                                          -string_literal;
 inline const auto template_definition_def =
     keyword("template") > template_name > -string_literal > open_brace > slot_decls > template_close;
 inline const auto facts_definition_def = keyword_text("facts") > open_brace > facts_body > facts_close;
@@ -334,6 +350,7 @@ inline const auto whole_pattern_def = pattern > end_of_input;
 BOOST_SPIRIT_DEFINE(simple_type, one_of_keyword, one_of_names, rule_name, template_name, one_of_values, type_ref,
                     ref_target, range_bound, range_op, range_limit, interval_open, interval_close, interval,
                     slot_range, slot_source, default_value, slot_decl, slot_decls, facts_body, rule_kind, salience_part, when_part, const_name, const_value, pack_definition, use_definition, const_definition,
-                    template_definition, facts_definition, rule_definition, whole_fact, whole_pattern)
+                    template_definition, facts_definition, rule_definition, whole_fact, whole_pattern, report_role,
+                    report_target, report_slots, report_definition)
 
 }  // namespace covenant::grammar

@@ -7,5 +7,6 @@ namespace covenant::grammar {
 BOOST_SPIRIT_INSTANTIATE(pack_definition_type, iterator_type, context_type)
 BOOST_SPIRIT_INSTANTIATE(use_definition_type, iterator_type, context_type)
 BOOST_SPIRIT_INSTANTIATE(const_definition_type, iterator_type, context_type)
+BOOST_SPIRIT_INSTANTIATE(report_definition_type, iterator_type, context_type)
 
 }  // namespace covenant::grammar

@@ -22,8 +22,8 @@ namespace tree = grammar::tree;
 using grammar::iterator_type;
 using grammar::ParseState;
 
-constexpr std::array<std::string_view, 9> kDefinitionKeywords = {"pack", "use",  "const",     "template", "facts",
-                                                                 "rule", "norm", "criterion", "interest"};
+constexpr std::array<std::string_view, 10> kDefinitionKeywords = {"pack", "use",  "const",     "template", "facts",
+                                                                  "rule", "norm", "criterion", "interest", "report"};
 bool is_ident_start(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
 bool is_ident_char(char c) { return is_ident_start(c) || (c >= '0' && c <= '9'); }
 bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v'; }
@@ -608,6 +608,12 @@ public:
     ast::PackDecl pack(const tree::PackDef& p) const { return {name(p.name), doc(p.doc), span(p)}; }
     ast::Use use(const tree::UseDef& u) const { return {name(u.pack), span(u)}; }
     ast::Constant constant(const tree::ConstDef& c) const { return {name(c.name), literal(c.value), doc(c.doc), span(c)}; }
+    ast::ReportDecl report(const tree::ReportDef& r) const {
+        ast::ReportDecl out{name(r.role), name(r.target), {}, doc(r.label), span(r)};
+        if (r.slots)
+            for (const auto& s : *r.slots) out.slots.push_back(name(s));
+        return out;
+    }
 
     ast::TypeRef type(const tree::TypeRef& t) const {
         ast::TypeRef out;
@@ -745,7 +751,7 @@ ast::Unit parse_unit(const SourceFile& file, DiagnosticSink& sink) {
         std::string_view keyword = word_at(text, pos);
         if (std::find(kDefinitionKeywords.begin(), kDefinitionKeywords.end(), keyword) == kDefinitionKeywords.end()) {
             report_failure(file, sink, pos, pos,
-                           "a definition (pack, use, const, template, facts, rule, norm, criterion or interest)");
+                           "a definition (pack, use, const, template, facts, rule, norm, criterion, interest or report)");
             pos = next_definition(text, pos + 1);
             continue;
         }
@@ -786,6 +792,10 @@ ast::Unit parse_unit(const SourceFile& file, DiagnosticSink& sink) {
             tree::TemplateDef def;
             ok = run_rule(grammar::template_definition, file, state, first, def, sink);
             if (ok) unit.templates.push_back(convert.template_def(def));
+        } else if (keyword == "report") {
+            tree::ReportDef def;
+            ok = run_rule(grammar::report_definition, file, state, first, def, sink);
+            if (ok) unit.reports.push_back(convert.report(def));
         } else if (keyword == "facts") {
             tree::FactsDef def;
             ok = run_rule(grammar::facts_definition, file, state, first, def, sink);

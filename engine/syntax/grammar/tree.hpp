@@ -247,6 +247,14 @@ struct TemplateDef : x3::position_tagged {
     std::vector<SlotDecl> slots;
 };
 
+// report ROLE TARGET [(SLOT, ...)] ["label"]
+struct ReportDef : x3::position_tagged {
+    Name role;
+    Name target;
+    boost::optional<std::vector<Name>> slots;
+    boost::optional<String> label;
+};
+
 struct FactsDef : x3::position_tagged {
     std::string keyword;
     std::vector<FactTerm> facts;

@@ -22,6 +22,11 @@ template institution { id: symbol, values_clause: bool = false, adversary: symbo
 template architecture { institution: symbol, type: one of (community | balance_of_power | hybrid | undetermined),
                         subtype: one of (security_community | alliance | none) = none }
 template strain { institution: symbol, kind: one of (conflict_load | decision_paralysis), severity: float, reason: string }
+report subject institution
+report conclusion architecture(type, subtype)
+report finding strain(kind, severity, reason)
+report score community "comm"
+report score balance_of_power "bop"
 
 norm values "values clause" {
   when institution(id: ?i, values_clause: true)
@@ -138,7 +143,7 @@ TEST_CASE("a bad case gives a located error record and the batch goes on", "[cla
     CHECK_FALSE(results[2].error);
     CHECK(results[2].institutions.at(0).architecture == "balance_of_power");
 
-    std::string json = render_report(results, ReportFormat::Json, false);
+    std::string json = render_report(results, ReportFormat::Json, false, report_labels(*fx.program));
     CHECK(json.find(R"("error":{"file":)") != std::string::npos);
     CHECK(json.find(R"("line":3)") != std::string::npos);
 }
@@ -153,9 +158,9 @@ TEST_CASE("results do not depend on --jobs", "[classify]") {
         paths.push_back(fx.write("c" + std::to_string(100 + i) + ".yaml", body));
     }
     for (auto fmt : {ReportFormat::Json, ReportFormat::Csv, ReportFormat::Markdown, ReportFormat::Table}) {
-        std::string one = render_report(classify_all(*fx.program, paths, {}, 1), fmt, true);
-        std::string two = render_report(classify_all(*fx.program, paths, {}, 2), fmt, true);
-        std::string four = render_report(classify_all(*fx.program, paths, {}, 4), fmt, true);
+        std::string one = render_report(classify_all(*fx.program, paths, {}, 1), fmt, true, report_labels(*fx.program));
+        std::string two = render_report(classify_all(*fx.program, paths, {}, 2), fmt, true, report_labels(*fx.program));
+        std::string four = render_report(classify_all(*fx.program, paths, {}, 4), fmt, true, report_labels(*fx.program));
         CHECK(one == two);
         CHECK(one == four);
     }
@@ -173,7 +178,7 @@ TEST_CASE("CSV quotes fields and joins strain kinds", "[classify]") {
     r.institution = "alpha";
     r.strains = {{"conflict_load", 0.5, "a", "r1"}, {"decision_paralysis", 0.4, "b", "r2"}};
     c.institutions.push_back(r);
-    std::string csv = render_report({c}, ReportFormat::Csv, false);
+    std::string csv = render_report({c}, ReportFormat::Csv, false, ReportLabels{});
     CHECK(csv.find("\"x,y\",alpha,") != std::string::npos);
     CHECK(csv.find("conflict_load;decision_paralysis") != std::string::npos);
 }
@@ -244,6 +249,7 @@ TEST_CASE("the shipped knowledge classifies every case the same with deferred an
         CaseResult b = classify_case(immediate, path, options);
         REQUIRE_FALSE(a.error);
         CHECK(a.firings == b.firings);
-        CHECK(render_report({a}, ReportFormat::Json, true) == render_report({b}, ReportFormat::Json, true));
+        ReportLabels labels = report_labels(*program);
+        CHECK(render_report({a}, ReportFormat::Json, true, labels) == render_report({b}, ReportFormat::Json, true, labels));
     }
 }

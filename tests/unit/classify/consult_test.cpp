@@ -18,6 +18,8 @@ template membership { institution: symbol, openness: float }
 template architecture { institution: symbol, type: one of (community | balance_of_power | hybrid | undetermined),
                         subtype: one of (none) = none }
 template note { institution: symbol }
+report subject institution
+report conclusion architecture(type, subtype)
 
 rule rich { when institution(id: ?i, budget: ?b >= 100) then conclude note(institution: ?i) }
 interest defence_clause { when institution(id: ?i, defence: true) then evidence balance_of_power(?i) 0.6 "defence" }

@@ -25,6 +25,9 @@ template architecture { institution: symbol, type: one of (community | balance_o
                         subtype: one of (security_community | alliance | none) = none }
 template strain { institution: symbol, kind: one of (conflict_load | decision_paralysis | mandate_gap), severity: float,
                   reason: string }
+report subject institution
+report conclusion architecture(type, subtype)
+report finding strain(kind, severity, reason)
 
 rule classify_community {
   when institution(id: ?i, values_clause: true)
@@ -289,12 +292,12 @@ TEST_CASE("facts and not_facts work for a pack without the core vocabulary", "[c
     CHECK_FALSE(o[0].passed);
     CHECK(o[0].detail == "none of the 1 adult facts matches; the closest: adult(name: ann)");
 
-    // The vocabulary keys need the vocabulary.
+    // The vocabulary keys need `report` declarations.
     r = fx.classify("c.yaml", facts + "expect:\n  ann:\n    architecture: [community]\n");
     REQUIRE(r.error);
     CHECK(r.error->line == 7);
     CHECK(r.error->col == 5);
-    CHECK(r.error->message.find("'architecture' needs a template 'architecture' with a slot 'type'") == 0);
+    CHECK(r.error->message.find("'architecture' needs `report` declarations in the loaded rules") == 0);
 }
 
 TEST_CASE("a fact expectation that does not parse or check is an error at its place in the case file",

@@ -30,6 +30,9 @@ template institution { id: symbol, far: bool = false, edge: bool = false, w: flo
 template architecture { institution: symbol, type: one of (community | balance_of_power | hybrid | undetermined),
                         subtype: one of (security_community | alliance | none) = none }
 template strain { institution: symbol, kind: one of (conflict_load | decision_paralysis), severity: float, reason: string }
+report subject institution
+report conclusion architecture(type, subtype)
+report finding strain(kind, severity, reason)
 
 norm far_above "far above the threshold" {
   when institution(id: ?i, far: true)

@@ -28,6 +28,9 @@ template architecture { institution: symbol, type: one of (community | balance_o
                         subtype: one of (security_community | alliance | none) = none }
 template strain { institution: symbol, kind: one of (membership_contestation | decision_paralysis), severity: float,
                   reason: string }
+report subject institution
+report conclusion architecture(type, subtype)
+report finding strain(kind, severity, reason)
 norm values { when institution(id: ?i, values_clause: true) then evidence community(?i) 0.6 "values" }
 interest against { when institution(id: ?i, adversary: ?a != none) then evidence balance_of_power(?i) 0.7 "vs {?a}" }
 rule classify_community {

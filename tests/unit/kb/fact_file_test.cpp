@@ -5,18 +5,13 @@
 #include <string>
 
 #include "kb/fact_file.hpp"
+#include "kb/support.hpp"
 
 using namespace covenant;
 
 namespace {
 
-SlotDef slot(std::string name, Type type, std::optional<Value> def = std::nullopt) {
-    SlotDef s;
-    s.name = std::move(name);
-    s.type = type;
-    s.default_value = def;
-    return s;
-}
+using test::slot;
 
 void add_template(Program& p, std::string name, std::vector<SlotDef> slots, bool is_score = false) {
     TemplateDef t;

@@ -4,7 +4,7 @@
 #include <functional>
 #include <stdexcept>
 
-#include "runtime/eval.hpp"
+#include "program/eval.hpp"
 
 namespace covenant::testing {
 

@@ -37,9 +37,9 @@
 
 #include "explain/whynot.hpp"
 #include "naive_matcher.hpp"
+#include "program/eval.hpp"
 #include "random_program.hpp"
 #include "rules_text.hpp"
-#include "runtime/eval.hpp"
 
 using namespace covenant;
 using namespace covenant::testing;

@@ -1,4 +1,4 @@
-#include "runtime/working_memory.hpp"
+#include "rete/working_memory.hpp"
 
 #include <algorithm>
 

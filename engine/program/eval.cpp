@@ -1,4 +1,4 @@
-#include "runtime/eval.hpp"
+#include "program/eval.hpp"
 
 #include <cmath>
 #include <cstdlib>

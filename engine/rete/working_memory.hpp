@@ -17,9 +17,11 @@
 #include <span>
 #include <vector>
 
+#include "base/value.hpp"
+#include "program/program.hpp"
+#include "rete/fact.hpp"
 #include "rete/linear_table.hpp"
 #include "rete/mapped_array.hpp"
-#include "runtime/engine.hpp"
 
 namespace covenant {
 

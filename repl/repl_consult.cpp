@@ -1,0 +1,163 @@
+// `consult INSTITUTION`: an interview for the facts the rules use and the case lacks, most decisive first
+// (classify/consult.hpp ranks the questions). While it lasts, every line is an answer.
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "check/check.hpp"
+#include "repl_domain.hpp"
+#include "session_internal.hpp"
+
+namespace covenant::cli {
+
+void ReplSession::cmd_consult(const Line& l, std::size_t b) {
+    std::size_t e = trim_end(l.text, b, l.text.size());
+    std::string who = l.text.substr(b, e - b);
+    if (!institution_template(*program_)) {
+        error(l, 0, l.text.size(), Code::UnknownTemplate,
+              "the rules define no institution(id: ...) template to consult on");
+        return;
+    }
+    std::vector<std::string> known = institution_ids(*program_, *current().engine);
+    if (who.empty() || std::find(known.begin(), known.end(), who) == known.end()) {
+        error(l, b, std::max<std::size_t>(e - b, 1), Code::ParseExpected,
+              who.empty() ? "expected an institution id"
+                          : fmt::format("no institution '{}' in working memory{}", who,
+                                        did_you_mean(closest_match(who, known))));
+        return;
+    }
+    consultation_ = std::make_unique<Consultation>();
+    consultation_->institution = who;
+    out_ << fmt::format("consulting on {}: answer each question, press Enter for the default, or say unknown, why "
+                        "or done\n", who);
+    consult_next();
+}
+
+void ReplSession::consult_next() {
+    Consultation& c = *consultation_;
+    std::vector<InitialFact> given;
+    for (const auto& g : current().given) given.push_back(g.fact);
+    auto questions = rank_questions(*program_, given, c.institution, c.skipped);
+    if (questions.empty()) {
+        out_ << fmt::format("no more questions; {} answered\n", c.answered);
+        consultation_.reset();
+        return;
+    }
+    c.question = std::move(questions.front());
+    const Question& q = *c.question;
+    std::string answers;
+    for (const auto& a : q.answers) answers += (answers.empty() ? "" : " | ") + to_display(a);
+    out_ << q.text << "\n  answers: " << answers;
+    if (q.default_answer) out_ << "  (default: " << to_display(*q.default_answer) << ")";
+    out_ << "\n";
+}
+
+void ReplSession::consult_answer(const Line& l) {
+    Consultation& c = *consultation_;
+    const Question& q = *c.question;
+    std::size_t b = skip_space(l.text, 0);
+    std::size_t e = trim_end(l.text, b, l.text.size());
+    std::string answer = l.text.substr(b, e - b);
+    if (answer == "done") {
+        out_ << fmt::format("consultation ended; {} answered\n", c.answered);
+        consultation_.reset();
+        return;
+    }
+    if (answer == "unknown") {
+        c.skipped.emplace_back(q.tmpl, q.slot);
+        consult_next();
+        return;
+    }
+    if (answer == "why") {
+        out_ << "  used by:";
+        for (const auto& r : q.used_by) out_ << " " << r;
+        out_ << "\n";
+        for (const auto& effect : q.effects) out_ << "  " << effect << "\n";
+        return;
+    }
+    const TemplateDef& t = program_->templates.at(q.tmpl);
+    if (q.new_fact && !q.other_required.empty()) {
+        // One answer cannot make this fact: it needs other required slots too. Say so and go on.
+        std::string names;
+        for (SlotIndex s : q.other_required) names += (names.empty() ? "" : ", ") + t.slots.at(s).name;
+        out_ << fmt::format("  a {} fact also needs {}: give it with `assert` after the interview; skipped\n", t.name,
+                            names);
+        c.skipped.emplace_back(q.tmpl, q.slot);
+        consult_next();
+        return;
+    }
+    std::optional<Value> value = answer_value(l, b, e);
+    if (!value || !record_answer(l, b, e, *value)) return;
+    ++c.answered;
+    // rank_questions cannot tell an answered optional slot that holds its default from an unanswered one.
+    c.skipped.emplace_back(q.tmpl, q.slot);
+    World& w = current();
+    settle(w);
+    for (const auto& r : collect_results(*w.engine)) {
+        if (r.institution != c.institution) continue;
+        std::string scores;
+        for (const auto& s : r.scores) scores += fmt::format(", {} {:.2f}", s.predicate, s.value);
+        out_ << fmt::format("  now: {} ({}){}\n", r.architecture, r.subtype, scores);
+    }
+    consult_next();
+}
+
+std::optional<Value> ReplSession::answer_value(const Line& l, std::size_t b, std::size_t e) {
+    const Question& q = *consultation_->question;
+    if (b == e) {
+        if (!q.default_answer)
+            error(l, b, 1, Code::ParseExpected, "this question has no default; give an answer, `unknown` or `done`");
+        return q.default_answer;
+    }
+    const SlotDef& slot = program_->templates.at(q.tmpl).slots.at(q.slot);
+    // Answers are read without escapes: `"a\"b"` is the four characters between the outer quotes.
+    Scalar answer = read_scalar(std::string_view(l.text).substr(b, e - b), false);
+    std::string why;
+    std::optional<Value> value = value_from_text(answer.text, answer.quoted, slot, why);
+    if (!value) {
+        error(l, b, e - b, Code::FactBadValue, why);
+        return std::nullopt;
+    }
+    if (std::string problem = slot_range_problem(slot, *value); !problem.empty()) {
+        error(l, b, e - b, Code::OutOfRange, problem);
+        return std::nullopt;
+    }
+    return value;
+}
+
+bool ReplSession::record_answer(const Line& l, std::size_t b, std::size_t e, const Value& value) {
+    const Question& q = *consultation_->question;
+    const TemplateDef& t = program_->templates.at(q.tmpl);
+    World& w = current();
+    int who_slot = institution_slot(t);
+    Value who = Value::symbol(consultation_->institution);
+    std::optional<std::size_t> index;
+    for (std::size_t i = 0; i < w.given.size(); ++i)
+        if (w.given[i].fact.tmpl == t.id && who_slot >= 0 &&
+            equal_for_match(w.given[i].fact.values[static_cast<std::size_t>(who_slot)], who))
+            index = i;
+    if (index) {
+        InitialFact& g = w.given[*index].fact;
+        auto old_id = w.engine->find_fact(g.tmpl, g.values);
+        std::pair<SlotIndex, Value> change{q.slot, value};
+        if (old_id) w.engine->modify(*old_id, std::span(&change, 1));
+        g.values[q.slot] = value;
+        return true;
+    }
+    InitialFact f;
+    f.tmpl = t.id;
+    for (std::size_t s = 0; s < t.slots.size(); ++s) {
+        if (s == q.slot) f.values.push_back(value);
+        else if (static_cast<int>(s) == who_slot) f.values.push_back(who);
+        else if (t.slots[s].default_value) f.values.push_back(*t.slots[s].default_value);
+        else
+            return error(l, b, std::max<std::size_t>(e - b, 1), Code::MissingSlot,
+                         fmt::format("cannot record this answer: slot '{}' of '{}' has no default; use `assert`",
+                                     t.slots[s].name, t.name));
+    }
+    w.engine->assert_fact(f.tmpl, f.values, f.span);
+    w.given.push_back({std::move(f), false});
+    return true;
+}
+
+}  // namespace covenant::cli
