@@ -2,7 +2,7 @@
 #include <filesystem>
 #include <iostream>
 
-#include "classify/classify.hpp"
+#include "base/file_io.hpp"
 #include "commands.hpp"
 
 namespace covenant::cli {

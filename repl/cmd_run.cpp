@@ -163,7 +163,10 @@ int run_run(const RunOptions& options) {
     }
     std::cout.flush();
 
-    for (const auto& error : result.errors) std::cerr << error << (error.ends_with('\n') ? "" : "\n");
+    for (const auto& error : result.errors) {
+        std::string text = render_run_error(error, engine.sources());
+        std::cerr << text << (text.ends_with('\n') ? "" : "\n");
+    }
     std::string last_rule =
         result.last_rule && *result.last_rule < program.rules.size()
             ? fmt::format("the last rule fired was '{}'", program.rules[*result.last_rule].name)

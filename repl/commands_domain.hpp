@@ -1,4 +1,5 @@
-// The domain subcommands of `covenant`: classify, test and explain (cmd_classify.cpp).
+// The domain subcommands of `covenant`: classify (cmd_classify.cpp), trend (cmd_trend.cpp), test (cmd_test.cpp) and
+// explain (cmd_explain.cpp).
 #pragma once
 
 #include <cstdint>

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "repl_domain.hpp"
 #include "session_internal.hpp"
 
 namespace covenant::cli {
@@ -44,12 +45,12 @@ void ReplSession::cmd_classify(const Line& l, std::size_t b) {
     }
     if (!wanted.empty() && results.empty()) {
         error(l, b, e - b, Code::ParseExpected,
-              fmt::format("no institution '{}' in working memory{}", wanted,
+              fmt::format("no {} '{}' in working memory{}", subject_word(*program_), wanted,
                           did_you_mean(closest_match(wanted, known))));
         return;
     }
     if (results.empty()) {
-        out_ << "no institution facts in working memory\n";
+        out_ << fmt::format("no {} facts in working memory\n", subject_word(*program_));
         return;
     }
     out_ << render_report(results, ReportFormat::Table, true, report_labels(*program_));

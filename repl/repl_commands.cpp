@@ -164,7 +164,7 @@ std::vector<std::string> ReplSession::argument_candidates(const Command* command
         case ArgCompletion::Cases:
             for (const auto& c : cases_) candidates.push_back(c.name);
             return candidates;
-        case ArgCompletion::Institutions: return institution_ids(*program_, *current().engine);
+        case ArgCompletion::Institutions: return subject_ids(*program_, *current().engine);
         case ArgCompletion::Files:  // the terminal completes file names itself and does not ask (as before: Facts)
         case ArgCompletion::Templates:
         case ArgCompletion::Facts: break;

@@ -13,16 +13,18 @@ namespace covenant::cli {
 void ReplSession::cmd_consult(const Line& l, std::size_t b) {
     std::size_t e = trim_end(l.text, b, l.text.size());
     std::string who = l.text.substr(b, e - b);
-    if (!institution_template(*program_)) {
+    const TemplateDef* subject = subject_template(*program_);
+    if (!subject) {
         error(l, 0, l.text.size(), Code::UnknownTemplate,
-              "the rules define no institution(id: ...) template to consult on");
+              "the rules declare no subject to consult on (`report subject TEMPLATE`, docs/language.md §12)");
         return;
     }
-    std::vector<std::string> known = institution_ids(*program_, *current().engine);
+    std::vector<std::string> known = subject_ids(*program_, *current().engine);
     if (who.empty() || std::find(known.begin(), known.end(), who) == known.end()) {
         error(l, b, std::max<std::size_t>(e - b, 1), Code::ParseExpected,
-              who.empty() ? "expected an institution id"
-                          : fmt::format("no institution '{}' in working memory{}", who,
+              who.empty() ? fmt::format("expected {} {} id", subject->name.find_first_of("aeiou") == 0 ? "an" : "a",
+                                        subject->name)
+                          : fmt::format("no {} '{}' in working memory{}", subject->name, who,
                                         did_you_mean(closest_match(who, known))));
         return;
     }
@@ -129,7 +131,7 @@ bool ReplSession::record_answer(const Line& l, std::size_t b, std::size_t e, con
     const Question& q = *consultation_->question;
     const TemplateDef& t = program_->templates.at(q.tmpl);
     World& w = current();
-    int who_slot = institution_slot(t);
+    int who_slot = subject_slot(*program_, t);
     Value who = Value::symbol(consultation_->institution);
     std::optional<std::size_t> index;
     for (std::size_t i = 0; i < w.given.size(); ++i)

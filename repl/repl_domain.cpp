@@ -2,23 +2,24 @@
 
 namespace covenant::cli {
 
-const TemplateDef* institution_template(const Program& program) {
-    const TemplateDef* t = program.find_template("institution");
-    return t && t->slot_index("id") >= 0 ? t : nullptr;
+const TemplateDef* subject_template(const Program& program) {
+    return program.report.subject ? &program.templates[program.report.subject->tmpl] : nullptr;
 }
 
-std::vector<std::string> institution_ids(const Program& program, const Engine& engine) {
+std::string subject_word(const Program& program) {
+    const TemplateDef* t = subject_template(program);
+    return t ? t->name : "subject";
+}
+
+std::vector<std::string> subject_ids(const Program& program, const Engine& engine) {
     std::vector<std::string> ids;
-    const TemplateDef* t = institution_template(program);
+    const TemplateDef* t = subject_template(program);
     if (!t) return ids;
-    auto slot = static_cast<std::size_t>(t->slot_index("id"));
-    for (FactId id : engine.facts_of(t->id)) ids.push_back(to_display(engine.fact(id).values[slot]));
+    SlotIndex key = program.report.subject->key;
+    for (FactId id : engine.facts_of(t->id)) ids.push_back(to_display(engine.fact(id).values[key]));
     return ids;
 }
 
-int institution_slot(const TemplateDef& t) {
-    if (t.name == "institution") return t.slot_index("id");
-    return t.slot_index("institution");
-}
+int subject_slot(const Program& program, const TemplateDef& t) { return subject_link(program, t); }
 
 }  // namespace covenant::cli

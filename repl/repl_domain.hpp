@@ -1,7 +1,6 @@
-// What the REPL knows about the shipped domain rather than about rule programs in general: that institutions are
-// facts of a template named `institution` keyed by its `id` slot, and that other templates point at one through a
-// slot named `institution`. Kept to these few functions so that a pack declaration can replace them; everything
-// else in repl/ works for any rule program.
+// What the REPL needs of a program's subjects — the facts a case is about, as the packs declare them with
+// `report subject` (docs/language.md §12; institutions in the core packs). Everything else in repl/ works for any
+// rule program; a program that declares no subject has no subjects to consult on or complete.
 #pragma once
 
 #include <string>
@@ -12,16 +11,18 @@
 
 namespace covenant::cli {
 
-// The template of institutions: `institution` when it has an `id` slot, else nullptr (the rules define none, and
-// `consult` and institution completion have nothing to work on).
-const TemplateDef* institution_template(const Program& program);
+// The subject template (`report subject`), or nullptr when the packs declare none.
+const TemplateDef* subject_template(const Program& program);
 
-// The ids of the institution facts live in `engine`, as displayed (empty when there is no institution template).
+// What the subjects are called in messages: the subject template's name ("institution"), else "subject".
+std::string subject_word(const Program& program);
+
+// The ids of the subject facts live in `engine`, as displayed (empty when there is no subject template).
 // `consult` accepts these; `classify` and `consult` complete them.
-std::vector<std::string> institution_ids(const Program& program, const Engine& engine);
+std::vector<std::string> subject_ids(const Program& program, const Engine& engine);
 
-// The slot of `t` that names the institution a fact is about: `institution`, or `id` for the institution template
-// itself; -1 when it has neither. `consult` records an answer in the fact about the institution consulted.
-int institution_slot(const TemplateDef& t);
+// The slot of `t` that names the subject a fact is about (program.hpp, subject_link): its key for the subject
+// template itself; -1 when it has none. `consult` records an answer in the fact about the subject consulted.
+int subject_slot(const Program& program, const TemplateDef& t);
 
 }  // namespace covenant::cli

@@ -6,6 +6,7 @@
 
 #include "check/check.hpp"
 #include "kb/world.hpp"
+#include "program/semantics.hpp"
 #include "session_internal.hpp"
 #include "syntax/parse.hpp"
 
@@ -87,7 +88,7 @@ std::optional<std::vector<FactId>> ReplSession::resolve_facts(const Line& l, std
     const TemplateDef* t = program_->find_template(pattern->template_name.name);
     struct Test {
         std::size_t slot;
-        ast::CmpOp op;
+        CmpOp op;
         std::vector<Value> values;
     };
     std::vector<Test> tests;
@@ -98,7 +99,7 @@ std::optional<std::vector<FactId>> ReplSession::resolve_facts(const Line& l, std
             return std::nullopt;
         }
         if (!c.op) continue;
-        Test test{static_cast<std::size_t>(slot), *c.op, {}};
+        Test test{static_cast<std::size_t>(slot), program_cmp_op(*c.op), {}};
         for (const auto& operand : c.values) {
             if (operand.is_variable) continue;
             std::string why;
@@ -117,19 +118,8 @@ std::optional<std::vector<FactId>> ReplSession::resolve_facts(const Line& l, std
         FactView f = world.engine->fact(id);
         bool all = true;
         for (const auto& test : tests) {
-            const Value& have = f.values[test.slot];
-            bool ok;
-            if (test.op == ast::CmpOp::Eq || test.op == ast::CmpOp::Ne) {
-                bool any = std::any_of(test.values.begin(), test.values.end(),
-                                       [&](const Value& v) { return equal_for_match(have, v); });
-                ok = test.op == ast::CmpOp::Eq ? any : !any;
-            } else {
-                bool comparable = true;
-                int c = compare(have, test.values.front(), comparable);
-                ok = comparable && ((test.op == ast::CmpOp::Lt && c < 0) || (test.op == ast::CmpOp::Le && c <= 0) ||
-                                    (test.op == ast::CmpOp::Gt && c > 0) || (test.op == ast::CmpOp::Ge && c >= 0));
-            }
-            if (!ok) {
+            // As the matcher tests a slot (program/semantics.hpp): numbers across int and float.
+            if (!slot_values_pass(test.op, f.values[test.slot], test.values)) {
                 all = false;
                 break;
             }

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "base/file_io.hpp"
 #include "check/check.hpp"
 #include "kb/fact_writer.hpp"
 #include "kb/world.hpp"

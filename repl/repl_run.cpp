@@ -43,7 +43,7 @@ void ReplSession::cmd_run(const Line& l, std::size_t b) {
         limits.max_firings = std::stoull(n);
     }
     RunResult r = current().engine->run(limits);
-    for (const auto& err : r.errors) out_ << err << "\n";
+    for (const auto& err : r.errors) out_ << render_run_error(err, current().engine->sources()) << "\n";
     out_ << fmt::format("{} firing{} ({})\n", r.firings, r.firings == 1 ? "" : "s", stop_reason_text(r.reason));
 }
 

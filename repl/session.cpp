@@ -167,7 +167,7 @@ std::uint64_t ReplSession::settle(World& world) {
     limits.max_firings = kSettleFirings;
     limits.interrupt = interrupt_;
     RunResult r = world.engine->run(limits);
-    for (const auto& e : r.errors) out_ << e << "\n";
+    for (const auto& e : r.errors) out_ << render_run_error(e, world.engine->sources()) << "\n";
     if (r.reason != StopReason::Quiescent && r.reason != StopReason::Halted)
         out_ << fmt::format("note: the run stopped before quiescence ({}); conclusions may be incomplete\n",
                             stop_reason_text(r.reason));

@@ -195,7 +195,7 @@ int main(int argc, char** argv) {
         std::fflush(stdout);
         if (r.reason != StopReason::MaxFirings) {
             fmt::print(stderr, "soak_memory: the run stopped early ({})\n", stop_reason_text(r.reason));
-            for (const auto& e : r.errors) fmt::print(stderr, "{}\n", e);
+            for (const auto& e : r.errors) fmt::print(stderr, "{}\n", render_run_error(e, engine.sources()));
             return 1;
         }
         if (warmup_done == 0 && done >= warmup_at) {

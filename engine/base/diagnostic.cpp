@@ -133,7 +133,7 @@ std::string render_all(const DiagnosticSink& sink, const SourceManager& sm, cons
     return out;
 }
 
-std::string closest_match(std::string_view word, const std::vector<std::string>& candidates) {
+std::string closest_match(std::string_view word, const std::vector<std::string>& candidates, TypoRule rule) {
     std::size_t best = static_cast<std::size_t>(-1);
     std::string best_word;
     std::vector<std::size_t> prev, cur;
@@ -157,8 +157,17 @@ std::string closest_match(std::string_view word, const std::vector<std::string>&
         }
     }
     std::size_t allowed = std::max<std::size_t>(1, word.size() / 3);
-    if (best_word.empty() || best > allowed || best == 0) return {};
-    return best_word;
+    if (!best_word.empty() && best <= allowed && best != 0) return best_word;
+    if (rule != TypoRule::EditsOrSwap) return {};
+    for (const auto& c : candidates) {
+        if (c.size() != word.size()) continue;
+        std::size_t i = 0;
+        while (i < c.size() && c[i] == word[i]) ++i;
+        if (i + 1 < c.size() && c[i] == word[i + 1] && c[i + 1] == word[i] &&
+            c.compare(i + 2, std::string::npos, word.substr(i + 2)) == 0)
+            return c;
+    }
+    return {};
 }
 
 }  // namespace covenant

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -78,7 +79,7 @@ struct RenderOptions {
 };
 
 // Renders one diagnostic the way a compiler does:
-//   rules/x.rules:4:12: error[E0101]: unknown template 'institutoin'; did you mean 'institution'?
+//   rules/x.rules:4:12: error[E0101]: unknown template 'preson'; did you mean 'person'?
 //      4 |   when institutoin(id: ?i)
 //        |        ^~~~~~~~~~~
 //   note: ...
@@ -86,8 +87,18 @@ std::string render(const Diagnostic& d, const SourceManager& sm, const RenderOpt
 // Renders all of them (sorted) followed by a summary line ("2 errors, 1 warning") when there is any.
 std::string render_all(const DiagnosticSink& sink, const SourceManager& sm, const RenderOptions& opt = {});
 
-// "did you mean" support: the candidate closest to `word` by edit distance, if it is close enough to be a likely
-// typo (distance <= max(1, len/3)); empty otherwise.
-std::string closest_match(std::string_view word, const std::vector<std::string>& candidates);
+// "Did you mean": the one suggestion helper of the whole program (checker, fact files, expectations, trends, REPL).
+// The candidate closest to `word` by edit distance (Levenshtein; the first of equally close ones), if it is close
+// enough to be a likely typo (1 <= distance <= max(1, len/3)); with TypoRule::EditsOrSwap, when none is, also a
+// candidate that differs from `word` by one swap of adjacent letters ('nmae' -> 'name'), the commonest typo, which
+// edit distance counts as two edits and so misses in short words. Empty otherwise (an exact match is no typo).
+//
+// The checker (engine/check/) uses EditsOrSwap; every other caller uses Edits. Why not the swap rule everywhere: the
+// fact-file reader (kb/fact_file.cpp) takes a suggested slot for the one the user meant (it then does not also
+// report the required slot as missing), and its messages without a suggestion list the slots instead; both are
+// pinned by golden tests (tests/golden/bad_yaml_values), so widening the rule there would change what users see.
+enum class TypoRule : std::uint8_t { Edits, EditsOrSwap };
+std::string closest_match(std::string_view word, const std::vector<std::string>& candidates,
+                          TypoRule rule = TypoRule::Edits);
 
 }  // namespace covenant

@@ -14,6 +14,7 @@
 
 #include "check/check.hpp"
 #include "check/internal.hpp"
+#include "program/operators.hpp"
 
 namespace covenant::check_detail {
 
@@ -90,15 +91,6 @@ Type arithmetic_type(Type a, Type b) {
     return Type::Any;
 }
 
-std::optional<CmpOp> cmp_op(const std::string& op) {
-    if (op == "==") return CmpOp::Eq;
-    if (op == "!=") return CmpOp::Ne;
-    if (op == "<") return CmpOp::Lt;
-    if (op == "<=") return CmpOp::Le;
-    if (op == ">") return CmpOp::Gt;
-    if (op == ">=") return CmpOp::Ge;
-    return std::nullopt;
-}
 
 
 RuleKind convert(ast::RuleKind k) {
@@ -199,7 +191,7 @@ private:
         for (const auto& [n, id] : visible_) names.push_back(n);
         std::sort(names.begin(), names.end());
         // Names of one or two letters are all within one edit of each other: suggesting one would be noise.
-        std::string guess = name.size() >= 3 ? suggest(name, names) : std::string();
+        std::string guess = name.size() >= 3 ? closest_match(name, names, TypoRule::EditsOrSwap) : std::string();
         if (guess.empty())
             sink_.error(span, Code::UnboundVariable,
                         "variable ?{} is not bound here; bind it in a positive pattern before using it", name);
@@ -414,17 +406,12 @@ private:
     }
 
     std::optional<Condition> check_aggregate(const ast::Condition& c) {
-        static const std::vector<std::pair<std::string, AggOp>> kOps = {
-            {"count", AggOp::Count}, {"sum", AggOp::Sum}, {"min", AggOp::Min}, {"max", AggOp::Max},
-            {"avg", AggOp::Avg},     {"collect", AggOp::Collect}};
         Condition out;
         out.kind = CondKind::Aggregate;
         out.span = c.span;
-        auto op = std::find_if(kOps.begin(), kOps.end(), [&](const auto& e) { return e.first == c.function.name; });
-        if (op == kOps.end()) {
-            std::vector<std::string> names;
-            for (const auto& e : kOps) names.push_back(e.first);
-            std::string guess = suggest(c.function.name, names);
+        std::optional<AggOp> op = agg_op_from_name(c.function.name);
+        if (!op) {
+            std::string guess = closest_match(c.function.name, aggregate_function_names(), TypoRule::EditsOrSwap);
             if (guess.empty())
                 sink_.error(c.function.span, Code::UnknownFunction,
                             "unknown aggregate '{}'; use count, sum, min, max, avg, collect or score", c.function.name);
@@ -433,7 +420,7 @@ private:
                             c.function.name, guess);
             return std::nullopt;
         }
-        out.agg = op->second;
+        out.agg = *op;
         enter_group("an aggregate");
         auto pattern = check_pattern(c.pattern);
         Type result_type = Type::Int;
@@ -615,7 +602,8 @@ private:
             case ast::Expr::Kind::Unary: {
                 if (a.args.size() != 1) return e;
                 Expr arg = check_expr(a.args[0]);
-                if (a.op == "-") {
+                std::optional<ExprOp> unary = unary_op_from_text(a.op);
+                if (unary == ExprOp::Neg) {
                     require(arg, numeric_or_any(arg.type), "'-' needs a number");
                     // A minus before a number literal is the negative number itself: the printer writes `-5` and
                     // the parser may read it either way, so folding keeps the round trip exact.
@@ -626,7 +614,7 @@ private:
                         return make_const(Value::integer(-arg.value.i), a.span);
                     e.op = ExprOp::Neg;
                     e.type = arg.type == Type::Int || arg.type == Type::Float ? arg.type : Type::Any;
-                } else if (a.op == "not") {
+                } else if (unary == ExprOp::Not) {
                     require(arg, arg.type == Type::Bool || arg.type == Type::Any, "`not` needs true or false");
                     e.op = ExprOp::Not;
                     e.type = Type::Bool;
@@ -651,27 +639,28 @@ private:
         Expr l = check_expr(a.args[0]);
         Expr r = check_expr(a.args[1]);
         const std::string& op = a.op;
-        if (op == "+" || op == "-" || op == "*" || op == "/") {
+        std::optional<ExprOp> binary = binary_op_from_text(op);
+        std::optional<CmpOp> cmp = binary ? cmp_op_of(*binary) : std::nullopt;
+        if (binary == ExprOp::Add || binary == ExprOp::Sub || binary == ExprOp::Mul || binary == ExprOp::Div) {
             std::string what = fmt::format("'{}' needs numbers", op);
             require(l, numeric_or_any(l.type), what);
             require(r, numeric_or_any(r.type), what);
-            e.op = op == "+" ? ExprOp::Add : op == "-" ? ExprOp::Sub : op == "*" ? ExprOp::Mul : ExprOp::Div;
-            e.type = op == "/" ? Type::Float : arithmetic_type(l.type, r.type);
-        } else if (auto cmp = cmp_op(op)) {
+            e.op = *binary;
+            e.type = e.op == ExprOp::Div ? Type::Float : arithmetic_type(l.type, r.type);
+        } else if (cmp) {
             bool numbers = l.type == Type::Int || l.type == Type::Float;
             bool other_numbers = r.type == Type::Int || r.type == Type::Float;
             bool comparable = l.type == Type::Any || r.type == Type::Any || l.type == r.type || (numbers && other_numbers);
             if (!comparable)
                 sink_.error(a.span, Code::TypeMismatch, "'{}' compares {} with {}, which never match", op,
                             a_type(l.type), a_type(r.type));
-            static constexpr ExprOp kOps[] = {ExprOp::Eq, ExprOp::Ne, ExprOp::Lt, ExprOp::Le, ExprOp::Gt, ExprOp::Ge};
-            e.op = kOps[static_cast<int>(*cmp)];
+            e.op = *binary;
             e.type = Type::Bool;
-        } else if (op == "and" || op == "or") {
+        } else if (binary == ExprOp::And || binary == ExprOp::Or) {
             std::string what = fmt::format("`{}` needs true or false", op);
             require(l, l.type == Type::Bool || l.type == Type::Any, what);
             require(r, r.type == Type::Bool || r.type == Type::Any, what);
-            e.op = op == "and" ? ExprOp::And : ExprOp::Or;
+            e.op = *binary;
             e.type = Type::Bool;
         } else {
             sink_.error(a.span, Code::TypeMismatch, "unknown operator '{}'", op);
@@ -692,7 +681,7 @@ private:
         if (!info) {
             std::vector<std::string> names;
             for (const auto& b : kBuiltins) names.emplace_back(b.name);
-            std::string guess = suggest(a.function.name, names);
+            std::string guess = closest_match(a.function.name, names, TypoRule::EditsOrSwap);
             Diagnostic* d =
                 guess.empty()
                     ? sink_.error(a.function.span, Code::UnknownFunction, "unknown function '{}'", a.function.name)

@@ -121,7 +121,7 @@ private:
                     std::vector<std::string> known;
                     for (const auto& [name, unit] : by_name_) known.push_back(name);
                     std::sort(known.begin(), known.end());
-                    std::string guess = suggest(use.pack.name, known);
+                    std::string guess = closest_match(use.pack.name, known, TypoRule::EditsOrSwap);
                     if (guess.empty())
                         sink_.error(use.pack.span, Code::UnknownPack, "unknown pack '{}'; no loaded file declares it",
                                     use.pack.name);
@@ -274,7 +274,7 @@ private:
                 if (lit.text != "as_of" && lit.text.find('.') == std::string::npos) {
                     sink_.error(lit.span, Code::BadRange,
                                 "a bound is a number, a constant, as_of (the case file's year) or REF.SLOT (a slot of "
-                                "the fact a ref slot names, as in institution.founded); '{}' is none of these",
+                                "the fact a ref slot names, as in owner.founded); '{}' is none of these",
                                 lit.text);
                     continue;
                 }
@@ -312,7 +312,7 @@ private:
                   : key == "title" ? slot.type == Type::String
                                    : false;
         if (key != "as_of" && key != "case" && key != "title") {
-            std::string guess = suggest(key, {"as_of", "case", "title"});
+            std::string guess = closest_match(key, {"as_of", "case", "title"}, TypoRule::EditsOrSwap);
             sink_.error(decl.from->span, Code::BadCaseSlot,
                         "a case file's header gives as_of, case and title; '{}' is none of these{}", key,
                         guess.empty() ? std::string() : fmt::format("; did you mean '{}'?", guess));

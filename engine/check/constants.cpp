@@ -32,7 +32,7 @@ public:
                 std::vector<std::string> names;
                 for (const auto& [name, c] : constants_) names.push_back(name);
                 std::sort(names.begin(), names.end());
-                std::string guess = suggest(lit.text, names);
+                std::string guess = closest_match(lit.text, names, TypoRule::EditsOrSwap);
                 if (guess.empty())
                     sink_.error(lit.span, Code::UnknownConstant,
                                 "unknown constant '{}' (UPPER_CASE names are constants; is a `use` of the pack that "

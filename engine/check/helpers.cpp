@@ -48,7 +48,7 @@ std::optional<Value> value_for_slot(const Value& v, const SourceSpan& span, cons
             if (s == v.sym) return v;
         std::vector<std::string> allowed;
         for (SymbolId s : slot.one_of) allowed.emplace_back(Symbols::name(s));
-        std::string guess = suggest(v.text(), allowed);
+        std::string guess = closest_match(v.text(), allowed, TypoRule::EditsOrSwap);
         Diagnostic* d = sink.error(span, not_listed, "'{}' is not one of the values slot '{}' of '{}' allows: {}{}",
                                    v.text(), slot.name, owner, one_of_list(slot),
                                    guess.empty() ? std::string() : fmt::format("; did you mean '{}'?", guess));
@@ -87,7 +87,7 @@ void report_unknown_template(const ast::Identifier& name, const Program& p, Diag
             return;
         }
     }
-    std::string guess = suggest(name.name, template_names(p));
+    std::string guess = closest_match(name.name, template_names(p), TypoRule::EditsOrSwap);
     if (guess.empty()) {
         sink.error(name.span, Code::UnknownTemplate, "unknown template '{}'", name.name);
     } else {
@@ -104,7 +104,7 @@ void report_unknown_template(const ast::Identifier& name, const Program& p, Diag
 void report_unknown_slot(const ast::Identifier& slot, const TemplateDef& t, DiagnosticSink& sink) {
     std::vector<std::string> names;
     for (const auto& s : t.slots) names.push_back(s.name);
-    std::string guess = suggest(slot.name, names);
+    std::string guess = closest_match(slot.name, names, TypoRule::EditsOrSwap);
     std::string owner = t.is_score ? t.predicate : t.name;
     Diagnostic* d = guess.empty()
                         ? sink.error(slot.span, Code::UnknownSlot, "unknown slot '{}' in '{}'", slot.name, owner)
@@ -118,20 +118,6 @@ void report_unknown_slot(const ast::Identifier& slot, const TemplateDef& t, Diag
                                               : fmt::format("'{}' has the slots: {}", owner, list)});
     }
     if (t.span.valid()) d->notes.push_back({t.span, fmt::format("template '{}' is defined here", owner)});
-}
-
-std::string suggest(std::string_view word, const std::vector<std::string>& candidates) {
-    std::string best = closest_match(word, candidates);
-    if (!best.empty()) return best;
-    for (const auto& c : candidates) {
-        if (c.size() != word.size()) continue;
-        std::size_t i = 0;
-        while (i < c.size() && c[i] == word[i]) ++i;
-        if (i + 1 < c.size() && c[i] == word[i + 1] && c[i + 1] == word[i] &&
-            c.compare(i + 2, std::string::npos, word.substr(i + 2)) == 0)
-            return c;
-    }
-    return {};
 }
 
 std::string line_col(const SourceSpan& s) { return fmt::format("{}:{}", s.line, s.col); }

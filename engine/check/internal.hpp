@@ -36,7 +36,7 @@ std::optional<Value> value_for_slot(const Value& v, const SourceSpan& span, cons
                                     std::string_view owner, DiagnosticSink& sink, Code mismatch = Code::TypeMismatch,
                                     Code not_listed = Code::NotInOneOf);
 
-// The name of the score template for an evidence predicate: "community/1".
+// The name of the score template for an evidence predicate: "trust/1".
 std::string score_template_name(std::string_view predicate, std::size_t arity);
 
 // Names of the ordinary (non-score) templates, for "did you mean".
@@ -48,11 +48,6 @@ void report_unknown_template(const ast::Identifier& name, const Program& p, Diag
 
 // Reports an unknown slot (E0102) with a "did you mean" or the list of the template's slots.
 void report_unknown_slot(const ast::Identifier& slot, const TemplateDef& t, DiagnosticSink& sink);
-
-// "did you mean" candidate: closest_match (base/diagnostic.hpp), and when that finds none, a candidate that differs
-// from `word` by one swap of adjacent letters ('nmae' -> 'name'), the commonest typo, which plain edit distance
-// counts as two edits and so misses in short words.
-std::string suggest(std::string_view word, const std::vector<std::string>& candidates);
 
 // "4:12" for notes and messages.
 std::string line_col(const SourceSpan& s);

@@ -20,7 +20,7 @@ public:
     void check(const ast::ReportDecl& d) {
         const std::string& role = d.role.name;
         if (std::find(kRoles.begin(), kRoles.end(), role) == kRoles.end()) {
-            std::string guess = suggest(role, kRoles);
+            std::string guess = closest_match(role, kRoles, TypoRule::EditsOrSwap);
             sink_.error(d.role.span, Code::BadReport, "'{}' is not something a pack can report; {}", role,
                         guess.empty() ? "the roles are subject, conclusion, finding and score"
                                       : fmt::format("did you mean '{}'?", guess));

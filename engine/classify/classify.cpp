@@ -1,26 +1,15 @@
 #include "classify/classify.hpp"
 
 #include <algorithm>
-#include <array>
-#include <iterator>
 #include <atomic>
-#include <cerrno>
 #include <cmath>
-#include <cstdio>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <thread>
 
-#include <cerrno>
-
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
+#include "base/file_io.hpp"
+#include "base/json_writer.hpp"
 #include "classify/expect.hpp"
 #include "kb/world.hpp"
 #include "runtime/engine.hpp"
@@ -47,36 +36,6 @@ std::string supporting_rule(const Engine& e, const FactView& f) {
     const Justification* j = e.justification(f.supports.front());
     if (!j) return {};
     return e.program().rules[j->rule].name;
-}
-
-// The whole file in one read into a string of its size (SourceManager::load copies through an ostringstream, which
-// cost more than scanning the file). False on any problem; the caller then lets SourceManager::load find and word it.
-bool read_whole_file(const std::string& path, std::string& out) {
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return false;
-    struct stat st {};
-    bool ok = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
-    if (ok) {
-        out.resize(static_cast<std::size_t>(st.st_size));
-        std::size_t done = 0;
-        while (ok && done < out.size()) {
-            ssize_t n = ::read(fd, out.data() + done, out.size() - done);
-            if (n < 0 && errno == EINTR) continue;
-            if (n <= 0) ok = false;
-            else done += static_cast<std::size_t>(n);
-        }
-        // A file that grew since fstat: read the rest too, as the stream would have.
-        char extra[4096];
-        for (ssize_t n; ok && (n = ::read(fd, extra, sizeof extra)) != 0;) {
-            if (n < 0) {
-                if (errno != EINTR) ok = false;
-                continue;
-            }
-            out.append(extra, static_cast<std::size_t>(n));
-        }
-    }
-    ::close(fd);
-    return ok;
 }
 
 std::string file_stem(const std::string& path) { return fs::path(path).stem().string(); }
@@ -210,7 +169,7 @@ void run_world(Engine& engine, const std::vector<FactFile>& shared, const std::v
     result.firings = run.firings;
     if (run.reason != StopReason::Quiescent && run.reason != StopReason::Halted) {
         result.run_problem = std::string(stop_reason_text(run.reason));
-        for (const auto& e : run.errors) result.run_problem += "; " + e;
+        for (const auto& e : run.errors) result.run_problem += "; " + render_run_error(e, engine.sources());
     }
     result.institutions = collect_results(engine);
     observe_fact_expectations(engine, result.expectations);
@@ -282,146 +241,10 @@ double score_of(const InstitutionResult& r, std::string_view pred) {
     return 0;
 }
 
-nlohmann::ordered_json to_json(const CaseResult& c, const InstitutionResult* r, bool explain, const ReportLabels& labels) {
-    nlohmann::ordered_json j;
-    j["case"] = c.case_id;
-    if (c.error) {
-        j["error"] = {{"file", c.error->file}, {"line", c.error->line}, {"col", c.error->col}, {"message", c.error->message}};
-        return j;
-    }
-    if (!r) {
-        j[labels.subject] = nullptr;
-        j["note"] = fmt::format("the case names no {}", labels.subject);
-        return j;
-    }
-    j[labels.subject] = r->institution;
-    if (c.as_of) j["as_of"] = *c.as_of; else j["as_of"] = nullptr;
-    j[labels.conclusion] = r->architecture;
-    j[labels.detail] = r->subtype;
-    nlohmann::ordered_json scores = nlohmann::ordered_json::object();
-    for (const auto& s : r->scores) scores[s.predicate] = std::round(s.value * 1000) / 1000;
-    j["scores"] = scores;
-    nlohmann::ordered_json strains = nlohmann::ordered_json::array();
-    for (const auto& s : r->strains)
-        strains.push_back({{"kind", s.kind}, {"severity", std::round(s.severity * 1000) / 1000}, {"reason", s.reason},
-                           {"rule", s.rule}});
-    j[labels.findings] = strains;
-    nlohmann::ordered_json reasons = nlohmann::ordered_json::array();
-    for (const auto& x : r->reasons)
-        reasons.push_back({{"rule", x.rule}, {"kind", x.kind}, {"toward", x.toward}, {"weight", x.weight}, {"text", x.text}});
-    j["reasons"] = reasons;
-    if (explain) {
-        nlohmann::ordered_json because = nlohmann::ordered_json::array();
-        because.push_back({{"conclusion", fmt::format("{} {}", labels.conclusion, r->architecture)}, {"rule", r->architecture_rule},
-                           {"because", reasons}});
-        for (const auto& s : r->strains)
-            because.push_back({{"conclusion", fmt::format("{} {}", s.finding, s.kind)}, {"rule", s.rule}, {"reason", s.reason}});
-        j["because"] = because;
-    }
-    if (!c.run_problem.empty()) j["problem"] = c.run_problem;
-    return j;
-}
-
-// The JSON report, written directly: byte for byte what `to_json(...).dump()` gives (nlohmann's compact form, its
-// Grisu2 number format via nlohmann::detail::to_chars, its escapes), without building a node tree per record —
-// the tree and its allocations cost more than classifying the case. A record with a string that is not valid UTF-8
-// goes through to_json(...).dump() instead, which replaces the bad bytes.
-class JsonWriter {
-public:
-    explicit JsonWriter(std::string& out) : out_(out) {}
-    bool ok = true;
-
-    void raw(std::string_view s) { out_.append(s); }
-    void key(std::string_view k) {
-        string(k);
-        out_ += ':';
-    }
-    void string(std::string_view s) {
-        if (!valid_utf8(s)) ok = false;
-        out_ += '"';
-        std::size_t run = 0;  // start of the pending run of bytes copied as they are
-        for (std::size_t i = 0; i < s.size(); ++i) {
-            unsigned char c = static_cast<unsigned char>(s[i]);
-            if (c >= 0x20 && c != '"' && c != '\\') continue;
-            out_.append(s.substr(run, i - run));
-            run = i + 1;
-            switch (c) {
-                case '"': out_ += "\\\""; break;
-                case '\\': out_ += "\\\\"; break;
-                case '\b': out_ += "\\b"; break;
-                case '\t': out_ += "\\t"; break;
-                case '\n': out_ += "\\n"; break;
-                case '\f': out_ += "\\f"; break;
-                case '\r': out_ += "\\r"; break;
-                default: {
-                    static constexpr char kHex[] = "0123456789abcdef";
-                    out_ += "\\u00";
-                    out_ += kHex[c >> 4];
-                    out_ += kHex[c & 0xF];
-                }
-            }
-        }
-        out_.append(s.substr(run));
-        out_ += '"';
-    }
-    void number(double v) {
-        if (!std::isfinite(v)) return raw("null");
-        std::array<char, 64> buf{};
-        char* end = nlohmann::detail::to_chars(buf.data(), buf.data() + buf.size(), v);
-        out_.append(buf.data(), static_cast<std::size_t>(end - buf.data()));
-    }
-    void integer(long long v) { fmt::format_to(std::back_inserter(out_), "{}", v); }
-
-    // `,"k":v` — a member after the first one of an object.
-    void field(std::string_view k, std::string_view v) { next_key(k); string(v); }
-    void field(std::string_view k, double v) { next_key(k); number(v); }
-    void int_field(std::string_view k, long long v) { next_key(k); integer(v); }
-    void next_key(std::string_view k) {
-        out_ += ',';
-        key(k);
-    }
-
-private:
-    std::string& out_;
-
-    // Well-formed UTF-8 (Unicode 15, table 3-7): what nlohmann's strict dump accepts.
-    static bool valid_utf8(std::string_view s) {
-        std::size_t i = 0, n = s.size();
-        while (i < n) {
-            unsigned char c = static_cast<unsigned char>(s[i]);
-            if (c < 0x80) {
-                ++i;
-                continue;
-            }
-            auto cont = [&](std::size_t k, unsigned char lo = 0x80, unsigned char hi = 0xBF) {
-                if (i + k >= n) return false;
-                unsigned char b = static_cast<unsigned char>(s[i + k]);
-                return b >= lo && b <= hi;
-            };
-            if (c >= 0xC2 && c <= 0xDF) {
-                if (!cont(1)) return false;
-                i += 2;
-            } else if (c >= 0xE0 && c <= 0xEF) {
-                unsigned char lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
-                if (!cont(1, lo, hi) || !cont(2)) return false;
-                i += 3;
-            } else if (c >= 0xF0 && c <= 0xF4) {
-                unsigned char lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
-                if (!cont(1, lo, hi) || !cont(2) || !cont(3)) return false;
-                i += 4;
-            } else {
-                return false;
-            }
-        }
-        return true;
-    }
-};
-
-// One JSON record, as to_json(c, r, explain).dump() gives it; false (with `out` unchanged) when a string is not
-// valid UTF-8.
-bool append_json_record(std::string& out, const CaseResult& c, const InstitutionResult* r, bool explain,
-                        const ReportLabels& labels) {
-    std::size_t start = out.size();
+// One JSON record and its newline: JSON Lines, one object per case (or per subject of a case). The JsonWriter
+// (base/json_writer.hpp) writes invalid UTF-8 (a case file may hold any bytes in a quoted string) as U+FFFD.
+void append_json_line(std::string& out, const CaseResult& c, const InstitutionResult* r, bool explain,
+                      const ReportLabels& labels) {
     JsonWriter w(out);
     w.raw("{");
     w.key("case");
@@ -447,7 +270,7 @@ bool append_json_record(std::string& out, const CaseResult& c, const Institution
         w.field(labels.conclusion, r->architecture);
         w.field(labels.detail, r->subtype);
         w.next_key("scores");
-        // An ordered_json object assigned key by key: a repeated key keeps its first place and its last value.
+        // A predicate scored twice keeps its first place and its last value (as when this was an ordered_json).
         std::vector<std::pair<std::string_view, double>> scores;
         for (const auto& s : r->scores) {
             double v = std::round(s.value * 1000) / 1000;
@@ -517,15 +340,6 @@ bool append_json_record(std::string& out, const CaseResult& c, const Institution
         }
         w.raw("}");
     }
-    if (!w.ok) out.resize(start);
-    return w.ok;
-}
-
-// Invalid UTF-8 (a case file may hold any bytes in a quoted string) is written as U+FFFD rather than thrown.
-void append_json_line(std::string& out, const CaseResult& c, const InstitutionResult* r, bool explain,
-                      const ReportLabels& labels) {
-    if (!append_json_record(out, c, r, explain, labels))
-        out += to_json(c, r, explain, labels).dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
     out += '\n';
 }
 
@@ -583,6 +397,7 @@ ReportLabels report_labels(const Program& p) {
     if (!r.conclusions.empty()) {
         const auto& c = r.conclusions.front();
         l.conclusion = c.label;
+        for (SymbolId v : p.templates[c.tmpl].slots[c.slots[0]].one_of) l.types.emplace_back(Symbols::name(v));
         if (c.slots.size() > 1) l.detail = p.templates[c.tmpl].slots[c.slots[1]].name;
     }
     if (!r.findings.empty()) l.findings = r.findings_label;
@@ -715,38 +530,6 @@ std::string render_report(const std::vector<CaseResult>& results, ReportFormat f
         }
     }
     return out;
-}
-
-bool write_file_atomically(const std::string& path, const std::string& text, std::string& error) {
-    fs::path target(path);
-    fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
-    std::string tmp = (dir / fmt::format(".{}.tmp.{}", target.filename().string(), ::getpid())).string();
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        if (!out) {
-            // Name the file the user asked for, and why (the temporary file is an implementation detail).
-            int why = errno;
-            std::error_code ec;
-            error = fs::is_directory(dir, ec) ? fmt::format("cannot write '{}': {}", path, std::strerror(why))
-                                              : fmt::format("cannot write '{}': no directory '{}'", path, dir.string());
-            return false;
-        }
-        out << text;
-        out.flush();
-        if (!out) {
-            error = fmt::format("cannot write '{}' (disk full?)", tmp);
-            std::remove(tmp.c_str());
-            return false;
-        }
-    }
-    std::error_code ec;
-    fs::rename(tmp, target, ec);
-    if (ec) {
-        error = fmt::format("cannot move '{}' to '{}': {}", tmp, path, ec.message());
-        std::remove(tmp.c_str());
-        return false;
-    }
-    return true;
 }
 
 }  // namespace covenant

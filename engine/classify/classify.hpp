@@ -193,15 +193,12 @@ struct ReportLabels {
     std::string detail = "detail";          // the name of its second slot ("subtype")
     std::string findings = "findings";      // the findings' label ("strains")
     std::vector<std::pair<std::string, std::string>> scores;  // the declared scores: predicate, label
+    std::vector<std::string> types;  // the `one of` values of the conclusion's main slot, as declared (trend bands)
 };
 ReportLabels report_labels(const Program& p);
 
 // Renders results. `explain` adds each result's reasons (JSON: a `because` array; Markdown: an indented list).
 std::string render_report(const std::vector<CaseResult>& results, ReportFormat format, bool explain,
                           const ReportLabels& labels);
-
-// Writes `text` to `path` atomically (a temporary file in the same directory, then rename). Returns false and sets
-// `error` in words on failure; an interrupted write never leaves a truncated file at `path`.
-bool write_file_atomically(const std::string& path, const std::string& text, std::string& error);
 
 }  // namespace covenant

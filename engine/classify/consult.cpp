@@ -25,6 +25,7 @@
 #include <fmt/format.h>
 
 #include "classify/classify.hpp"
+#include "program/operators.hpp"
 
 namespace covenant {
 
@@ -156,7 +157,7 @@ std::vector<SlotUse> find_uses(const Program& p, const KeySlots& keys) {
         });
         // `test ?d <= REGIME_MIX_HIGH` with ?d bound to membership.democracy_share: a threshold of that slot.
         std::function<void(const Expr&)> walk = [&](const Expr& e) {
-            if (e.kind == ExprKind::Binary && e.args.size() == 2 && e.op >= ExprOp::Eq && e.op <= ExprOp::Ge) {
+            if (e.kind == ExprKind::Binary && e.args.size() == 2 && is_comparison(e.op)) {
                 for (int side = 0; side < 2; ++side) {
                     const Expr& v = e.args[side];
                     const Expr& c = e.args[1 - side];

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "check/check.hpp"
+#include "program/semantics.hpp"
 #include "runtime/engine.hpp"
 #include "syntax/parse.hpp"
 
@@ -445,22 +446,7 @@ private:
 
 // Whether a slot holding `have` passes `test`, as the REPL's patterns and rules compare: numbers across int and float.
 bool passes(const FactExpectation::Test& test, const Value& have) {
-    if (test.op == CmpOp::Eq || test.op == CmpOp::Ne) {
-        bool any = std::any_of(test.values.begin(), test.values.end(),
-                               [&](const Value& v) { return equal_for_match(have, v); });
-        return test.op == CmpOp::Eq ? any : !any;
-    }
-    if (test.values.empty()) return false;
-    bool comparable = true;
-    int c = compare(have, test.values.front(), comparable);
-    if (!comparable) return false;
-    switch (test.op) {
-        case CmpOp::Lt: return c < 0;
-        case CmpOp::Le: return c <= 0;
-        case CmpOp::Gt: return c > 0;
-        case CmpOp::Ge: return c >= 0;
-        default: return false;
-    }
+    return slot_values_pass(test.op, have, test.values);
 }
 
 void observe(const Engine& engine, FactExpectation& fe) {

@@ -166,6 +166,7 @@ SensitivityReport sensitivity_analysis(const Program& program, const std::vector
                                        unsigned jobs) {
     validate(runs, band);
     SensitivityReport report;
+    report.labels = report_labels(program);
     report.runs = runs;
     report.band = band;
     report.seed = seed;
@@ -339,14 +340,14 @@ std::string render_sensitivity(const SensitivityReport& report, ReportFormat for
                     continue;
                 }
                 if (c.institutions.empty()) {
-                    base["institution"] = nullptr;
-                    base["note"] = "the case names no institution";
+                    base[report.labels.subject] = nullptr;
+                    base["note"] = fmt::format("the case names no {}", report.labels.subject);
                     out += json_line(base);
                     continue;
                 }
                 for (const auto& s : c.institutions) {
                     nlohmann::ordered_json j = base;
-                    j["institution"] = s.institution;
+                    j[report.labels.subject] = s.institution;
                     if (c.baseline.as_of) j["as_of"] = *c.baseline.as_of; else j["as_of"] = nullptr;
                     j.update(json_parameters(report));
                     j["weights_perturbed"] = report.weights.constant;
@@ -369,7 +370,7 @@ std::string render_sensitivity(const SensitivityReport& report, ReportFormat for
                                            {"runs", x.runs_found},
                                            {"share", x.share},
                                            {"fragile", x.fragile}});
-                    j["strains"] = strains;
+                    j[report.labels.findings] = strains;
                     j["fragile"] = s.fragile();
                     j["unfinished_runs"] = c.unfinished_runs;
                     if (c.unfinished_runs) j["problem"] = c.unfinished_problem;
@@ -379,7 +380,8 @@ std::string render_sensitivity(const SensitivityReport& report, ReportFormat for
             return out;
         }
         case ReportFormat::Csv: {
-            out += "case,institution,runs,band,seed,type,type_share,subtype,subtype_share,types,strains,fragile,"
+            out += "case," + report.labels.subject + ",runs,band,seed,type,type_share,subtype,subtype_share,types," +
+                   report.labels.findings + ",fragile,"
                    "unfinished_runs,error\n";
             for (const auto& c : report.cases) {
                 if (c.failed()) {
@@ -405,7 +407,8 @@ std::string render_sensitivity(const SensitivityReport& report, ReportFormat for
         }
         case ReportFormat::Markdown: {
             out += parameters_text(report, ".\n\n") + ".\n\n";
-            out += "| case | institution | type | kept | subtype | kept | instead | strains | fragile |\n";
+            out += fmt::format("| case | {} | type | kept | subtype | kept | instead | {} | fragile |\n",
+                               report.labels.subject, report.labels.findings);
             out += "|---|---|---|---|---|---|---|---|---|\n";
             for (const auto& c : report.cases) {
                 if (c.failed()) {
@@ -427,7 +430,8 @@ std::string render_sensitivity(const SensitivityReport& report, ReportFormat for
         }
         case ReportFormat::Table: {
             std::vector<std::vector<std::string>> rows;
-            rows.push_back({"case", "institution", "type", "kept", "subtype", "kept", "instead", "strains", "fragile"});
+            rows.push_back({"case", report.labels.subject, "type", "kept", "subtype", "kept", "instead",
+                            report.labels.findings, "fragile"});
             for (const auto& c : report.cases) {
                 if (c.failed()) {
                     rows.push_back({c.baseline.case_id, "-", "ERROR", "", "", "", "", error_text(c), ""});

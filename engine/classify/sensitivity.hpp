@@ -89,6 +89,7 @@ struct SensitivityReport {
     std::uint64_t seed = 0;
     WeightCount weights;
     std::vector<CaseSensitivity> cases;  // in the order of the paths
+    ReportLabels labels;                 // the program's `report` labels: how the subjects and findings are called
 };
 
 // Classifies every case on the unperturbed `program` (the baseline), then `runs` times on a copy of it with

@@ -391,7 +391,8 @@ std::string strains_text(const InstitutionResult& r) {
 std::set<std::string> reasons(const InstitutionResult& r) {
     std::set<std::string> out;
     for (const auto& w : r.reasons) out.insert(fmt::format("{} {:+.2f}  {}  [{} {}]", w.toward, w.weight, w.text, w.kind, w.rule));
-    for (const auto& s : r.strains) out.insert(fmt::format("strain {} {:.2f}  {}  [{}]", s.kind, s.severity, s.reason, s.rule));
+    for (const auto& s : r.strains)
+        out.insert(fmt::format("{} {} {:.2f}  {}  [{}]", s.finding, s.kind, s.severity, s.reason, s.rule));
     return out;
 }
 
@@ -431,19 +432,21 @@ std::string xml_escape(const std::string& s) {
     return out;
 }
 
-std::string svg(const Series& series, const std::vector<TrendPoint>& points) {
+std::string svg(const Series& series, const std::vector<TrendPoint>& points, const ReportLabels& labels) {
     const double width = 900, height = 420, left = 60, right = 170, top = 40, bottom = 60;
     const double plot_w = width - left - right, plot_h = height - top - bottom;
     std::int64_t first = points.front().year, last = points.back().year;
     double span = std::max<double>(1.0, static_cast<double>(last - first));
     auto x = [&](std::int64_t year) { return left + plot_w * static_cast<double>(year - first) / span; };
     auto y = [&](double v) { return top + plot_h * (1.0 - (std::clamp(v, -1.0, 1.0) + 1.0) / 2.0); };
-    // Colours of the architecture bands and the score lines (colour-blind safe: Okabe & Ito 2008).
-    auto band_colour = [](const std::string& type) {
-        if (type == "community") return "#cfe8f3";
-        if (type == "balance_of_power") return "#f6d9c4";
-        if (type == "hybrid") return "#e4dcef";
-        return "#eeeeee";
+    // Colours of the bands, one per value of the primary conclusion's type in the order the pack declares them (the
+    // core packs: community, balance_of_power, hybrid, undetermined), and of the score lines (colour-blind safe:
+    // Okabe & Ito 2008). A type past the palette, or not declared, is grey.
+    static const char* band_colours[] = {"#cfe8f3", "#f6d9c4", "#e4dcef", "#eeeeee", "#fbe3ef", "#e3f1d9"};
+    auto band_colour = [&](const std::string& type) {
+        auto it = std::find(labels.types.begin(), labels.types.end(), type);
+        auto k = static_cast<std::size_t>(it - labels.types.begin());
+        return it == labels.types.end() || k >= std::size(band_colours) ? "#eeeeee" : band_colours[k];
     };
     static const char* line_colours[] = {"#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00"};
     std::vector<std::string> preds = predicates(points);
@@ -506,14 +509,14 @@ std::string svg(const Series& series, const std::vector<TrendPoint>& points) {
         }
         // Legend of the bands.
         double ly = top + 16 + 18 * static_cast<double>(preds.size()) + 12;
-        for (const char* type : {"community", "hybrid", "balance_of_power", "undetermined"}) {
+        for (const std::string& type : labels.types) {
             out += fmt::format("<rect x=\"{}\" y=\"{:.1f}\" width=\"12\" height=\"12\" fill=\"{}\" stroke=\"#999\"/>"
                                "<text x=\"{}\" y=\"{:.1f}\">{}</text>\n",
                                left + plot_w + 12, ly - 10, band_colour(type), left + plot_w + 30, ly, type);
             ly += 18;
         }
-        out += fmt::format("<path d=\"M {} {:.1f} l 5 -9 l 5 9 Z\" fill=\"#b00\"/><text x=\"{}\" y=\"{:.1f}\">strains</text>\n",
-                           left + plot_w + 13, ly, left + plot_w + 30, ly);
+        out += fmt::format("<path d=\"M {} {:.1f} l 5 -9 l 5 9 Z\" fill=\"#b00\"/><text x=\"{}\" y=\"{:.1f}\">{}</text>\n",
+                           left + plot_w + 13, ly, left + plot_w + 30, ly, xml_escape(labels.findings));
         out += "</g>\n";
         offset += height;
     }
@@ -523,34 +526,35 @@ std::string svg(const Series& series, const std::vector<TrendPoint>& points) {
 
 }  // namespace
 
-std::string render_trend(const Series& series, const std::vector<TrendPoint>& points, TrendFormat format) {
+std::string render_trend(const Series& series, const std::vector<TrendPoint>& points, TrendFormat format,
+                         const ReportLabels& labels) {
     std::string out;
     if (points.empty()) return out;
     std::vector<std::string> preds = predicates(points);
     switch (format) {
-        case TrendFormat::Svg: return svg(series, points);
+        case TrendFormat::Svg: return svg(series, points, labels);
         case TrendFormat::JsonLines:
             for (const auto& p : points)
                 for (const auto& r : p.result.institutions) {
                     nlohmann::ordered_json j;
                     j["series"] = series.id;
                     j["year"] = p.year;
-                    j["institution"] = r.institution;
-                    j["architecture"] = r.architecture;
-                    j["subtype"] = r.subtype;
+                    j[labels.subject] = r.institution;
+                    j[labels.conclusion] = r.architecture;
+                    j[labels.detail] = r.subtype;
                     for (const auto& s : r.scores) j["scores"][s.predicate] = std::round(s.value * 1000.0) / 1000.0;
-                    j["strains"] = nlohmann::ordered_json::array();
+                    j[labels.findings] = nlohmann::ordered_json::array();
                     for (const auto& s : r.strains)
-                        j["strains"].push_back({{"kind", s.kind}, {"severity", std::round(s.severity * 1000.0) / 1000.0},
+                        j[labels.findings].push_back({{"kind", s.kind}, {"severity", std::round(s.severity * 1000.0) / 1000.0},
                                                 {"reason", s.reason}});
                     j["changes"] = p.changes;
                     out += j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
                 }
             return out;
         case TrendFormat::Csv: {
-            out += "series,year,institution,architecture,subtype";
+            out += fmt::format("series,year,{},{},{}", labels.subject, labels.conclusion, labels.detail);
             for (const auto& pr : preds) out += "," + pr;
-            out += ",strains\n";
+            out += "," + labels.findings + "\n";
             for (const auto& p : points)
                 for (const auto& r : p.result.institutions) {
                     out += fmt::format("{},{},{},{},{}", csv_field(series.id), p.year, csv_field(r.institution), r.architecture,
@@ -567,9 +571,9 @@ std::string render_trend(const Series& series, const std::vector<TrendPoint>& po
                        points.size() == 1 ? "" : "s", series.changes.size(), series.changes.size() == 1 ? "" : "s",
                        series.base_year);
     std::vector<std::vector<std::string>> rows;
-    std::vector<std::string> header = {"year", "institution", "architecture", "subtype"};
+    std::vector<std::string> header = {"year", labels.subject, labels.conclusion, labels.detail};
     for (const auto& pr : preds) header.push_back(pr);
-    header.push_back("strains");
+    header.push_back(labels.findings);
     rows.push_back(header);
     for (const auto& p : points)
         for (const auto& r : p.result.institutions) {

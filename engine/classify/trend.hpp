@@ -86,6 +86,7 @@ enum class TrendFormat { Table, JsonLines, Csv, Svg };
 // The trajectory: table (with each change of architecture type explained by the changes and the reasons that
 // differ), JSON Lines (one record per year and institution), CSV, or an SVG chart of the scores over the years with
 // the architecture type as background bands and the number of strains as markers.
-std::string render_trend(const Series& series, const std::vector<TrendPoint>& points, TrendFormat format);
+std::string render_trend(const Series& series, const std::vector<TrendPoint>& points, TrendFormat format,
+                         const ReportLabels& labels);
 
 }  // namespace covenant

@@ -7,6 +7,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "program/operators.hpp"
+
 namespace covenant {
 
 std::string location_text(const SourceManager& sm, const SourceSpan& span) {

@@ -20,7 +20,7 @@ namespace covenant {
 struct WhyNode {
     enum class Kind { Fact, Score, Rule };
     Kind kind = Kind::Fact;
-    std::string label;        // Fact: the fact as source text; Score: "community(nato) = 0.61"; Rule: its name
+    std::string label;        // Fact: the fact as source text; Score: "trust(ann) = 0.61"; Rule: its name
     std::string detail;       // Fact: "given", "given at kb/x.yaml:12", "concluded", "asserted";
                               // Score: how the contributions combined; Rule: the doc string
     std::string rule_kind;    // Rule: rule, norm, criterion, interest

@@ -47,15 +47,7 @@ std::string number_text(double d) { return fmt::format("{:.3g}", d); }
 // Values as the user reads them; floats shortened (0.35 rather than 0.35000000000000003).
 std::string value_text(const Value& v) { return v.type == Type::Float ? number_text(v.f) : to_source(v); }
 
-const char* cmp_text(CmpOp op) {
-    static constexpr const char* kOps[] = {"==", "!=", "<", "<=", ">", ">="};
-    return kOps[static_cast<int>(op)];
-}
-
-bool is_comparison(const Expr& e) {
-    return e.kind == ExprKind::Binary && (e.op == ExprOp::Eq || e.op == ExprOp::Ne || e.op == ExprOp::Lt ||
-                                          e.op == ExprOp::Le || e.op == ExprOp::Gt || e.op == ExprOp::Ge);
-}
+bool is_comparison(const Expr& e) { return e.kind == ExprKind::Binary && covenant::is_comparison(e.op); }
 
 // How a variable enters `e` when `e` grows: +1 (it grows with the variable), -1 (it shrinks), 0 (not in it, or through
 // a product, a call or anything else whose direction is not known).
@@ -168,7 +160,7 @@ private:
     }
 
     std::string needs_text(const SlotTest& t) const {
-        std::string s = t.op == CmpOp::Eq ? "" : std::string(cmp_text(t.op)) + " ";
+        std::string s = t.op == CmpOp::Eq ? "" : std::string(cmp_op_text(t.op)) + " ";
         for (std::size_t k = 0; k < t.values.size(); ++k) s += (k ? " | " : "") + value_text(operand_value(t.values[k]));
         return s;
     }
@@ -226,7 +218,7 @@ private:
         for (VarId v : vars) bound_[v] = 0;
     }
 
-    // "no membership fact with institution: sco" / "closest: institution(...): values_clause is false, ...".
+    // "no parent fact with of: ann" / "closest: person(...): born is 1990, ...".
     std::string pattern_miss(const Pattern& pat) {
         const TemplateDef& t = p_.templates[pat.tmpl];
         std::vector<FactId> ids = e_.facts_of(pat.tmpl);
@@ -241,7 +233,7 @@ private:
         }
         std::string head = fmt::format("no {} fact{}", t.name, wanted.empty() ? "" : " with " + wanted);
         if (ids.empty()) return head + fmt::format(" (there is no {} fact at all)", t.name);
-        // The closest fact: fewest failed joins (a fact about another institution is far off, whatever else it
+        // The closest fact: fewest failed joins (a fact about another subject is far off, whatever else it
         // shares), then most constraints passed; the first in id order on a tie.
         std::size_t best_passed = 0, best_joins = 0;
         FactId best = kNoFact;
@@ -268,7 +260,7 @@ private:
         return s;
     }
 
-    // A fact shown with only the slots the pattern constrains: `institution(id: sco, values_clause: false)` rather
+    // A fact shown with only the slots the pattern constrains: `person(name: ann, born: 1950)` rather
     // than all twenty slots; "..." marks the slots left out.
     std::string constrained_slots(const Pattern& pat, std::span<const Value> values) const {
         const TemplateDef& t = p_.templates[pat.tmpl];

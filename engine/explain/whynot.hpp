@@ -36,11 +36,11 @@ struct WhyNotRule {
     std::size_t conditions_total = 0;
     std::string failed_condition;       // the first condition without a match, as source text
     SourceSpan failed_span;
-    std::string failure;                // in words: "no institution fact with id: sco",
+    std::string failure;                // in words: "no person fact with name: ann",
                                         // "values_clause is false, the rule needs true",
-                                        // "blocked by conflict(...)", "score community(sco) = 0.35, needs >= 0.6
+                                        // "blocked by conflict(...)", "score trust(ann) = 0.35, needs >= 0.6
                                         // (gap 0.25)"
-    std::vector<std::string> bindings;  // "?i = sco" at the point of failure
+    std::vector<std::string> bindings;  // "?p = ann" at the point of failure
     std::vector<std::string> would_help;  // evidence rules that could close a score gap, with their weights
     bool search_cut = false;            // the step limit cut the search: a deeper match may exist
 };

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "program/operators.hpp"
+
 namespace covenant {
 
 RefIndex::RefIndex(const Program& program) : program_(program), id_slot_(program.templates.size(), -1) {
@@ -73,16 +75,15 @@ bool check_refs(const Program& program, const RefIndex& index, TemplateId tmpl, 
             if (!limit.is_number()) continue;
             bool comparable = true;
             int c = compare(values[i], limit, comparable);
-            bool holds = !comparable || (b.op == CmpOp::Ge ? c >= 0 : b.op == CmpOp::Gt ? c > 0 : b.op == CmpOp::Le ? c <= 0 : c < 0);
+            bool holds = !comparable || order_holds(b.op, c);
             if (holds) continue;
             ok = false;
             const TemplateDef& rt = program.templates[via.ref];
-            const char* op = b.op == CmpOp::Ge ? ">=" : b.op == CmpOp::Gt ? ">" : b.op == CmpOp::Le ? "<=" : "<";
             Diagnostic* d = sink.error(span_of(static_cast<SlotIndex>(i)), Code::FactOutOfRange,
                                        "{} is outside the slot's range: it must be {} {}, which is {} for {} '{}' "
                                        "(slot '{}' of '{}')",
-                                       to_source(values[i]), op, b.bound.text(), to_source(limit), rt.name,
-                                       to_display(values[b.via]), slot.name, t.name);
+                                       to_source(values[i]), cmp_op_text(b.op), b.bound.text(), to_source(limit),
+                                       rt.name, to_display(values[b.via]), slot.name, t.name);
             if (d && slot.span.valid())
                 d->notes.push_back({slot.span, fmt::format("slot '{}' is declared here", slot.name)});
         }

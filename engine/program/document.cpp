@@ -14,6 +14,7 @@
 
 #include <fmt/format.h>
 
+#include "program/operators.hpp"
 #include "program/program.hpp"
 
 namespace covenant {
@@ -94,7 +95,7 @@ std::string template_name(const Program& p, TemplateId t) {
     return def.is_score ? "score(" + def.predicate + ")" : def.name;
 }
 
-// What a rule's conditions read: `institution`, `not member`, `exists event`, `count(event)`, `score(community)`.
+// What a rule's conditions read: `person`, `not parent`, `exists event`, `count(event)`, `score(trust)`.
 void describe_conditions(const Program& p, const std::vector<Condition>& conds, std::vector<std::string>& out) {
     for (const auto& c : conds) {
         switch (c.kind) {

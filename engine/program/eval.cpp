@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "program/operators.hpp"
+
 namespace covenant {
 
 namespace {
@@ -65,19 +67,11 @@ Value arith(const Expr& e, ExprOp op, const Value& x, const Value& y) {
     }
 }
 
-Value comparison(const Expr& e, ExprOp op, const Value& x, const Value& y) {
-    if (op == ExprOp::Eq) return Value::boolean(equal_for_match(x, y));
-    if (op == ExprOp::Ne) return Value::boolean(!equal_for_match(x, y));
-    bool comparable = false;
-    int c = compare(x, y, comparable);
-    if (!comparable) fail(e, fmt::format("cannot compare {} {} with {} {}", kind_word(x), to_source(x), kind_word(y),
-                                         to_source(y)));
-    switch (op) {
-        case ExprOp::Lt: return Value::boolean(c < 0);
-        case ExprOp::Le: return Value::boolean(c <= 0);
-        case ExprOp::Gt: return Value::boolean(c > 0);
-        default: return Value::boolean(c >= 0);
-    }
+Value comparison(const Expr& e, CmpOp op, const Value& x, const Value& y) {
+    std::optional<bool> holds = compare_values(op, x, y);
+    if (!holds) fail(e, fmt::format("cannot compare {} {} with {} {}", kind_word(x), to_source(x), kind_word(y),
+                                    to_source(y)));
+    return Value::boolean(*holds);
 }
 
 Value parse_number(const Expr& e, const Value& v, bool want_int) {
@@ -199,7 +193,8 @@ Value eval(const Expr& e, const Value* b) {
                 case ExprOp::Sub:
                 case ExprOp::Mul:
                 case ExprOp::Div: return arith(e, e.op, x, y);
-                default: return comparison(e, e.op, x, y);
+                // A checked program has only comparisons left here; anything else was always treated as >=.
+                default: return comparison(e, cmp_op_of(e.op).value_or(CmpOp::Ge), x, y);
             }
         }
         case ExprKind::Call: return call(e, b);

@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "base/value_format.hpp"  // fmt, able to format Values
+#include "program/operators.hpp"
 
 namespace covenant {
 
@@ -36,19 +37,6 @@ const TemplateDef* Program::find_score_template(std::string_view pred, std::size
     return t && t->is_score ? t : nullptr;
 }
 
-std::string_view agg_op_name(AggOp op) {
-    switch (op) {
-        case AggOp::Count: return "count";
-        case AggOp::Sum: return "sum";
-        case AggOp::Min: return "min";
-        case AggOp::Max: return "max";
-        case AggOp::Avg: return "avg";
-        case AggOp::Score: return "score";
-        case AggOp::Collect: return "collect";
-    }
-    return "count";
-}
-
 std::string_view rule_kind_name(RuleKind k) {
     switch (k) {
         case RuleKind::Rule: return "rule";
@@ -59,7 +47,7 @@ std::string_view rule_kind_name(RuleKind k) {
     return "rule";
 }
 
-// Score facts are shown as `score community(nato) = 0.35`: the predicate applied to its arguments, then the combined
+// Score facts are shown as `score trust(ann) = 0.35`: the predicate applied to its arguments, then the combined
 // value; ordinary facts as `person(name: ann, born: 1950)`.
 std::string format_fact(const Program& p, TemplateId tmpl, const Value* values, bool reading) {
     const TemplateDef& t = p.templates.at(tmpl);
@@ -213,8 +201,7 @@ public:
                     var_shown = true;
                     continue;
                 }
-                static constexpr const char* kOps[] = {"==", "!=", "<", "<=", ">", ">="};
-                if (test->op != CmpOp::Eq || var_shown) c += std::string(" ") + kOps[static_cast<int>(test->op)];
+                if (test->op != CmpOp::Eq || var_shown) c += std::string(" ") + cmp_op_text(test->op);
                 for (std::size_t k = 0; k < test->values.size(); ++k)
                     c += (k ? " | " : " ") + operand(test->values[k]);
             }
@@ -312,7 +299,7 @@ std::string slot_range_text(const SlotDef& s) {
     std::string out;
     for (const auto& b : s.range) {
         if (!out.empty()) out += " ";
-        out += std::string(b.op == CmpOp::Ge ? ">=" : b.op == CmpOp::Gt ? ">" : b.op == CmpOp::Le ? "<=" : "<") + " " +
+        out += std::string(cmp_op_text(b.op)) + " " +
                bound(b);
     }
     return out;
@@ -344,22 +331,17 @@ std::string slot_range_problem(const SlotDef& slot, const Value& v, const Header
                     if (kv.first == key) found = &kv;
             if (!found) continue;
             double x = v.as_double();
-            holds = b.op == CmpOp::Ge ? x >= found->second
-                  : b.op == CmpOp::Gt ? x > found->second
-                  : b.op == CmpOp::Le ? x <= found->second
-                                      : x < found->second;
+            holds = bound_holds(b.op, x, found->second);
             bound_text = fmt::format("{} ({})", key, found->second);
         } else if (v.type == Type::Int && b.bound.type == Type::Int) {
-            std::int64_t x = v.i, y = b.bound.i;
-            holds = b.op == CmpOp::Ge ? x >= y : b.op == CmpOp::Gt ? x > y : b.op == CmpOp::Le ? x <= y : x < y;
+            holds = bound_holds(b.op, v.i, b.bound.i);
         } else {
-            double x = v.as_double(), y = b.bound.as_double();
-            holds = b.op == CmpOp::Ge ? x >= y : b.op == CmpOp::Gt ? x > y : b.op == CmpOp::Le ? x <= y : x < y;
+            holds = bound_holds(b.op, v.as_double(), b.bound.as_double());
         }
         if (holds) continue;
         if (!bound_text.empty()) {
-            const char* op = b.op == CmpOp::Ge ? ">=" : b.op == CmpOp::Gt ? ">" : b.op == CmpOp::Le ? "<=" : "<";
-            return fmt::format("{} is outside the slot's range: it must be {} {}", to_source(v), op, bound_text);
+            return fmt::format("{} is outside the slot's range: it must be {} {}", to_source(v), cmp_op_text(b.op),
+                               bound_text);
         }
         std::string range = slot_range_text(slot);
         return fmt::format("{} is outside the slot's range: it must be {}", to_source(v), range);
@@ -453,27 +435,6 @@ bool is_name_text(std::string_view text) {
     for (char c : text)
         if (!start(c) && !(c >= '0' && c <= '9')) return false;
     return true;
-}
-
-const char* expr_op_text(ExprOp op) {
-    switch (op) {
-        case ExprOp::Add: return "+";
-        case ExprOp::Sub: return "-";
-        case ExprOp::Mul: return "*";
-        case ExprOp::Div: return "/";
-        case ExprOp::Eq: return "==";
-        case ExprOp::Ne: return "!=";
-        case ExprOp::Lt: return "<";
-        case ExprOp::Le: return "<=";
-        case ExprOp::Gt: return ">";
-        case ExprOp::Ge: return ">=";
-        case ExprOp::And: return "and";
-        case ExprOp::Or: return "or";
-        case ExprOp::Neg: return "-";
-        case ExprOp::Not: return "not";
-        case ExprOp::None: return "";
-    }
-    return "";
 }
 
 }  // namespace covenant

@@ -29,11 +29,11 @@ enum class CmpOp : std::uint8_t { Eq, Ne, Lt, Le, Gt, Ge };
 // One bound of a numeric slot's range (`members: int >= 1`, `share: float in [0, 1]`). The bound is a number, or a
 // Symbol naming a key of the case file's header (`year: int <= as_of`): such a bound is checked only where a header
 // gives that key a number (facts read from a case file), and is skipped elsewhere; or a Symbol naming a slot of the
-// fact a `ref` slot refers to (`year: int >= institution.founded`): checked with the world (kb/world.hpp).
+// fact a `ref` slot refers to (`year: int >= owner.founded`): checked with the world (kb/world.hpp).
 struct SlotBound {
     CmpOp op = CmpOp::Ge;                  // Lt, Le, Gt or Ge: value OP bound must hold
     Value bound;
-    SlotIndex via = 0xFFFF;                // institution.founded: the `ref` slot `institution` of this template
+    SlotIndex via = 0xFFFF;                // owner.founded: the `ref` slot `owner` of this template
     SlotIndex target = 0xFFFF;             // ... and the slot `founded` of the template it refers to
     SourceSpan span;
 };
@@ -53,16 +53,16 @@ struct SlotDef {
 };
 
 // Templates come in two kinds. Ordinary ones are declared with `template`. Score templates are made by the checker,
-// one per evidence predicate and arity (`community/1`): slots `arg1..argN` (type Any) and `value` (Float), holding
+// one per evidence predicate and arity (`trust/1`): slots `arg1..argN` (type Any) and `value` (Float), holding
 // the combined certainty factor of PRED(args). The runtime owns score facts; rules read them through `score(...)`.
 struct TemplateDef {
     TemplateId id = 0;
-    std::string name;                      // "person"; for score templates "community/1"
+    std::string name;                      // "person"; for score templates "trust/1"
     std::string doc;
     std::vector<SlotDef> slots;
     bool is_score = false;
     bool has_range = false;                // some slot declares a range (the runtime checks only these templates)
-    std::string predicate;                 // score templates: "community"
+    std::string predicate;                 // score templates: "trust"
     PackId pack = 0;
     SourceSpan span;
 
@@ -150,7 +150,6 @@ enum class AggOp : std::uint8_t {
     Score,    // the `value` of the single matching score fact, or 0.0 when there is none
     Collect   // the values, named: a String "a, b (2), c" (semantics.hpp)
 };
-std::string_view agg_op_name(AggOp op);  // "count", "sum", "min", "max", "avg", "score", "collect"
 
 struct Condition {
     CondKind kind = CondKind::Pattern;
@@ -292,13 +291,10 @@ struct Program {
 // program reports no subject.
 int subject_link(const Program& p, const TemplateDef& t);
 
-// An operator as written in the language: "+", "==", "and", "not", ...
-const char* expr_op_text(ExprOp op);
-
 // "(a | b | c)": the values a `one of` slot allows, as a template declares them.
 std::string one_of_list(const SlotDef& slot);
 
-// A slot's type as declared: "int", "one of (a | b)", "ref institution", "float in [0, 1]", "int >= 1 from as_of".
+// A slot's type as declared: "int", "one of (a | b)", "ref person", "float in [0, 1]", "int >= 1 from as_of".
 std::string slot_type_text(const Program& p, const SlotDef& slot);
 
 // The range a slot declares, as written: "in [0, 1]", ">= 1", ">= 1800 <= as_of"; "" when none.
@@ -318,7 +314,7 @@ std::string slot_range_problem(const SlotDef& slot, const Value& v, const Header
 bool is_name_text(std::string_view text);
 
 // Renders a fact as it is written in the language: `person(name: ann, born: 1950)`; score facts as
-// `score community(nato) = 0.35`.
+// `score trust(ann) = 0.35`.
 // With `reading`, floats are shown as to_reading does (explanations); otherwise exactly, as the language reads them back.
 std::string format_fact(const Program& p, TemplateId tmpl, const Value* values, bool reading = false);
 

@@ -11,8 +11,10 @@
 #include <map>
 #include <string>
 #include <tuple>
+#include <vector>
 
 #include "base/value.hpp"
+#include "program/operators.hpp"
 #include "program/program.hpp"
 
 namespace covenant {
@@ -28,6 +30,8 @@ inline bool match_equal(const Value& a, const Value& b) { return a.type == b.typ
 //   Lt, Le, Gt, Ge  v compared with the one operand by compare(); false when they are incomparable (a symbol against
 //                   a number) or when there is no operand. Operands after the first are ignored.
 // Two ints are compared inline: most numeric joins in rule bases (and the benchmarks) are int against int.
+// Users: the matcher (rete/matcher.cpp), why-not (explain/whynot.cpp), expectations (classify/expect.cpp) and the
+// REPL's fact patterns (repl/repl_facts.cpp); see also slot_values_pass below.
 template <typename OperandAt>
 inline bool slot_test_holds(CmpOp op, const Value& v, std::size_t n, OperandAt&& operand) {
     switch (op) {
@@ -50,14 +54,14 @@ inline bool slot_test_holds(CmpOp op, const Value& v, std::size_t n, OperandAt&&
                 r = compare(v, other, comparable);
                 if (!comparable) return false;
             }
-            switch (op) {
-                case CmpOp::Lt: return r < 0;
-                case CmpOp::Le: return r <= 0;
-                case CmpOp::Gt: return r > 0;
-                default: return r >= 0;
-            }
+            return order_holds(op, r);
         }
     }
+}
+
+// slot_test_holds with the operands given as Values (an expectation's or a REPL pattern's constants).
+inline bool slot_values_pass(CmpOp op, const Value& v, const std::vector<Value>& operands) {
+    return slot_test_holds(op, v, operands.size(), [&](std::size_t k) -> const Value& { return operands[k]; });
 }
 
 // The type of an aggregate's value: Int for count, Float for avg and score; for sum/min/max the declared type of the

@@ -390,17 +390,8 @@ std::string describe_operand(const Operand& o) {
     return "?";
 }
 
-std::string_view op_text(CmpOp op) {
-    switch (op) {
-        case CmpOp::Eq: return "=";
-        case CmpOp::Ne: return "!=";
-        case CmpOp::Lt: return "<";
-        case CmpOp::Le: return "<=";
-        case CmpOp::Gt: return ">";
-        case CmpOp::Ge: return ">=";
-    }
-    return "?";
-}
+// The dump writes equality as "=" (cmp_op_dump_text says why).
+std::string_view op_text(CmpOp op) { return cmp_op_dump_text(op); }
 
 std::string describe_check(const SlotCheck& c) {
     std::string s = fmt::format("slot{} {}", c.slot, op_text(c.op));

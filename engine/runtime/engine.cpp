@@ -1,6 +1,6 @@
 // The engine: working memory + Rete matcher + agenda, with truth maintenance and certainty-factor evidence on top.
 //
-// Every change to working memory goes through assert_internal / retract_internal, which propagate it through the
+// Every change to working memory goes through assert_and_propagate / retract_internal, which propagate it through the
 // matcher at once — except, inside a firing, asserts of facts that only positive joins see (see propagate_new).
 // Consequences that would re-enter the matcher while it is propagating (a concluded fact losing its
 // last support, a score whose contributions changed, a support cycle to re-check) are queued and handled by settle()
@@ -257,7 +257,13 @@ struct Engine::Impl final : rete::MatchListener {
     std::vector<Value> firing_bindings;          // the firing's variables, changed by its actions (modify ?f)
     std::vector<std::uint32_t> firing_evidence;  // evidence records this firing contributed to
     bool halted = false;
-    std::vector<std::string> errors;
+    std::vector<Diagnostic> errors;              // run-time errors not yet handed out by run()
+
+    // Scratch of the action being run (actions never nest: nothing that settle() does runs an action), kept here so
+    // that an action allocates nothing once their capacity suffices.
+    std::vector<Value> action_values;            // the evaluated slots or arguments of the action
+    EvalError eval_error;                        // the last failed evaluation
+    std::string action_problem;                  // why the action failed (when an action function returns false)
 
     EngineStats counters;
 
@@ -293,13 +299,62 @@ struct Engine::Impl final : rete::MatchListener {
         return v;
     }
 
-    // Adds a fact, or returns the identical live one (upgrading a Concluded fact to unconditional when `origin` is
-    // Given or Asserted). `support`, when given, is attached before the fact enters the network, so a match that
-    // the new fact itself destroys (`not` of the conclusion) takes the support with it.
+    // Assert then propagate, the one way a fact enters working memory (Engine::assert_fact, assert and conclude
+    // actions, modify, score facts). Working memory: adds the fact, or finds the identical live one and upgrades it
+    // from Concluded to unconditional when `origin` is Given or Asserted; `made_by_just`, unless kNoActivation,
+    // becomes an Asserted fact's maker (a justification reference). Then `before_network(id)` runs, for a new and an
+    // existing fact alike — it attaches what must be in place when the network sees the fact: a conclusion's
+    // support, so that a match the new fact itself destroys (`not` of the conclusion) takes the support with it; a
+    // score fact's record, which a trace of the assert shows. Then a new fact is propagated (propagate_new: at once,
+    // or deferred to the end of the firing), which may add and remove activations and queue TMS work; the queue is
+    // not settled here (callers settle when their change is complete). Returns the fact's id.
+    template <typename BeforeNetwork>
+    FactId assert_and_propagate(TemplateId tmpl, std::span<const Value> values, Origin origin, SourceSpan span,
+                                std::uint32_t made_by_just, BeforeNetwork&& before_network) {
+        bool is_new = false;
+        FactId id = assert_internal(tmpl, values, origin, span, made_by_just, is_new);
+        before_network(id);
+        if (is_new) propagate_new(id);
+        return id;
+    }
+
+    FactId assert_and_propagate(TemplateId tmpl, std::span<const Value> values, Origin origin, SourceSpan span,
+                                std::uint32_t made_by_just) {
+        return assert_and_propagate(tmpl, values, origin, span, made_by_just, [](FactId) {});
+    }
+
+    // Modify, once (Engine::modify and the modify action): replaces the live, non-score fact `f` by a fact of the
+    // same template with `values`, which differ from f's (see unchanged()): f is retracted and the TMS settled, then
+    // the new fact is asserted and propagated (assert_and_propagate) — Given stays Given, anything else becomes
+    // Asserted (a changed conclusion no longer rests on its supports), with `span` as its place and `made_by_just`
+    // as its maker. Returns the new fact's id (or the id of an identical live fact, which it then is).
+    FactId replace_fact(FactId f, std::span<const Value> values, SourceSpan span, std::uint32_t made_by_just) {
+        const FactRecord& r = wm.record(f);
+        TemplateId tmpl = r.tmpl;
+        Origin origin = r.origin == Origin::Given ? Origin::Given : Origin::Asserted;
+        retract_internal(f);
+        settle();
+        return assert_and_propagate(tmpl, values, origin, span, made_by_just);
+    }
+
+    // Whether `values` are those of the live fact `f`: then a modify does nothing — otherwise
+    // `?f <- p(x: 1) => modify ?f (x: 1)` would re-match its own result forever.
+    bool unchanged(FactId f, std::span<const Value> values) const {
+        return std::equal(values.begin(), values.end(), wm.values(f));
+    }
+
+    // The place a Given fact was written, if known.
+    SourceSpan span_of(FactId f) const {
+        auto it = spans.find(f);
+        return it == spans.end() ? SourceSpan{} : it->second;
+    }
+
+    // The working-memory half of assert_and_propagate: adds the fact (or finds and upgrades the identical live one,
+    // setting `is_new` accordingly) without letting the network see it.
     FactId assert_internal(TemplateId tmpl, std::span<const Value> values, Origin origin, SourceSpan span,
-                           std::uint32_t made_by_just = kNoActivation, bool* is_new = nullptr) {
+                           std::uint32_t made_by_just, bool& is_new) {
         FactId existing = wm.find(tmpl, values);
-        if (is_new) *is_new = existing == kNoFact;
+        is_new = existing == kNoFact;
         if (existing != kNoFact) {
             FactRecord& r = wm.record(existing);
             if (r.origin == Origin::Concluded && (origin == Origin::Given || origin == Origin::Asserted)) {
@@ -450,19 +505,25 @@ struct Engine::Impl final : rete::MatchListener {
         token_supports.erase(it);
     }
 
+    // A `test` of `rule` failed while the matcher evaluated it (during an assert, a retract or a firing's action):
+    // recorded as a run-time error at the failing expression; run() stops on it.
     void on_test_error(RuleId rule, const EvalError& error) override {
-        errors.push_back(format_error(rule, error.span, error.message));
+        record_error(rule, error.span, error.message, {});
     }
 
-    std::string format_error(RuleId rule, const SourceSpan& span, const std::string& message) const {
-        std::string where;
-        if (span.valid()) {
-            std::string file = sources && span.file < sources->size() ? sources->file(span.file).path
-                                                                      : fmt::format("<file {}>", span.file);
-            where = fmt::format("{}:{}:{}: ", file, span.line, span.col);
+    // Records a run-time error (E0301) of `rule` at `span` (the RunResult::errors form): the message names the rule,
+    // the note is placed at the rule and names `facts`, the facts of the failed firing, when there are any. Changes
+    // nothing else; run() stops at the end of the firing in progress (or at once, between firings).
+    void record_error(RuleId rule, const SourceSpan& span, const std::string& message, std::span<const FactId> facts) {
+        const Rule& r = program.rules[rule];
+        Diagnostic d{Severity::Error, Code::RuntimeError, span, fmt::format("in rule '{}': {}", r.name, message), {}};
+        std::string note = fmt::format("rule '{}' is defined here", r.name);
+        if (!facts.empty()) {
+            note += "; the failed firing matched ";
+            for (std::size_t i = 0; i < facts.size(); ++i) note += fmt::format("{}f-{}", i ? ", " : "", facts[i]);
         }
-        return fmt::format("{}error[{}]: in rule '{}': {}", where, code_id(Code::RuntimeError),
-                           program.rules[rule].name, message);
+        d.notes.push_back({r.span, std::move(note)});
+        errors.push_back(std::move(d));
     }
 
     // ---- truth maintenance ----
@@ -594,132 +655,171 @@ struct Engine::Impl final : rete::MatchListener {
             if (i == net.score_value_slot[rec.key.tmpl]) values.push_back(Value::real(value));
             else values.push_back(arg < rec.key.args.size() ? rec.key.args[arg++] : Value());
         }
-        bool is_new = false;
-        FactId id = assert_internal(rec.key.tmpl, values, Origin::Score, {}, kNoActivation, &is_new);
-        rec.fact = id;
-        score_fact_record[id] = r;
-        if (is_new) propagate_new(id);
+        assert_and_propagate(rec.key.tmpl, values, Origin::Score, {}, kNoActivation, [&](FactId id) {
+            rec.fact = id;
+            score_fact_record[id] = r;
+        });
     }
 
     // ---- firing ----
 
+    // Runs one action of the firing in progress (fire()): dispatches on its kind to the function below that does it.
+    // When that function fails, the action's run-time error is recorded (record_error: at the action's span, naming
+    // the firing's facts) and false is returned, without settling: fire() skips the firing's remaining actions and
+    // settles once. Otherwise the TMS work the action queued is settled and true is returned.
     bool run_action(RuleId rule, const Action& a, std::vector<Value>& bindings) {
-        EvalError err;
-        auto eval_all = [&](const std::vector<Expr>& exprs, std::vector<Value>& out) {
-            out.clear();
-            for (const auto& e : exprs) {
-                Value v;
-                if (!evaluate(e, bindings.data(), v, err)) return false;
-                out.push_back(v);
-            }
-            return true;
-        };
-        auto fail = [&](const std::string& message) {
-            errors.push_back(format_error(rule, a.span, message));
-            return false;
-        };
-        // A declared range holds for facts that rules make too (bounds naming a header key are not known here).
-        auto range_problem = [&](TemplateId tmpl, const std::vector<Value>& vals) -> std::string {
-            const TemplateDef& t = program.templates[tmpl];
-            if (!t.has_range) return {};
-            for (std::size_t i = 0; i < t.slots.size() && i < vals.size(); ++i)
-                if (std::string p = slot_range_problem(t.slots[i], vals[i]); !p.empty())
-                    return fmt::format("{} (slot '{}' of '{}'); the fact is not made", p, t.slots[i].name, t.name);
-            return {};
-        };
-        auto target_fact = [&]() -> FactId {
-            if (a.target >= bindings.size() || bindings[a.target].type != Type::Int) return kNoFact;
-            return static_cast<FactId>(bindings[a.target].i);
-        };
-        std::vector<Value> values;
+        bool ok = true;
         switch (a.kind) {
-            case ActionKind::Assert: {
-                if (!eval_all(a.slots, values)) return fail(err.message);
-                if (std::string p = range_problem(a.tmpl, values); !p.empty()) return fail(p);
-                bool is_new = false;
-                FactId id = assert_internal(a.tmpl, values, Origin::Asserted, {}, firing_justification, &is_new);
-                if (is_new) propagate_new(id);
-                break;
-            }
-            case ActionKind::Conclude: {
-                if (!eval_all(a.slots, values)) return fail(err.message);
-                if (std::string p = range_problem(a.tmpl, values); !p.empty()) return fail(p);
-                // A conclusion needs a live support: when an earlier action of this firing destroyed the match,
-                // the conclusion would vanish at once, so it is not made.
-                if (firing_token_gone) break;
-                bool is_new = false;
-                FactId id = assert_internal(a.tmpl, values, Origin::Concluded, {}, kNoActivation, &is_new);
-                add_support(id, firing_justification);
-                if (is_new) propagate_new(id);
-                break;
-            }
-            case ActionKind::Retract: {
-                FactId f = target_fact();
-                if (f == kNoFact || !wm.is_live(f)) break;  // already gone (retracted earlier): nothing to do
-                if (wm.record(f).origin == Origin::Score) return fail("score facts cannot be retracted");
-                retract_internal(f);
-                break;
-            }
-            case ActionKind::Modify: {
-                FactId f = target_fact();
-                if (f == kNoFact || !wm.is_live(f)) break;
-                if (wm.record(f).origin == Origin::Score) return fail("score facts cannot be modified");
-                values.assign(wm.value_span(f).begin(), wm.value_span(f).end());
-                for (const auto& [slot, e] : a.changes) {
-                    Value v;
-                    if (!evaluate(e, bindings.data(), v, err)) return fail(err.message);
-                    if (slot < values.size()) values[slot] = v;
-                }
-                // A modify that changes no value does nothing: otherwise `?f <- p(x: 1) => modify ?f (x: 1)`
-                // would re-match its own result forever.
-                if (std::equal(values.begin(), values.end(), wm.values(f))) break;
-                if (std::string p = range_problem(wm.record(f).tmpl, values); !p.empty()) return fail(p);
-                Origin origin = wm.record(f).origin == Origin::Given ? Origin::Given : Origin::Asserted;
-                TemplateId tmpl = wm.record(f).tmpl;
-                retract_internal(f);
-                settle();
-                bool is_new = false;
-                FactId id = assert_internal(tmpl, values, origin, {}, firing_justification, &is_new);
-                if (is_new) propagate_new(id);
-                bindings[a.target] = Value::integer(id);
-                break;
-            }
-            case ActionKind::Evidence: {
-                if (!eval_all(a.slots, values)) return fail(err.message);
-                Value w, reason;
-                if (!evaluate(a.weight, bindings.data(), w, err)) return fail(err.message);
-                if (!w.is_number()) return fail(fmt::format("evidence weight {} is not a number", to_source(w)));
-                if (!evaluate(a.text, bindings.data(), reason, err)) return fail(err.message);
-                double weight = w.as_double();
-                if (!(weight >= -1.0 && weight <= 1.0))
-                    return fail(fmt::format("evidence weight {} lies outside [-1, 1]", weight));
-                if (firing_token_gone) break;
-                EvidenceKey key{a.tmpl, values};
-                auto [it, inserted] = evidence_index.try_emplace(key, static_cast<std::uint32_t>(evidence.size()));
-                if (inserted) evidence.push_back(EvidenceRecord{key, {}, kNoFact, 0});
-                std::uint32_t r = it->second;
-                // One contribution per key and firing, however many times the actions name it.
-                if (std::find(firing_evidence.begin(), firing_evidence.end(), r) != firing_evidence.end()) break;
-                firing_evidence.push_back(r);
-                EvidenceRecord& rec = evidence[r];
-                std::uint32_t serial = rec.next_serial++;
-                rec.contributions.push_back(
-                    ContributionRecord{weight, to_display(reason), firing_justification, serial, true});
-                justs.ref(firing_justification);
-                token_supports[firing_token].push_back(SupportRef{false, r, serial, firing_justification});
-                pending.push_back({PendingKind::EvidenceChanged, r});
-                break;
-            }
-            case ActionKind::Print: {
-                Value text;
-                if (!evaluate(a.text, bindings.data(), text, err)) return fail(err.message);
-                *out << to_display(text) << '\n';
-                break;
-            }
+            case ActionKind::Assert: ok = assert_action(a, bindings); break;
+            case ActionKind::Conclude: ok = conclude_action(a, bindings); break;
+            case ActionKind::Retract: ok = retract_action(a, bindings); break;
+            case ActionKind::Modify: ok = modify_action(a, bindings); break;
+            case ActionKind::Evidence: ok = evidence_action(a, bindings); break;
+            case ActionKind::Print: ok = print_action(a, bindings); break;
             case ActionKind::Halt: halted = true; break;
+        }
+        if (!ok) {
+            record_error(rule, a.span, action_problem, justs.get(firing_justification)->facts);
+            return false;
         }
         settle();
         return true;
+    }
+
+    // The action functions. Each reads the firing's variables `bindings`, returns false with `action_problem` set
+    // when the action fails (an evaluation error, a value outside a declared range, a score fact as target) — having
+    // then changed nothing — and true otherwise. They leave queued TMS work to run_action, which settles it.
+
+    // `assert T(...)`: evaluates the slots and, when they fit the template's ranges, asserts the fact
+    // (assert_and_propagate) as Asserted, made by this firing; an identical live fact is kept (a Concluded one
+    // becomes Asserted).
+    bool assert_action(const Action& a, const std::vector<Value>& bindings) {
+        if (!eval_all(a.slots, bindings, action_values) || !in_range(a.tmpl, action_values)) return false;
+        assert_and_propagate(a.tmpl, action_values, Origin::Asserted, {}, firing_justification);
+        return true;
+    }
+
+    // `conclude T(...)`: as assert, but the fact is Concluded — logically supported by this firing (add_support,
+    // before the network sees it), so it goes when the firing's match goes. A conclusion needs a live support: when
+    // an earlier action of this firing destroyed the match, it would vanish at once, so it is not made (and that is
+    // no error).
+    bool conclude_action(const Action& a, const std::vector<Value>& bindings) {
+        if (!eval_all(a.slots, bindings, action_values) || !in_range(a.tmpl, action_values)) return false;
+        if (firing_token_gone) return true;
+        assert_and_propagate(a.tmpl, action_values, Origin::Concluded, {}, kNoActivation,
+                             [&](FactId id) { add_support(id, firing_justification); });
+        return true;
+    }
+
+    // `retract ?f`: retracts the fact ?f names (retract_internal: working memory, network, its supports and
+    // justification references). A fact already gone (retracted by an earlier action or its consequences) is left
+    // alone; a score fact cannot be retracted (an error).
+    bool retract_action(const Action& a, const std::vector<Value>& bindings) {
+        FactId f = target_fact(a, bindings);
+        if (f == kNoFact || !wm.is_live(f)) return true;
+        if (wm.record(f).origin == Origin::Score) return fail("score facts cannot be retracted");
+        retract_internal(f);
+        return true;
+    }
+
+    // `modify ?f (slot: e, ...)`: evaluates the changes over ?f's values; when they change something and fit the
+    // template's ranges, replaces the fact (replace_fact, made by this firing) and rebinds ?f to the new fact for the
+    // firing's later actions. A fact already gone is left alone; a score fact cannot be modified (an error).
+    bool modify_action(const Action& a, std::vector<Value>& bindings) {
+        FactId f = target_fact(a, bindings);
+        if (f == kNoFact || !wm.is_live(f)) return true;
+        if (wm.record(f).origin == Origin::Score) return fail("score facts cannot be modified");
+        std::vector<Value>& values = action_values;
+        values.assign(wm.value_span(f).begin(), wm.value_span(f).end());
+        for (const auto& [slot, e] : a.changes) {
+            Value v;
+            if (!eval(e, bindings, v)) return false;
+            if (slot < values.size()) values[slot] = v;
+        }
+        if (unchanged(f, values)) return true;
+        if (!in_range(wm.record(f).tmpl, values)) return false;
+        bindings[a.target] = Value::integer(replace_fact(f, values, {}, firing_justification));
+        return true;
+    }
+
+    // `evidence P(args) weight "reason"`: evaluates the arguments, the weight (a number in [-1, 1], else an error)
+    // and the reason, then adds a live contribution to P(args)'s evidence record — at most one per record and firing
+    // (firing_evidence), referencing this firing's justification and supported by its match (token_supports) — and
+    // queues the record's score update (EvidenceChanged; the score fact changes when run_action settles). Nothing is
+    // added when an earlier action of this firing destroyed the match.
+    bool evidence_action(const Action& a, const std::vector<Value>& bindings) {
+        std::vector<Value>& values = action_values;
+        if (!eval_all(a.slots, bindings, values)) return false;
+        Value w, reason;
+        if (!eval(a.weight, bindings, w)) return false;
+        if (!w.is_number()) return fail(fmt::format("evidence weight {} is not a number", to_source(w)));
+        if (!eval(a.text, bindings, reason)) return false;
+        double weight = w.as_double();
+        if (!(weight >= -1.0 && weight <= 1.0))
+            return fail(fmt::format("evidence weight {} lies outside [-1, 1]", weight));
+        if (firing_token_gone) return true;
+        EvidenceKey key{a.tmpl, values};
+        auto [it, inserted] = evidence_index.try_emplace(key, static_cast<std::uint32_t>(evidence.size()));
+        if (inserted) evidence.push_back(EvidenceRecord{key, {}, kNoFact, 0});
+        std::uint32_t r = it->second;
+        // One contribution per key and firing, however many times the actions name it.
+        if (std::find(firing_evidence.begin(), firing_evidence.end(), r) != firing_evidence.end()) return true;
+        firing_evidence.push_back(r);
+        EvidenceRecord& rec = evidence[r];
+        std::uint32_t serial = rec.next_serial++;
+        rec.contributions.push_back(
+            ContributionRecord{weight, to_display(reason), firing_justification, serial, true});
+        justs.ref(firing_justification);
+        token_supports[firing_token].push_back(SupportRef{false, r, serial, firing_justification});
+        pending.push_back({PendingKind::EvidenceChanged, r});
+        return true;
+    }
+
+    // `print "text"`: writes the interpolated text and a newline to the output; changes no state.
+    bool print_action(const Action& a, const std::vector<Value>& bindings) {
+        Value text;
+        if (!eval(a.text, bindings, text)) return false;
+        *out << to_display(text) << '\n';
+        return true;
+    }
+
+    // Helpers of the action functions.
+
+    bool fail(std::string message) {
+        action_problem = std::move(message);
+        return false;
+    }
+
+    bool eval(const Expr& e, const std::vector<Value>& bindings, Value& v) {
+        if (evaluate(e, bindings.data(), v, eval_error)) return true;
+        return fail(std::move(eval_error.message));
+    }
+
+    bool eval_all(const std::vector<Expr>& exprs, const std::vector<Value>& bindings, std::vector<Value>& values) {
+        values.clear();
+        for (const auto& e : exprs) {
+            Value v;
+            if (!eval(e, bindings, v)) return false;
+            values.push_back(v);
+        }
+        return true;
+    }
+
+    // A declared range holds for facts that rules make too (bounds naming a header key are not known here): false,
+    // with the problem, when a value lies outside its slot's range.
+    bool in_range(TemplateId tmpl, const std::vector<Value>& values) {
+        const TemplateDef& t = program.templates[tmpl];
+        if (!t.has_range) return true;
+        for (std::size_t i = 0; i < t.slots.size() && i < values.size(); ++i)
+            if (std::string p = slot_range_problem(t.slots[i], values[i]); !p.empty())
+                return fail(fmt::format("{} (slot '{}' of '{}'); the fact is not made", p, t.slots[i].name, t.name));
+        return true;
+    }
+
+    // The fact a retract or modify names: the value of its fact variable, or kNoFact when that is not a fact id.
+    static FactId target_fact(const Action& a, const std::vector<Value>& bindings) {
+        if (a.target >= bindings.size() || bindings[a.target].type != Type::Int) return kNoFact;
+        return static_cast<FactId>(bindings[a.target].i);
     }
 
     void fire(ActivationId aid) {
@@ -787,9 +887,7 @@ void Engine::reset() {
 }
 
 FactId Engine::assert_fact(TemplateId tmpl, std::span<const Value> values, SourceSpan span) {
-    bool is_new = false;
-    FactId id = impl_->assert_internal(tmpl, values, Origin::Given, span, kNoActivation, &is_new);
-    if (is_new) impl_->propagate_new(id);
+    FactId id = impl_->assert_and_propagate(tmpl, values, Origin::Given, span, kNoActivation);
     impl_->settle();
     return id;
 }
@@ -807,16 +905,8 @@ FactId Engine::modify(FactId id, std::span<const std::pair<SlotIndex, Value>> ch
     std::vector<Value> values(wm.value_span(id).begin(), wm.value_span(id).end());
     for (const auto& [slot, v] : changes)
         if (slot < values.size()) values[slot] = v;
-    if (std::equal(values.begin(), values.end(), wm.values(id))) return id;  // nothing changes
-    TemplateId tmpl = wm.record(id).tmpl;
-    Origin origin = wm.record(id).origin == Origin::Given ? Origin::Given : Origin::Asserted;
-    SourceSpan span;
-    if (auto it = impl_->spans.find(id); it != impl_->spans.end()) span = it->second;
-    impl_->retract_internal(id);
-    impl_->settle();
-    bool is_new = false;
-    FactId nid = impl_->assert_internal(tmpl, values, origin, span, kNoActivation, &is_new);
-    if (is_new) impl_->propagate_new(nid);
+    if (impl_->unchanged(id, values)) return id;
+    FactId nid = impl_->replace_fact(id, values, impl_->span_of(id), kNoActivation);
     impl_->settle();
     return nid;
 }
@@ -889,6 +979,19 @@ Strategy Engine::strategy() const { return impl_->agenda.strategy(); }
 void Engine::set_output(std::ostream& out) { impl_->out = &out; }
 void Engine::set_trace(TraceListener* listener) { impl_->trace = listener; }
 void Engine::set_sources(const SourceManager* sources) { impl_->sources = sources; }
+const SourceManager* Engine::sources() const { return impl_->sources; }
+
+// Kept byte-identical to the strings the engine made before run-time errors were diagnostics (engine.hpp says why
+// render() is not used).
+std::string render_run_error(const Diagnostic& error, const SourceManager* sources) {
+    std::string where;
+    if (const SourceSpan& span = error.span; span.valid()) {
+        std::string file = sources && span.file < sources->size() ? sources->file(span.file).path
+                                                                  : fmt::format("<file {}>", span.file);
+        where = fmt::format("{}:{}:{}: ", file, span.line, span.col);
+    }
+    return fmt::format("{}error[{}]: {}", where, code_id(error.code), error.message);
+}
 
 bool Engine::is_live(FactId id) const { return impl_->wm.is_live(id); }
 FactView Engine::fact(FactId id) const { return impl_->view(id); }

@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "agenda/strategy.hpp"
+#include "base/diagnostic.hpp"
 #include "program/program.hpp"
 #include "rete/fact.hpp"  // FactId, kNoFact, Origin
 
@@ -74,12 +75,24 @@ struct RunLimits {
     const volatile bool* interrupt = nullptr;            // checked between firings (Ctrl-C in the REPL)
 };
 
+// A run-time error is a Diagnostic like a load-time one: code E0301 (Code::RuntimeError), the span of the failing
+// action (or, for a `test` that failed while facts were matched, of the failing expression), the message
+// "in rule 'NAME': what went wrong", and one note at the rule's span naming the rule and, for a failed action, the
+// facts its firing matched ("f-3, f-7").
 struct RunResult {
     std::uint64_t firings = 0;       // in this call
     StopReason reason = StopReason::Quiescent;
     std::optional<RuleId> last_rule; // the last rule that fired, if any
-    std::vector<std::string> errors; // run-time errors (E0301), located at the action
+    std::vector<Diagnostic> errors;  // run-time errors (E0301), in the order they happened
 };
+
+// Renders a run-time error the way the engine printed run-time errors before they were diagnostics, which is what
+// `covenant run`/`classify`/`test` and the REPL print, byte for byte (the golden tests and REPL transcripts pin it):
+// one line "FILE:LINE:COL: error[E0301]: MESSAGE" with no trailing newline, "<file N>" for FILE when `sources` is
+// null or does not know the file, no place at all when the span is invalid, and neither source excerpt nor notes.
+// render() (base/diagnostic.hpp) differs in exactly those points — it adds the excerpt and the notes, ends with a
+// newline and leaves out an unknown file — so it is kept for load-time diagnostics and callers use this one here.
+std::string render_run_error(const Diagnostic& error, const SourceManager* sources);
 
 // Receives trace events (`--watch`, the REPL's `watch`). Default implementations ignore everything.
 class TraceListener {
@@ -174,8 +187,10 @@ public:
     // Where `print` writes (default std::cout).
     void set_output(std::ostream& out);
     void set_trace(TraceListener* listener);  // nullptr: none
-    // Where run-time errors find file names (`file:line:col`); without it they name the file by its id.
+    // The sources that run-time errors are rendered with: callers pass sources() to render_run_error, which names
+    // files by path with them and by id without them. The engine itself only keeps the pointer.
     void set_sources(const SourceManager* sources);
+    const SourceManager* sources() const;
 
     // ---- inspection ----
     bool is_live(FactId id) const;

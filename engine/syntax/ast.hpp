@@ -89,7 +89,7 @@ struct Condition {
     Variable result;               // Aggregate, Score: ?v = ...
     Identifier function;           // Aggregate: count | sum | min | max | avg
     std::optional<Variable> over;  // Aggregate: the ?x of sum(?x, pattern); none for count
-    Identifier predicate;          // Score: community in score(community(?i))
+    Identifier predicate;          // Score: trust in score(trust(?p))
     std::vector<Operand> args;     // Score: its arguments
     SourceSpan span;
 };
@@ -137,7 +137,7 @@ struct TypeRef {
     enum class Kind { Symbol, String, Int, Float, Bool, OneOf, Ref };
     Kind kind = Kind::Symbol;
     std::vector<Identifier> one_of;
-    Identifier ref;  // Ref: the template referred to (`ref institution`)
+    Identifier ref;  // Ref: the template referred to (`ref person`)
     SourceSpan span;
 };
 

@@ -270,7 +270,7 @@ const x3::rule<type_ref_id, tree::TypeRef> type_ref =
     "a slot type (symbol, string, int, float, bool, one of (...) or ref TEMPLATE)";
 const x3::rule<ref_target_id, std::vector<tree::Name>> ref_target = "the name of the template referred to";
 const x3::rule<range_bound_id, tree::Bound> range_bound =
-    "a bound (a number, or a name such as as_of or institution.founded)";
+    "a bound (a number, or a name such as as_of or owner.founded)";
 const x3::rule<range_op_id, std::string> range_op = "a comparison (>=, >, <= or <)";
 const x3::rule<range_limit_id, tree::RangeLimit> range_limit = "a bound such as '>= 1'";
 const x3::rule<interval_open_id, std::string> interval_open = "'[' or '(' to open the range";
@@ -306,7 +306,7 @@ inline const auto default_value_def = literal;
 // A range after the type: `in [0, 1]` (brackets: inclusive, parentheses: exclusive) or one or more comparisons
 // (`>= 1`, `>= 1800 <= as_of`). `in` is a keyword only when '[' or '(' follows, so a next slot may still be named
 // `in`; likewise `from` only when a name follows (a slot named `from` is followed by ':').
-inline const auto range_bound_def = number | pack_name;  // a dotted name: institution.founded
+inline const auto range_bound_def = number | pack_name;  // a dotted name: owner.founded
 inline const auto range_op_def = x3::string(">=") | x3::string("<=") | x3::string(">") | x3::string("<");
 inline const auto range_limit_def = range_op > range_bound;
 inline const auto interval_open_def = (x3::lit('[') >> x3::attr(std::string(">="))) |

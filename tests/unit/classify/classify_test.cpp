@@ -6,9 +6,11 @@
 
 #include <unistd.h>
 
+#include "base/file_io.hpp"
 #include "check/check.hpp"
 #include "classify/classify.hpp"
 #include "runtime/engine.hpp"
+#include "shipped_knowledge.hpp"
 
 using namespace covenant;
 namespace fs = std::filesystem;
@@ -176,7 +178,7 @@ TEST_CASE("CSV quotes fields and joins strain kinds", "[classify]") {
     c.case_id = "x,y";
     InstitutionResult r;
     r.institution = "alpha";
-    r.strains = {{"conflict_load", 0.5, "a", "r1"}, {"decision_paralysis", 0.4, "b", "r2"}};
+    r.strains = {{"conflict_load", 0.5, "a", "r1", "strain"}, {"decision_paralysis", 0.4, "b", "r2", "strain"}};
     c.institutions.push_back(r);
     std::string csv = render_report({c}, ReportFormat::Csv, false, ReportLabels{});
     CHECK(csv.find("\"x,y\",alpha,") != std::string::npos);
@@ -219,26 +221,10 @@ TEST_CASE("atomic writes replace the file whole", "[classify]") {
 // exactly the same either way: the same report with reasons, the same number of firings.
 TEST_CASE("the shipped knowledge classifies every case the same with deferred and immediate propagation",
           "[classify]") {
-    fs::path root = COVENANT_SOURCE_DIR;
-    std::vector<std::string> rule_files;
-    for (const auto& e : fs::directory_iterator(root / "rules" / "core"))
-        if (e.path().extension() == ".rules") rule_files.push_back(e.path().string());
-    std::sort(rule_files.begin(), rule_files.end());
-    SourceManager sm;
-    DiagnosticSink sink;
-    auto program = load_program(rule_files, {}, sm, sink);
-    REQUIRE(program);
-    std::string why;
-    FileId threats = sm.load((root / "kb" / "threats.yaml").string(), why);
-    REQUIRE(threats != 0);
-    ClassifyOptions options;
-    auto shared = read_fact_file(sm.file(threats), *program, sink);
-    REQUIRE(shared);
-    options.shared_facts.push_back(std::move(*shared));
-    std::string error;
-    auto paths = expand_case_paths({(root / "kb" / "cases").string(), (root / "rules" / "core" / "tests").string()},
-                                   error);
-    REQUIRE(paths.size() >= 11);
+    testing::ShippedKnowledge shipped;
+    const Program* program = &*shipped.program;
+    const ClassifyOptions& options = shipped.options;
+    const std::vector<std::string>& paths = shipped.paths;
 
     struct Silent : TraceListener {} silent;   // any listener turns the deferral off
     Engine deferred(*program), immediate(*program);

@@ -158,17 +158,21 @@ facts:
     CHECK(alone[0].strains.size() == only(points[2]).strains.size());
 
     // The outputs: a type change explained by the change's note and the reasons that came and went.
-    std::string table = render_trend(*series, points, TrendFormat::Table);
+    std::string table = render_trend(*series, points, TrendFormat::Table, report_labels(*l.program));
     CHECK(table.find("1990 -> 1995  pact: balance_of_power (alliance) -> community (security_community)") !=
           std::string::npos);
     CHECK(table.find("change 1995: values clause adopted, adversary dropped") != std::string::npos);
     CHECK(table.find("- balance_of_power +0.70  vs rivalia") != std::string::npos);
-    CHECK(render_trend(*series, points, TrendFormat::Csv).find("pact,2000,pact,community,security_community") !=
+    CHECK(render_trend(*series, points, TrendFormat::Csv, report_labels(*l.program)).find("pact,2000,pact,community,security_community") !=
           std::string::npos);
-    std::string svg = render_trend(*series, points, TrendFormat::Svg);
+    std::string svg = render_trend(*series, points, TrendFormat::Svg, report_labels(*l.program));
     CHECK(svg.rfind("<svg", 0) == 0);
     CHECK(svg.find("</svg>") != std::string::npos);
-    CHECK(render_trend(*series, points, TrendFormat::JsonLines).find("\"year\":2000") != std::string::npos);
+    // Bands coloured by the declared types (community first), a legend of them, and the findings' label.
+    CHECK(svg.find("fill=\"#cfe8f3\"><title>2000: community") != std::string::npos);
+    CHECK(svg.find(">balance_of_power</text>") != std::string::npos);
+    CHECK(svg.find(">strains</text>") != std::string::npos);
+    CHECK(render_trend(*series, points, TrendFormat::JsonLines, report_labels(*l.program)).find("\"year\":2000") != std::string::npos);
 }
 
 TEST_CASE("the years to classify can be chosen; a year before the base is an error", "[classify][trend]") {

@@ -126,7 +126,8 @@ TEST_CASE("a value outside its range is an error in facts blocks, fact files and
     RunResult result = engine.run({});
     CHECK(result.reason == StopReason::Error);
     REQUIRE(result.errors.size() == 1);
-    CHECK(result.errors[0].find("0 is outside the slot's range: it must be >= 1") != std::string::npos);
+    std::string error = render_run_error(result.errors[0], engine.sources());
+    CHECK(error.find("0 is outside the slot's range: it must be >= 1") != std::string::npos);
 }
 
 TEST_CASE("as_of is the snapshot: the case template's fact comes from the header", "[kb]") {

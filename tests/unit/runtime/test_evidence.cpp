@@ -165,7 +165,8 @@ TEST_CASE("evidence: a weight outside [-1, 1] computed at run time is an error",
     auto res = e.run();
     CHECK(res.reason == StopReason::Error);
     REQUIRE(res.errors.size() == 1);
-    CHECK(res.errors[0].find("E0301") != std::string::npos);
-    CHECK(res.errors[0].find("weighted") != std::string::npos);
+    std::string error = render_run_error(res.errors[0], e.sources());
+    CHECK(error.find("E0301") != std::string::npos);
+    CHECK(error.find("weighted") != std::string::npos);
     CHECK(e.score(b.id("community/1"), vals({sym("bad")})) == 0.0);
 }

@@ -97,10 +97,11 @@ TEST_CASE("run: a run-time error skips the rest of the firing and stops", "[runt
     auto res = e.run();
     CHECK(res.reason == StopReason::Error);
     REQUIRE(res.errors.size() == 1);
-    CHECK(res.errors[0].find("E0301") != std::string::npos);
-    CHECK(res.errors[0].find("'divide'") != std::string::npos);
-    CHECK(res.errors[0].find("division by zero") != std::string::npos);
-    CHECK(res.errors[0].find(":4:7:") != std::string::npos);
+    std::string error = render_run_error(res.errors[0], e.sources());
+    CHECK(error.find("E0301") != std::string::npos);
+    CHECK(error.find("'divide'") != std::string::npos);
+    CHECK(error.find("division by zero") != std::string::npos);
+    CHECK(error.find(":4:7:") != std::string::npos);
     CHECK(facts_text(e, b.id("done")) == S{"7"});  // the failing firing asserted nothing
 }
 

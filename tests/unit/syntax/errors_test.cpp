@@ -103,7 +103,7 @@ TEST_CASE("other expectations read in words", "[syntax]") {
     require_error("template t { a: float in [0, 1 }", {Code::ParseExpected, 1, 32},
                   "expected ']' or ')' to close the range");
     require_error("template t { a: int >= }", {Code::ParseExpected, 1, 24},
-                  "expected a bound (a number, or a name such as as_of or institution.founded)");
+                  "expected a bound (a number, or a name such as as_of or owner.founded)");
     require_error("template t { a: ref }", {Code::ParseExpected, 1, 21},
                   "expected the name of the template referred to");
     require_error("template t { a: one (x) }", {Code::ParseExpected, 1, 21});
