@@ -132,28 +132,32 @@ CLI::App* add_classify_command(CLI::App& app, ClassifyCommandOptions& o) {
         "undetermined), its scores, and where it is under strain. One bad case gives an error record; the others\n"
         "still run, and the exit status is 1 at the end.");
     cmd->add_option("CASE", o.inputs, "Case files (YAML) or directories of them (searched recursively)")->required();
-    cmd->add_option("--rules", o.rules, "Rule packs: .rules files or directories of them (default: the shipped rules/core)")
+    cmd->add_option("--rules", o.rules,
+                    "Rule packs: .rules files or directories of them (default: the shipped rules/core)")
         ->type_name("DIR|FILE");
     cmd->add_option("--facts", o.facts,
                     "Fact files asserted into every case (default with the shipped rules: kb/threats.yaml)")
         ->type_name("FILE.yaml");
-    cmd->add_option("--format", o.format, "table | json (JSON Lines) | csv | md (default: table on a terminal, json otherwise)")
+    cmd->add_option("--format", o.format,
+                    "table | json (JSON Lines) | csv | md (default: table on a terminal, json otherwise)")
         ->check(CLI::IsMember({"table", "json", "csv", "md", "markdown"}));
-    cmd->add_option("--out", o.out, "Write the report to FILE (atomically: a temporary file, then rename)")->type_name("FILE");
+    cmd->add_option("--out", o.out, "Write the report to FILE (atomically: a temporary file, then rename)")
+        ->type_name("FILE");
     cmd->add_option("--jobs,-j", o.jobs, "Cases classified in parallel (the output order is the input order)")
         ->check(CLI::Range(1u, 256u));
-    CLI::Option* explain =
-        cmd->add_flag("--explain", o.explain, "Add the reasons behind each result (JSON: `because`; Markdown and table: a tree)");
+    CLI::Option* explain = cmd->add_flag(
+        "--explain", o.explain, "Add the reasons behind each result (JSON: `because`; Markdown and table: a tree)");
     cmd->add_option("--max-firings", o.max_firings, "Stop a case's run after N rule firings (default 1000000)");
     cmd->add_flag("--no-color", o.no_color, "Never colour diagnostics");
     SensitivityCommandOptions& so = o.sensitivity;
     CLI::Option* sensitivity =
-        cmd->add_option("--sensitivity", so.runs,
-                        fmt::format("How sure is each label: classify N more times with every constant evidence weight\n"
-                                    "perturbed (see --band; thresholds and computed weights are not) and report per\n"
-                                    "institution the share of runs that keep its type, subtype and each strain; labels\n"
-                                    "kept in fewer than {}% of the runs are marked fragile (docs/cli.md)",
-                                    kFragileBelowPercent))
+        cmd->add_option(
+               "--sensitivity", so.runs,
+               fmt::format("How sure is each label: classify N more times with every constant evidence weight\n"
+                           "perturbed (see --band; thresholds and computed weights are not) and report per\n"
+                           "institution the share of runs that keep its type, subtype and each strain; labels\n"
+                           "kept in fewer than {}% of the runs are marked fragile (docs/cli.md)",
+                           kFragileBelowPercent))
             ->type_name("N")
             ->check(sensitivity_runs_check());
     sensitivity->excludes(explain);
@@ -200,7 +204,8 @@ int run_classify(const ClassifyCommandOptions& o) {
     }
     std::string format = o.format;
     if (format.empty()) format = (o.out.empty() && ::isatty(STDOUT_FILENO)) ? "table" : "json";
-    int written = write_report(o.out, render_report(results, *format_named(format), o.explain, report_labels(*loaded.session.program)));
+    int written = write_report(
+        o.out, render_report(results, *format_named(format), o.explain, report_labels(*loaded.session.program)));
     if (written != kExitOk) return written;
     return failed ? kExitInputError : kExitOk;
 }

@@ -70,7 +70,8 @@ CLI::App* add_repl_command(CLI::App& app, ReplCommandOptions& o) {
     cmd->add_option("CASE", o.cases, "Case files (YAML) asserted at the start")->type_name("CASE.yaml");
     cmd->add_option("--rules", o.rules, "Rule packs: .rules files or directories (default: the shipped rules/core)")
         ->type_name("DIR|FILE");
-    cmd->add_option("--facts", o.facts, "Shared fact files asserted first (default with the shipped rules: kb/threats.yaml)")
+    cmd->add_option("--facts", o.facts,
+                    "Shared fact files asserted first (default with the shipped rules: kb/threats.yaml)")
         ->type_name("FILE.yaml");
     cmd->add_flag("--no-color", o.no_color, "Plain ASCII output without colour, even on a terminal");
     cmd->add_flag("--echo", o.echo, "Print each command before its output (for readable transcripts)");

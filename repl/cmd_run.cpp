@@ -48,7 +48,8 @@ public:
                                  fact_ids(facts));
     }
     void on_fire(std::uint64_t firing, RuleId rule, std::span<const FactId> facts) override {
-        if (rules_) std::cout << fmt::format("FIRE {:>4} {}: {}\n", firing, program_.rules.at(rule).name, fact_ids(facts));
+        if (rules_)
+            std::cout << fmt::format("FIRE {:>4} {}: {}\n", firing, program_.rules.at(rule).name, fact_ids(facts));
     }
 
 private:
@@ -98,7 +99,8 @@ CLI::App* add_run_command(CLI::App& app, RunOptions& options) {
         "run", "Load rule files and fact files, run the rules to quiescence and print the final working memory.\n"
                "Exit status 0 when the run ended normally, 1 on input or run-time errors, 3 when a limit stopped it.");
     cmd->add_option("FILE.rules", options.common.rule_files, "Rule files")->required();
-    cmd->add_option("--facts", options.common.fact_files, "YAML fact files asserted after the facts blocks (repeatable)")
+    cmd->add_option("--facts", options.common.fact_files,
+                    "YAML fact files asserted after the facts blocks (repeatable)")
         ->type_name("FILE.yaml");
     cmd->add_option("--strategy", options.strategy, "Conflict resolution among equal salience")
         ->check(CLI::IsMember({"depth", "breadth", "lex", "mea"}))
@@ -181,8 +183,9 @@ int run_run(const RunOptions& options) {
             code = kExitLimit;
             break;
         case StopReason::Timeout:
-            std::cerr << fmt::format("covenant: stopped: the time limit (--timeout {}) was reached after {} firings; {}\n",
-                                     seconds_text(options.timeout_seconds), result.firings, last_rule);
+            std::cerr << fmt::format(
+                "covenant: stopped: the time limit (--timeout {}) was reached after {} firings; {}\n",
+                seconds_text(options.timeout_seconds), result.firings, last_rule);
             code = kExitLimit;
             break;
         case StopReason::Interrupted:

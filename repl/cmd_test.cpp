@@ -62,7 +62,8 @@ int run_test(const TestCommandOptions& o) {
         std::cout << r.case_id << " (" << r.file << ")\n";
         if (r.error) std::cerr << r.error->rendered;
         for (const auto& x : outcomes) {
-            const char* mark = x.passed ? (color ? "\x1b[32mpass\x1b[0m" : "pass") : (color ? "\x1b[31mFAIL\x1b[0m" : "FAIL");
+            const char* mark =
+                x.passed ? (color ? "\x1b[32mpass\x1b[0m" : "pass") : (color ? "\x1b[31mFAIL\x1b[0m" : "FAIL");
             std::cout << "  " << mark << "  " << (x.institution.empty() ? "" : x.institution + ": ") << x.what;
             if ((!x.passed || o.verbose) && !x.detail.empty()) std::cout << " — " << x.detail;
             std::cout << "\n";
@@ -92,9 +93,10 @@ int run_test(const TestCommandOptions& o) {
         for (const auto& p : points)
             for (const auto& x : p.expectations) {
                 any = true;
-                const char* mark = x.passed ? (color ? "\x1b[32mpass\x1b[0m" : "pass") : (color ? "\x1b[31mFAIL\x1b[0m" : "FAIL");
-                std::cout << "  " << mark << "  " << p.year << " " << (x.institution.empty() ? "" : x.institution + ": ")
-                          << x.what;
+                const char* mark =
+                    x.passed ? (color ? "\x1b[32mpass\x1b[0m" : "pass") : (color ? "\x1b[31mFAIL\x1b[0m" : "FAIL");
+                std::cout << "  " << mark << "  " << p.year << " "
+                          << (x.institution.empty() ? "" : x.institution + ": ") << x.what;
                 if ((!x.passed || o.verbose) && !x.detail.empty()) std::cout << " — " << x.detail;
                 std::cout << "\n";
                 (x.passed ? passed : failed)++;

@@ -21,7 +21,8 @@ CLI::App* add_trend_command(CLI::App& app, TrendCommandOptions& o) {
                     "The years to classify: a list (1949,1989,2024) or a range (1949-2024); default: the series' own\n"
                     "(`years:`, else the base year, every change's year and `until:`)")
         ->type_name("LIST|RANGE");
-    cmd->add_option("--rules", o.rules, "Rule packs: .rules files or directories of them (default: the shipped rules/core)")
+    cmd->add_option("--rules", o.rules,
+                    "Rule packs: .rules files or directories of them (default: the shipped rules/core)")
         ->type_name("DIR|FILE");
     cmd->add_option("--facts", o.facts,
                     "Fact files asserted into every year (default with the shipped rules: kb/threats.yaml)")
@@ -41,7 +42,8 @@ int run_trend(const TrendCommandOptions& o) {
     std::vector<std::int64_t> years;
     if (!o.years.empty()) {
         auto number = [](const std::string& t) -> std::optional<std::int64_t> {
-            if (t.empty() || t.size() > 6 || t.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
+            if (t.empty() || t.size() > 6 || t.find_first_not_of("0123456789") != std::string::npos)
+                return std::nullopt;
             return std::stoll(t);
         };
         std::size_t dash = o.years.find('-');
@@ -98,14 +100,15 @@ int run_trend(const TrendCommandOptions& o) {
     for (const auto& p : points) {
         if (!p.result.run_problem.empty()) {
             failed = true;
-            std::cerr << o.series << ": error: the run of " << p.year << " did not finish: " << p.result.run_problem << "\n";
+            std::cerr << o.series << ": error: the run of " << p.year << " did not finish: " << p.result.run_problem
+                      << "\n";
         }
         for (const auto& e : p.expectations)
             if (!e.passed) {
                 failed = true;
                 if (f != TrendFormat::Table || !o.out.empty())
-                    std::cerr << o.series << ": expectation failed in " << p.year << ": " << e.institution << " " << e.what
-                              << " — " << e.detail << "\n";
+                    std::cerr << o.series << ": expectation failed in " << p.year << ": " << e.institution << " "
+                              << e.what << " — " << e.detail << "\n";
             }
     }
     return failed ? kExitInputError : kExitOk;

@@ -100,7 +100,8 @@ std::string render(const Diagnostic& d, const SourceManager& sm, const RenderOpt
     }
     std::string head = fmt::format("{}[{}]", sev_word(d.severity), code_id(d.code));
     if (opt.color) {
-        const char* c = d.severity == Severity::Error ? "\x1b[1;31m" : (d.severity == Severity::Warning ? "\x1b[1;35m" : "\x1b[1;36m");
+        const char* c = d.severity == Severity::Error ? "\x1b[1;31m"
+                                                      : (d.severity == Severity::Warning ? "\x1b[1;35m" : "\x1b[1;36m");
         head = c + head + "\x1b[0m";
         if (!where.empty()) where = "\x1b[1m" + where + "\x1b[0m";
     }

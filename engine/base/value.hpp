@@ -70,7 +70,8 @@ struct Value {
         switch (type) {
             case Type::Int: x = static_cast<std::uint64_t>(i); break;
             case Type::Float:
-                if (std::floor(f) == f && std::fabs(f) < 9.0e18) x = static_cast<std::uint64_t>(static_cast<std::int64_t>(f));
+                if (std::floor(f) == f && std::fabs(f) < 9.0e18)
+                    x = static_cast<std::uint64_t>(static_cast<std::int64_t>(f));
                 else std::memcpy(&x, &f, sizeof x);
                 break;
             case Type::Bool: x = b ? 1 : 0; break;

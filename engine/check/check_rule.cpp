@@ -392,9 +392,9 @@ private:
     // Binds the result variable of an aggregate or score condition (E0120 if it is bound already).
     VarId bind_result(const ast::Variable& v, Type type) {
         if (auto it = visible_.find(v.name); it != visible_.end()) {
-            Diagnostic* d = sink_.error(v.span, Code::RebindVariable,
-                                        "variable ?{} is already bound; the result of an aggregate needs a new variable",
-                                        v.name);
+            Diagnostic* d =
+                sink_.error(v.span, Code::RebindVariable,
+                            "variable ?{} is already bound; the result of an aggregate needs a new variable", v.name);
             if (d) d->notes.push_back({rule_.vars[it->second].span, fmt::format("?{} is bound here", v.name)});
             return kNoVar;
         }
@@ -650,7 +650,8 @@ private:
         } else if (cmp) {
             bool numbers = l.type == Type::Int || l.type == Type::Float;
             bool other_numbers = r.type == Type::Int || r.type == Type::Float;
-            bool comparable = l.type == Type::Any || r.type == Type::Any || l.type == r.type || (numbers && other_numbers);
+            bool comparable =
+                l.type == Type::Any || r.type == Type::Any || l.type == r.type || (numbers && other_numbers);
             if (!comparable)
                 sink_.error(a.span, Code::TypeMismatch, "'{}' compares {} with {}, which never match", op,
                             a_type(l.type), a_type(r.type));
@@ -896,8 +897,8 @@ private:
         Expr w = check_expr(a);
         if (w.kind == ExprKind::Const) {
             if (!w.value.is_number()) {
-                sink_.error(w.span, Code::TypeMismatch, "an evidence weight must be a number in [-1, 1], but this is {}",
-                            a_type(w.value.type));
+                sink_.error(w.span, Code::TypeMismatch,
+                            "an evidence weight must be a number in [-1, 1], but this is {}", a_type(w.value.type));
                 return w;
             }
             double x = w.value.as_double();

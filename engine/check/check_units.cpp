@@ -240,10 +240,11 @@ private:
             // A case template's fact is made from the header alone: every slot needs a key or a default.
             for (std::size_t i = 0; def.is_case_template() && i < def.slots.size(); ++i)
                 if (def.slots[i].from.empty() && !def.slots[i].default_value)
-                    sink_.error(def.slots[i].span, Code::BadCaseSlot,
-                                "template '{}' is filled from the case file's header (a slot says `from`), so slot '{}' "
-                                "needs `from KEY` or a default value",
-                                def.name, def.slots[i].name);
+                    sink_.error(
+                        def.slots[i].span, Code::BadCaseSlot,
+                        "template '{}' is filled from the case file's header (a slot says `from`), so slot '{}' "
+                        "needs `from KEY` or a default value",
+                        def.name, def.slots[i].name);
             program_.template_by_name.emplace(def.name, def.id);
             program_.templates.push_back(std::move(def));
         }

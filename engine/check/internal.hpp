@@ -72,7 +72,8 @@ void check_reports(const std::vector<const ast::ReportDecl*>& decls, Program& pr
 
 // Pass 0 (a transform): replaces every bare name that is a declared constant (`const NAME = value`) by the
 // constant's value, in rules, facts blocks and slot defaults of all units. Reports duplicate constants (E0123) and
-// constant names that are not UPPER_CASE (E0124) and UPPER_CASE names that are no constant (E0125). Constants form one namespace across all loaded packs.
+// constant names that are not UPPER_CASE (E0124) and UPPER_CASE names that are no constant (E0125). Constants form one
+// namespace across all loaded packs.
 void substitute_constants(std::vector<ast::Unit>& units, DiagnosticSink& sink);
 
 }  // namespace covenant::check_detail

@@ -74,7 +74,8 @@ void warn_rules_that_cannot_fire(const Program& program, const std::vector<Templ
                              rule.name, tmpl);
             if (d)
                 for (const auto& [maker, a] : makers)
-                    d->notes.push_back({a->span, fmt::format("rule '{}' asserts one here, but cannot fire", maker->name)});
+                    d->notes.push_back(
+                        {a->span, fmt::format("rule '{}' asserts one here, but cannot fire", maker->name)});
         }
     }
 }

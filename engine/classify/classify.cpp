@@ -68,7 +68,8 @@ std::vector<InstitutionResult> collect_results(const Engine& engine) {
         for (FactId id : engine.facts_of(finding.tmpl)) findings.emplace_back(&finding, engine.fact(id));
 
     std::vector<FactId> ids = engine.facts_of(spec.subject->tmpl);
-    std::sort(ids.begin(), ids.end(), [&](FactId a, FactId b) { return engine.fact(a).timestamp < engine.fact(b).timestamp; });
+    std::sort(ids.begin(), ids.end(),
+              [&](FactId a, FactId b) { return engine.fact(a).timestamp < engine.fact(b).timestamp; });
     for (FactId id : ids) {
         FactView f = engine.fact(id);
         InstitutionResult r;
@@ -89,7 +90,8 @@ std::vector<InstitutionResult> collect_results(const Engine& engine) {
         for (const auto& [finding, s] : findings) {
             if (slot_text(s, finding->link) != r.institution) continue;
             r.strains.push_back({slot_text(s, finding->kind), slot_number(s, finding->severity),
-                                 slot_text(s, finding->reason), supporting_rule(engine, s), p.templates[finding->tmpl].name});
+                                 slot_text(s, finding->reason), supporting_rule(engine, s),
+                                 p.templates[finding->tmpl].name});
         }
         std::sort(r.strains.begin(), r.strains.end(), [](const StrainResult& a, const StrainResult& b) {
             if (a.severity != b.severity) return a.severity > b.severity;
@@ -100,7 +102,8 @@ std::vector<InstitutionResult> collect_results(const Engine& engine) {
             r.scores.push_back({t->predicate, engine.score(t->id, args)});
             for (const Contribution& c : engine.contributions(t->id, args)) {
                 const Rule& rule = p.rules[engine.justification(c.justification)->rule];  // a live contribution's
-                r.reasons.push_back({rule.name, std::string(rule_kind_name(rule.kind)), t->predicate, c.weight, c.reason});
+                r.reasons.push_back(
+                    {rule.name, std::string(rule_kind_name(rule.kind)), t->predicate, c.weight, c.reason});
             }
         }
         out.push_back(std::move(r));
@@ -185,7 +188,8 @@ std::vector<CaseResult> classify_all(const Program& program, const std::vector<s
     // results land in their input slot, so the output order never depends on scheduling.
     auto worker = [&] {
         Engine engine(program);
-        for (std::size_t i = next++; i < paths.size(); i = next++) results[i] = classify_case(engine, paths[i], options);
+        for (std::size_t i = next++; i < paths.size(); i = next++)
+            results[i] = classify_case(engine, paths[i], options);
     };
     if (jobs == 1) {
         worker();
@@ -455,15 +459,16 @@ std::string render_report(const std::vector<CaseResult>& results, ReportFormat f
             return out;
         }
         case ReportFormat::Markdown: {
-            out += fmt::format("| case | {} | as of | {} | {}{} | {} |\n", labels.subject, labels.conclusion, labels.detail,
-                               joined(score_spaced, " | "), labels.findings);
+            out += fmt::format("| case | {} | as of | {} | {}{} | {} |\n", labels.subject, labels.conclusion,
+                               labels.detail, joined(score_spaced, " | "), labels.findings);
             out += "|---|---|---|---|---|";
             for (std::size_t i = 0; i < ns; ++i) out += "---|";
             out += "---|\n";
             for (const auto& c : results) {
                 if (c.error) {
-                    out += fmt::format("| {} | | | **error** | |{} {}:{}:{}: {} |\n", c.case_id, joined(std::vector<std::string>(ns, ""), " |"), c.error->file,
-                                       c.error->line, c.error->col, c.error->message);
+                    out += fmt::format("| {} | | | **error** | |{} {}:{}:{}: {} |\n", c.case_id,
+                                       joined(std::vector<std::string>(ns, ""), " |"), c.error->file, c.error->line,
+                                       c.error->col, c.error->message);
                     continue;
                 }
                 for (const auto& r : c.institutions)
@@ -482,7 +487,8 @@ std::string render_report(const std::vector<CaseResult>& results, ReportFormat f
                         out += fmt::format("- {} {} because (rule `{}`):\n", labels.conclusion, r.architecture,
                                            r.architecture_rule);
                         for (const auto& x : r.reasons)
-                            out += fmt::format("  - {} {:+.2f} — {} ({} `{}`)\n", x.toward, x.weight, x.text, x.kind, x.rule);
+                            out += fmt::format("  - {} {:+.2f} — {} ({} `{}`)\n", x.toward, x.weight, x.text, x.kind,
+                                               x.rule);
                     }
                 }
             }
@@ -519,10 +525,11 @@ std::string render_report(const std::vector<CaseResult>& results, ReportFormat f
                         out += fmt::format("\n{} / {}: {} ({}), by rule {}\n", c.case_id, r.institution, r.architecture,
                                            r.subtype, r.architecture_rule.empty() ? "-" : r.architecture_rule);
                         for (const auto& x : r.reasons)
-                            out += fmt::format("  {:<17} {:+.2f}  {}  [{} {}]\n", x.toward, x.weight, x.text, x.kind, x.rule);
+                            out += fmt::format("  {:<17} {:+.2f}  {}  [{} {}]\n", x.toward, x.weight, x.text, x.kind,
+                                               x.rule);
                         for (const auto& s : r.strains)
-                            out += fmt::format("  {} {:<22} {:.2f}  {}  [{}]\n", s.finding, s.kind, s.severity, s.reason,
-                                               s.rule);
+                            out += fmt::format("  {} {:<22} {:.2f}  {}  [{}]\n", s.finding, s.kind, s.severity,
+                                               s.reason, s.rule);
                     }
                 }
             }

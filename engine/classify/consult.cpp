@@ -11,8 +11,8 @@
 //                    above each; free symbols: the constants the rules name plus `other` (any other symbol).
 //   4. decisiveness — each answer replayed on a scratch engine (given facts + the answer, run to quiescence); the
 //                    number of distinct conclusion types (`report conclusion`) minus one, plus the spread (max - min)
-//                    of every score of the subject. A new fact with several required slots is scored over representative values
-//                    of the others (their answers, at most kMaxFills combinations) and averaged.
+//                    of every score of the subject. A new fact with several required slots is scored over
+//                    representative values of the others (their answers, at most kMaxFills combinations) and averaged.
 // Ties keep program order (the order in which the rules first read the slots).
 #include "classify/consult.hpp"
 
@@ -205,7 +205,8 @@ std::vector<Value> answers_for(const SlotDef& slot, const std::vector<Value>& co
         points.erase(std::unique(points.begin(), points.end()), points.end());
         if (points.size() > kMaxAnswers) {  // keep an even spread, both ends included
             std::vector<double> kept;
-            for (std::size_t k = 0; k < kMaxAnswers; ++k) kept.push_back(points[k * (points.size() - 1) / (kMaxAnswers - 1)]);
+            for (std::size_t k = 0; k < kMaxAnswers; ++k)
+                kept.push_back(points[k * (points.size() - 1) / (kMaxAnswers - 1)]);
             points = std::move(kept);
         }
         for (double x : points)
@@ -359,7 +360,8 @@ std::vector<Question> rank_questions(const Program& program, const std::vector<I
                     }
                 if (next.size() > kMaxFills) {  // an even spread of the combinations
                     std::vector<std::vector<std::pair<SlotIndex, Value>>> kept;
-                    for (std::size_t k = 0; k < kMaxFills; ++k) kept.push_back(next[k * (next.size() - 1) / (kMaxFills - 1)]);
+                    for (std::size_t k = 0; k < kMaxFills; ++k)
+                        kept.push_back(next[k * (next.size() - 1) / (kMaxFills - 1)]);
                     next = std::move(kept);
                 }
                 fills = std::move(next);
@@ -398,7 +400,8 @@ std::vector<Question> rank_questions(const Program& program, const std::vector<I
                     for (const auto& [s, v] : fills[fi])
                         with += (with.empty() ? " (with " : ", ") + t.slots[s].name + ": " + answer_text(v);
                     if (!with.empty()) with += ")";
-                    q.effects.push_back(fmt::format("{}{}: {}", answer_text(answer), with, effect_text(base, outcomes.back())));
+                    q.effects.push_back(
+                        fmt::format("{}{}: {}", answer_text(answer), with, effect_text(base, outcomes.back())));
                 }
             }
             total += spread(outcomes);

@@ -542,8 +542,8 @@ std::vector<ExpectationOutcome> check_expectations(const CaseResult& result) {
         };
         if (!e.architecture.empty()) {
             bool ok = std::find(e.architecture.begin(), e.architecture.end(), r->architecture) != e.architecture.end();
-            out.push_back({e.institution, fmt::format("{} is one of [{}]", e.words.conclusion, join(e.architecture)), ok,
-                           fmt::format("found {} ({})", r->architecture, why())});
+            out.push_back({e.institution, fmt::format("{} is one of [{}]", e.words.conclusion, join(e.architecture)),
+                           ok, fmt::format("found {} ({})", r->architecture, why())});
         }
         if (!e.subtype.empty()) {
             bool ok = std::find(e.subtype.begin(), e.subtype.end(), r->subtype) != e.subtype.end();

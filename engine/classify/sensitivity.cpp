@@ -25,7 +25,8 @@ constexpr std::uint64_t kGolden = 0x9E3779B97F4A7C15ULL;
 class RunStream {
 public:
     // The stream of run `run` depends on (seed, run) only.
-    RunStream(std::uint64_t seed, unsigned run) : state_(mix64(seed + kGolden) ^ mix64((run + 1) * 0xD1B54A32D192ED03ULL)) {}
+    RunStream(std::uint64_t seed, unsigned run)
+        : state_(mix64(seed + kGolden) ^ mix64((run + 1) * 0xD1B54A32D192ED03ULL)) {}
     // Uniform in [0, 1), 53 bits.
     double uniform() {
         state_ += kGolden;
@@ -48,7 +49,8 @@ std::vector<WeightSite> constant_weight_sites(const Program& p) {
     std::vector<WeightSite> sites;
     for (std::size_t r = 0; r < p.rules.size(); ++r)
         for (std::size_t a = 0; a < p.rules[r].actions.size(); ++a)
-            if (is_evidence(p.rules[r].actions[a]) && is_constant_weight(p.rules[r].actions[a])) sites.emplace_back(r, a);
+            if (is_evidence(p.rules[r].actions[a]) && is_constant_weight(p.rules[r].actions[a]))
+                sites.emplace_back(r, a);
     return sites;
 }
 
@@ -70,7 +72,9 @@ void validate(unsigned runs, double band) {
 }
 
 // k of n is fewer than kFragileBelowPercent percent (in integers: no rounding at the boundary).
-bool below_threshold(std::size_t k, std::size_t n) { return k * 100 < static_cast<std::size_t>(kFragileBelowPercent) * n; }
+bool below_threshold(std::size_t k, std::size_t n) {
+    return k * 100 < static_cast<std::size_t>(kFragileBelowPercent) * n;
+}
 
 // ---------------------------------------------------------------- tallying the runs
 

@@ -59,7 +59,8 @@ public:
             }
             for (const auto& item : list.items) {
                 if (item.kind != MetaValue::Kind::Map) {
-                    error(item.span, Code::YamlShape, fmt::format("each fact of '{}' must be a map of slot: value", name));
+                    error(item.span, Code::YamlShape,
+                          fmt::format("each fact of '{}' must be a map of slot: value", name));
                     continue;
                 }
                 FactEdit edit;
@@ -80,21 +81,24 @@ public:
                     }
                     const SlotDef& slot = t->slots[static_cast<std::size_t>(idx)];
                     if (v.kind != MetaValue::Kind::Scalar) {
-                        error(v.span, Code::FactBadValue, fmt::format("slot '{}' of '{}' needs a single value", slot_name, name));
+                        error(v.span, Code::FactBadValue,
+                              fmt::format("slot '{}' of '{}' needs a single value", slot_name, name));
                         item_ok = false;
                         continue;
                     }
                     std::string why;
                     auto value = value_from_text(v.scalar, false, slot, why);
                     if (!value) {
-                        error(v.span, Code::FactBadValue, fmt::format("{} for slot '{}' of '{}'", why, slot_name, name));
+                        error(v.span, Code::FactBadValue,
+                              fmt::format("{} for slot '{}' of '{}'", why, slot_name, name));
                         item_ok = false;
                         continue;
                     }
                     HeaderNumbers header{{"as_of", static_cast<double>(year)}};
                     if (std::string problem = slot_range_problem(slot, *value, &header); !problem.empty()) {
                         error(v.span, Code::FactOutOfRange,
-                              fmt::format("{} (slot '{}' of '{}'; this change is dated {})", problem, slot_name, name, year));
+                              fmt::format("{} (slot '{}' of '{}'; this change is dated {})", problem, slot_name, name,
+                                          year));
                         item_ok = false;
                         continue;
                     }
@@ -155,9 +159,11 @@ public:
                     c.asserted.push_back(std::move(f));
                 });
             } else if (key == "modify") {
-                fact_lists(v, "modify", c.year, [&](const TemplateDef&, FactEdit e) { c.modified.push_back(std::move(e)); });
+                fact_lists(v, "modify", c.year,
+                           [&](const TemplateDef&, FactEdit e) { c.modified.push_back(std::move(e)); });
             } else if (key == "retract") {
-                fact_lists(v, "retract", c.year, [&](const TemplateDef&, FactEdit e) { c.retracted.push_back(std::move(e)); });
+                fact_lists(v, "retract", c.year,
+                           [&](const TemplateDef&, FactEdit e) { c.retracted.push_back(std::move(e)); });
             } else {
                 std::string guess = closest_match(key, {"year", "note", "assert", "modify", "retract"});
                 error(v.span, Code::YamlShape,
@@ -240,8 +246,9 @@ std::optional<Series> read_series(const SourceFile& file, const Program& program
             for (const auto& y : list->items) {
                 auto v = year_of(&y);
                 if (!v || *v < s.base_year)
-                    reader.error(y.span, Code::YamlShape,
-                                 fmt::format("a year to classify must be a year from the base year {} on", s.base_year));
+                    reader.error(
+                        y.span, Code::YamlShape,
+                        fmt::format("a year to classify must be a year from the base year {} on", s.base_year));
                 else
                     years.insert(*v);
             }
@@ -273,11 +280,12 @@ std::optional<std::vector<InitialFact>> series_facts(const Series& series, const
         if (c.year > year) break;
         for (const auto& e : c.retracted) {
             auto before = facts.size();
-            facts.erase(std::remove_if(facts.begin(), facts.end(), [&](const InitialFact& f) { return matches(f, e, nullptr); }),
+            facts.erase(std::remove_if(facts.begin(), facts.end(),
+                                       [&](const InitialFact& f) { return matches(f, e, nullptr); }),
                         facts.end());
             if (facts.size() == before) {
-                sink.error(e.span, Code::YamlShape, "this retract (dated {}) matches no fact of '{}' at that year", c.year,
-                           program.templates[e.tmpl].name);
+                sink.error(e.span, Code::YamlShape, "this retract (dated {}) matches no fact of '{}' at that year",
+                           c.year, program.templates[e.tmpl].name);
                 ok = false;
             }
         }
@@ -312,7 +320,8 @@ std::optional<std::vector<InitialFact>> series_facts(const Series& series, const
         f.span = series.base.facts.empty() ? SourceSpan{} : series.base.facts.front().span;
         for (const auto& slot : t.slots) {
             if (slot.from == "as_of")
-                f.values.push_back(slot.type == Type::Float ? Value::real(static_cast<double>(year)) : Value::integer(year));
+                f.values.push_back(slot.type == Type::Float ? Value::real(static_cast<double>(year))
+                                                            : Value::integer(year));
             else if (slot.from == "case")
                 f.values.push_back(slot.type == Type::String ? Value::string(series.id) : Value::symbol(series.id));
             else if (slot.from == "title")
@@ -390,7 +399,8 @@ std::string strains_text(const InstitutionResult& r) {
 
 std::set<std::string> reasons(const InstitutionResult& r) {
     std::set<std::string> out;
-    for (const auto& w : r.reasons) out.insert(fmt::format("{} {:+.2f}  {}  [{} {}]", w.toward, w.weight, w.text, w.kind, w.rule));
+    for (const auto& w : r.reasons)
+        out.insert(fmt::format("{} {:+.2f}  {}  [{} {}]", w.toward, w.weight, w.text, w.kind, w.rule));
     for (const auto& s : r.strains)
         out.insert(fmt::format("{} {} {:.2f}  {}  [{}]", s.finding, s.kind, s.severity, s.reason, s.rule));
     return out;
@@ -467,19 +477,23 @@ std::string svg(const Series& series, const std::vector<TrendPoint>& points, con
             const InstitutionResult* r = find_institution(points[k].result, id);
             if (!r) continue;
             double x0 = x(points[k].year), x1 = k + 1 < points.size() ? x(points[k + 1].year) : x0 + 6;
-            out += fmt::format("<rect x=\"{:.1f}\" y=\"{}\" width=\"{:.1f}\" height=\"{}\" fill=\"{}\"><title>{}: {}</title></rect>\n",
-                               x0, top, std::max(1.0, x1 - x0), plot_h, band_colour(r->architecture), points[k].year,
-                               xml_escape(type_text(*r)));
+            out += fmt::format(
+                "<rect x=\"{:.1f}\" y=\"{}\" width=\"{:.1f}\" height=\"{}\" fill=\"{}\"><title>{}: {}</title></rect>\n",
+                x0, top, std::max(1.0, x1 - x0), plot_h, band_colour(r->architecture), points[k].year,
+                xml_escape(type_text(*r)));
         }
         // Axes and grid.
         for (double v : {-1.0, -0.5, 0.0, 0.5, 1.0}) {
-            out += fmt::format("<line x1=\"{}\" x2=\"{}\" y1=\"{:.1f}\" y2=\"{:.1f}\" stroke=\"#999\" stroke-width=\"{}\"/>\n",
-                               left, left + plot_w, y(v), y(v), v == 0.0 ? 1.0 : 0.3);
-            out += fmt::format("<text x=\"{}\" y=\"{:.1f}\" text-anchor=\"end\">{:+.1f}</text>\n", left - 6, y(v) + 4, v);
+            out += fmt::format(
+                "<line x1=\"{}\" x2=\"{}\" y1=\"{:.1f}\" y2=\"{:.1f}\" stroke=\"#999\" stroke-width=\"{}\"/>\n", left,
+                left + plot_w, y(v), y(v), v == 0.0 ? 1.0 : 0.3);
+            out +=
+                fmt::format("<text x=\"{}\" y=\"{:.1f}\" text-anchor=\"end\">{:+.1f}</text>\n", left - 6, y(v) + 4, v);
         }
         for (const auto& p : points)
-            out += fmt::format("<text x=\"{:.1f}\" y=\"{}\" text-anchor=\"middle\" transform=\"rotate(-45 {:.1f} {})\">{}</text>\n",
-                               x(p.year), top + plot_h + 30, x(p.year), top + plot_h + 30, p.year);
+            out += fmt::format(
+                "<text x=\"{:.1f}\" y=\"{}\" text-anchor=\"middle\" transform=\"rotate(-45 {:.1f} {})\">{}</text>\n",
+                x(p.year), top + plot_h + 30, x(p.year), top + plot_h + 30, p.year);
         // Score lines.
         for (std::size_t q = 0; q < preds.size(); ++q) {
             std::string pts;
@@ -487,14 +501,16 @@ std::string svg(const Series& series, const std::vector<TrendPoint>& points, con
                 if (const InstitutionResult* r = find_institution(p.result, id))
                     pts += fmt::format("{:.1f},{:.1f} ", x(p.year), y(score(*r, preds[q])));
             const char* colour = line_colours[q % 5];
-            out += fmt::format("<polyline points=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"2\"/>\n", pts, colour);
+            out +=
+                fmt::format("<polyline points=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"2\"/>\n", pts, colour);
             for (const auto& p : points)
                 if (const InstitutionResult* r = find_institution(p.result, id))
-                    out += fmt::format("<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"3\" fill=\"{}\"><title>{} {}: {:.2f}</title></circle>\n",
-                                       x(p.year), y(score(*r, preds[q])), colour, p.year, xml_escape(preds[q]),
-                                       score(*r, preds[q]));
-            out += fmt::format("<text x=\"{}\" y=\"{}\" fill=\"{}\">{}</text>\n", left + plot_w + 12, top + 16 + 18 * q, colour,
-                               xml_escape(preds[q]));
+                    out += fmt::format(
+                        "<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"3\" fill=\"{}\"><title>{} {}: "
+                        "{:.2f}</title></circle>\n",
+                        x(p.year), y(score(*r, preds[q])), colour, p.year, xml_escape(preds[q]), score(*r, preds[q]));
+            out += fmt::format("<text x=\"{}\" y=\"{}\" fill=\"{}\">{}</text>\n", left + plot_w + 12, top + 16 + 18 * q,
+                               colour, xml_escape(preds[q]));
         }
         // Strain markers: a triangle under the axis per year with strains, its size the number of strain kinds.
         for (const auto& p : points) {
@@ -504,8 +520,10 @@ std::string svg(const Series& series, const std::vector<TrendPoint>& points, con
             for (const auto& s : r->strains) kinds.insert(s.kind);
             double s = 3.0 + 1.5 * static_cast<double>(kinds.size());
             double cx = x(p.year), cy = top + plot_h + 8;
-            out += fmt::format("<path d=\"M {:.1f} {:.1f} L {:.1f} {:.1f} L {:.1f} {:.1f} Z\" fill=\"#b00\"><title>{}: {}</title></path>\n",
-                               cx, cy - s, cx - s, cy + s, cx + s, cy + s, p.year, xml_escape(strains_text(*r)));
+            out += fmt::format(
+                "<path d=\"M {:.1f} {:.1f} L {:.1f} {:.1f} L {:.1f} {:.1f} Z\" fill=\"#b00\"><title>{}: "
+                "{}</title></path>\n",
+                cx, cy - s, cx - s, cy + s, cx + s, cy + s, p.year, xml_escape(strains_text(*r)));
         }
         // Legend of the bands.
         double ly = top + 16 + 18 * static_cast<double>(preds.size()) + 12;
@@ -515,8 +533,9 @@ std::string svg(const Series& series, const std::vector<TrendPoint>& points, con
                                left + plot_w + 12, ly - 10, band_colour(type), left + plot_w + 30, ly, type);
             ly += 18;
         }
-        out += fmt::format("<path d=\"M {} {:.1f} l 5 -9 l 5 9 Z\" fill=\"#b00\"/><text x=\"{}\" y=\"{:.1f}\">{}</text>\n",
-                           left + plot_w + 13, ly, left + plot_w + 30, ly, xml_escape(labels.findings));
+        out +=
+            fmt::format("<path d=\"M {} {:.1f} l 5 -9 l 5 9 Z\" fill=\"#b00\"/><text x=\"{}\" y=\"{:.1f}\">{}</text>\n",
+                        left + plot_w + 13, ly, left + plot_w + 30, ly, xml_escape(labels.findings));
         out += "</g>\n";
         offset += height;
     }
@@ -545,8 +564,9 @@ std::string render_trend(const Series& series, const std::vector<TrendPoint>& po
                     for (const auto& s : r.scores) j["scores"][s.predicate] = std::round(s.value * 1000.0) / 1000.0;
                     j[labels.findings] = nlohmann::ordered_json::array();
                     for (const auto& s : r.strains)
-                        j[labels.findings].push_back({{"kind", s.kind}, {"severity", std::round(s.severity * 1000.0) / 1000.0},
-                                                {"reason", s.reason}});
+                        j[labels.findings].push_back({{"kind", s.kind},
+                                                      {"severity", std::round(s.severity * 1000.0) / 1000.0},
+                                                      {"reason", s.reason}});
                     j["changes"] = p.changes;
                     out += j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
                 }
@@ -557,8 +577,8 @@ std::string render_trend(const Series& series, const std::vector<TrendPoint>& po
             out += "," + labels.findings + "\n";
             for (const auto& p : points)
                 for (const auto& r : p.result.institutions) {
-                    out += fmt::format("{},{},{},{},{}", csv_field(series.id), p.year, csv_field(r.institution), r.architecture,
-                                       r.subtype);
+                    out += fmt::format("{},{},{},{},{}", csv_field(series.id), p.year, csv_field(r.institution),
+                                       r.architecture, r.subtype);
                     for (const auto& pr : preds) out += fmt::format(",{:.2f}", score(r, pr));
                     out += "," + csv_field(strains_text(r)) + "\n";
                 }

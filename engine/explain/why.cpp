@@ -26,7 +26,8 @@ namespace {
 
 class WhyBuilder {
 public:
-    WhyBuilder(const Engine& e, const SourceManager& sm, const WhyOptions& o) : e_(e), p_(e.program()), sm_(sm), opt_(o) {}
+    WhyBuilder(const Engine& e, const SourceManager& sm, const WhyOptions& o)
+        : e_(e), p_(e.program()), sm_(sm), opt_(o) {}
 
     WhyNode fact_node(FactId id, std::size_t depth) {
         FactView f = e_.fact(id);
@@ -85,8 +86,9 @@ public:
         }
         std::string steps;
         for (const auto& c : cs) steps += fmt::format("{}{:+.2f}", steps.empty() ? "" : " ⊕ ", c.weight);
-        n.detail = cs.size() == 1 ? fmt::format("one contribution of {:+.2f}", cs[0].weight)
-                                  : fmt::format("{} = {:.3f} (certainty factors combined by the MYCIN rule)", steps, value);
+        n.detail = cs.size() == 1
+                       ? fmt::format("one contribution of {:+.2f}", cs[0].weight)
+                       : fmt::format("{} = {:.3f} (certainty factors combined by the MYCIN rule)", steps, value);
         if (depth >= opt_.max_depth) {
             n.truncated = true;
             return n;
@@ -167,7 +169,8 @@ private:
     std::unordered_set<FactId> shown_;  // given facts already written out in full
 };
 
-void text_node(std::string& out, const WhyNode& n, const std::string& prefix, bool last, bool root, const TreeStyle& st) {
+void text_node(std::string& out, const WhyNode& n, const std::string& prefix, bool last, bool root,
+               const TreeStyle& st) {
     const char* branch = st.unicode ? (last ? "└─ " : "├─ ") : (last ? "`- " : "|- ");
     const char* cont = st.unicode ? (last ? "   " : "│  ") : (last ? "   " : "|  ");
     auto paint = [&](const std::string& s, const char* code) {
@@ -251,13 +254,15 @@ int dot_node(std::string& out, const WhyNode& n, int& next) {
     switch (n.kind) {
         case WhyNode::Kind::Fact:
             out += fmt::format("  n{} [shape=ellipse, label=\"{}\\n[{}]\"{}];\n", id, dot_escape(n.label),
-                               dot_escape(n.detail), n.detail.rfind("given", 0) == 0 ? ", style=filled, fillcolor=\"#e8f0ff\"" : "");
+                               dot_escape(n.detail),
+                               n.detail.rfind("given", 0) == 0 ? ", style=filled, fillcolor=\"#e8f0ff\"" : "");
             break;
         case WhyNode::Kind::Score:
             out += fmt::format("  n{} [shape=ellipse, style=bold, label=\"{}\"];\n", id, dot_escape(n.label));
             break;
         case WhyNode::Kind::Rule:
-            out += fmt::format("  n{} [shape=box, label=\"{}\\n({})\"];\n", id, dot_escape(n.label), dot_escape(n.rule_kind));
+            out += fmt::format("  n{} [shape=box, label=\"{}\\n({})\"];\n", id, dot_escape(n.label),
+                               dot_escape(n.rule_kind));
             break;
     }
     for (const auto& c : n.children) {

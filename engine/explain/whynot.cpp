@@ -161,7 +161,8 @@ private:
 
     std::string needs_text(const SlotTest& t) const {
         std::string s = t.op == CmpOp::Eq ? "" : std::string(cmp_op_text(t.op)) + " ";
-        for (std::size_t k = 0; k < t.values.size(); ++k) s += (k ? " | " : "") + value_text(operand_value(t.values[k]));
+        for (std::size_t k = 0; k < t.values.size(); ++k)
+            s += (k ? " | " : "") + value_text(operand_value(t.values[k]));
         return s;
     }
 
@@ -192,8 +193,9 @@ private:
         }
         for (const auto& test : pat.tests) {
             if (test.slot >= values.size()) continue;
-            bool vars_ok = std::all_of(test.values.begin(), test.values.end(),
-                                       [&](const Operand& o) { return !o.is_var || (o.var < bound_.size() && bound_[o.var]); });
+            bool vars_ok = std::all_of(test.values.begin(), test.values.end(), [&](const Operand& o) {
+                return !o.is_var || (o.var < bound_.size() && bound_[o.var]);
+            });
             if (vars_ok && slot_test(test, values[test.slot])) {
                 if (passed) ++*passed;
                 continue;
@@ -227,8 +229,9 @@ private:
             if (b.var < vals_.size() && bound_[b.var])
                 wanted += (wanted.empty() ? "" : ", ") + t.slots[b.slot].name + ": " + value_text(vals_[b.var]);
         for (const auto& test : pat.tests) {
-            bool vars_ok = std::all_of(test.values.begin(), test.values.end(),
-                                       [&](const Operand& o) { return !o.is_var || (o.var < bound_.size() && bound_[o.var]); });
+            bool vars_ok = std::all_of(test.values.begin(), test.values.end(), [&](const Operand& o) {
+                return !o.is_var || (o.var < bound_.size() && bound_[o.var]);
+            });
             if (vars_ok) wanted += (wanted.empty() ? "" : ", ") + t.slots[test.slot].name + ": " + needs_text(test);
         }
         std::string head = fmt::format("no {} fact{}", t.name, wanted.empty() ? "" : " with " + wanted);
@@ -324,7 +327,8 @@ private:
                     note(rec, i, &c, [&] {
                         std::string s = "blocked by ";
                         for (std::size_t k = 0; k < facts.size(); ++k)
-                            s += (k ? " and " : "") + format_fact(p_, e_.fact(facts[k]).tmpl, e_.fact(facts[k]).values.data(), /*reading=*/true);
+                            s += (k ? " and " : "") + format_fact(p_, e_.fact(facts[k]).tmpl,
+                                                                  e_.fact(facts[k]).values.data(), /*reading=*/true);
                         return facts.empty() ? std::string("the `not` group holds") : s;
                     });
                     return false;
@@ -511,7 +515,8 @@ std::string unify(const Program& p, const Action& a, const WhyNotTarget& target,
                 return fmt::format("it gives {}: {}, not {}", slot, value_text(e.value), value_text(want));
         } else if (e.kind == ExprKind::Var) {
             if (!search.prebind(e.var, want))
-                return fmt::format("it gives {} the same value as another slot, which the target sets differently", slot);
+                return fmt::format("it gives {} the same value as another slot, which the target sets differently",
+                                   slot);
         } else {
             search.add_final_check(&e, slot, want);
         }
@@ -591,7 +596,9 @@ std::vector<std::string> RuleSearch::helpers_for(const Expr& test) {
         Value truth;
         EvalError err;
         if (evaluate(*leaf, vals_.data(), truth, err) && truth.type == Type::Bool && truth.b) continue;
-        int dir = leaf->op == ExprOp::Gt || leaf->op == ExprOp::Ge ? 1 : leaf->op == ExprOp::Lt || leaf->op == ExprOp::Le ? -1 : 0;
+        int dir = leaf->op == ExprOp::Gt || leaf->op == ExprOp::Ge   ? 1
+                  : leaf->op == ExprOp::Lt || leaf->op == ExprOp::Le ? -1
+                                                                     : 0;
         std::vector<VarId> used;
         collect_vars(*leaf, used);
         for (VarId v : used) {
@@ -622,7 +629,8 @@ std::vector<std::string> RuleSearch::helpers_for(const Expr& test) {
                 if (known && need != 0 && (w > 0 ? 1 : -1) != need) continue;
                 WhyNotRule why = analyse_rule(e_, sm_, rule, sub, false);
                 if (!why.can_produce) continue;
-                std::string s = fmt::format("{} {} {}", why.rule_kind, rule.name, known ? fmt::format("{:+.2f}", w) : "(weight computed)");
+                std::string s = fmt::format("{} {} {}", why.rule_kind, rule.name,
+                                            known ? fmt::format("{:+.2f}", w) : "(weight computed)");
                 if (known)
                     s += fmt::format(" would make {} {}", score_text(o), number_text(combine_cf(current, w)));
                 if (!why.failed_condition.empty())

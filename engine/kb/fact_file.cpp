@@ -75,7 +75,8 @@ std::string explain_yaml_error(const std::string& msg) {
         std::string_view words;
     };
     static constexpr Known kKnown[] = {
-        {"illegal map value", "a ':' is not allowed here (put the value on its own line, or quote it if it contains ': ')"},
+        {"illegal map value",
+         "a ':' is not allowed here (put the value on its own line, or quote it if it contains ': ')"},
         {"illegal map key", "a mapping key is not allowed here"},
         {"end of map not found", "this mapping is not closed (check the indentation)"},
         {"end of map flow not found", "expected '}' to close the mapping"},
@@ -236,7 +237,8 @@ private:
             return;
         }
         if (line_hint_ >= starts.size() || starts[line_hint_] > off) {
-            line_hint_ = static_cast<std::size_t>(std::upper_bound(starts.begin(), starts.end(), off) - starts.begin()) - 1;
+            line_hint_ =
+                static_cast<std::size_t>(std::upper_bound(starts.begin(), starts.end(), off) - starts.begin()) - 1;
         } else {
             while (line_hint_ + 1 < starts.size() && starts[line_hint_ + 1] <= off) ++line_hint_;
         }
@@ -669,8 +671,8 @@ public:
             const TemplateDef& t = program_.templates[fact.tmpl];
             const SlotDef& slot = t.slots[hb.slot];
             if (std::string problem = slot_range_problem(slot, fact.values[hb.slot], &numbers); !problem.empty())
-                error(hb.span, Code::FactOutOfRange, "{} (slot '{}' of '{}'): a case records what was true at its as_of",
-                      problem, slot.name, t.name);
+                error(hb.span, Code::FactOutOfRange,
+                      "{} (slot '{}' of '{}'): a case records what was true at its as_of", problem, slot.name, t.name);
         }
     }
 
@@ -830,7 +832,8 @@ void replay(const std::vector<kb::YamlEvent>& events, FactEventReader& reader) {
 
 // UTF-16 (by its byte-order mark) or binary (a NUL byte): rejected before any YAML parsing.
 bool looks_binary(std::string_view text) {
-    return text.substr(0, 2) == "\xFF\xFE" || text.substr(0, 2) == "\xFE\xFF" || text.find('\0') != std::string_view::npos;
+    return text.substr(0, 2) == "\xFF\xFE" || text.substr(0, 2) == "\xFE\xFF" ||
+           text.find('\0') != std::string_view::npos;
 }
 
 }  // namespace
@@ -863,7 +866,8 @@ std::optional<FactFile> read_fact_file(const SourceFile& file, const Program& pr
                                        const FactFileOptions& options) {
     // A file outside the subset, or one the reader finds a problem in, is read again by yaml-cpp from the start, so
     // every diagnostic comes from the one reference path.
-    if (FactFile fast; kb::read_fact_file_fast(file, program, fast, options, &sink) == kb::FastRead::Accepted) return fast;
+    if (FactFile fast; kb::read_fact_file_fast(file, program, fast, options, &sink) == kb::FastRead::Accepted)
+        return fast;
     return kb::read_fact_file_yaml_cpp(file, program, sink, options);
 }
 

@@ -2,9 +2,9 @@
 //
 // The reader is an analyst who wants to know what a pack knows without reading every file: which templates it reads
 // (with types and defaults), which named weights and thresholds it uses and where they come from (the constants'
-// doc strings, or the comments written after them), and for every rule what it matches, what it concludes or which evidence it gives with what weight, and
-// its text as written (comments inside the rule included). The closing index answers "what pushes toward X?": the
-// evidence each rule gives, per predicate.
+// doc strings, or the comments written after them), and for every rule what it matches, what it concludes or which
+// evidence it gives with what weight, and its text as written (comments inside the rule included). The closing index
+// answers "what pushes toward X?": the evidence each rule gives, per predicate.
 //
 // Limits: the text of a rule is taken from its source span, so it is shown as written, not as checked (constants by
 // name); rules in files that are no longer readable show no text. Weights computed at run time show as "computed".
@@ -189,7 +189,8 @@ void document_pack(const Context& c, const PackInfo& pack, std::string& out) {
         if (!any_constant) out += "### Constants\n\n| constant | value | note | defined at |\n|---|---|---|---|\n";
         any_constant = true;
         std::string note = k.doc.empty() ? trailing_comment(sm, k.span) : k.doc;
-        out += fmt::format("| `{}` | `{}` | {} | {} |\n", k.name, cell(to_source(k.value)), cell(note), c.where(k.span));
+        out +=
+            fmt::format("| `{}` | `{}` | {} | {} |\n", k.name, cell(to_source(k.value)), cell(note), c.where(k.span));
     }
     if (any_constant) out += "\n";
 
@@ -212,7 +213,8 @@ void document_pack(const Context& c, const PackInfo& pack, std::string& out) {
             for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
             return s.empty() ? std::string("nothing") : s;
         };
-        out += fmt::format("- at `{}`{}\n", c.where(r.span), r.salience ? fmt::format(", salience {}", r.salience) : "");
+        out +=
+            fmt::format("- at `{}`{}\n", c.where(r.span), r.salience ? fmt::format(", salience {}", r.salience) : "");
         out += fmt::format("- matches: {}\n- then: {}\n\n", join(reads), join(does));
         if (r.span.valid() && r.span.file < sm.size()) {
             const std::string& text = sm.file(r.span.file).text;
@@ -226,9 +228,10 @@ void document_pack(const Context& c, const PackInfo& pack, std::string& out) {
 
 std::string document_program(const Program& p, const SourceManager& sm, const std::string& base_dir) {
     Context c{p, sm, base_dir};
-    std::string out = "# Rule packs\n\nWritten by `covenant doc` from the rule files: edit those, not this page. Each pack "
-                      "lists its templates, constants and rules; the last section gathers the evidence the rules give, "
-                      "by predicate.\n\n";
+    std::string out =
+        "# Rule packs\n\nWritten by `covenant doc` from the rule files: edit those, not this page. Each pack "
+        "lists its templates, constants and rules; the last section gathers the evidence the rules give, "
+        "by predicate.\n\n";
     out += "| pack | about | templates | constants | rules |\n|---|---|---|---|---|\n";
     for (const auto& pack : p.packs) {
         auto count = [&](auto& items, auto pred) {
@@ -252,8 +255,10 @@ std::string document_program(const Program& p, const SourceManager& sm, const st
                     fmt::format("| {} `{}` | {} | {} | {} |", rule_kind_name(r.kind), r.name, weight_text(a.weight),
                                 cell(r.doc), c.where(a.span)));
     if (!by_predicate.empty()) {
-        out += "## Evidence by predicate\n\nWhat each rule adds to a score when it fires (certainty factors, combined by the "
-               "MYCIN rule: docs/language.md, section 7).\n\n";
+        out +=
+            "## Evidence by predicate\n\nWhat each rule adds to a score when it fires (certainty factors, combined by "
+            "the "
+            "MYCIN rule: docs/language.md, section 7).\n\n";
         for (const auto& [pred, rows] : by_predicate) {
             out += fmt::format("### `{}`\n\n| rule | weight | about | at |\n|---|---|---|---|\n", pred);
             for (const auto& row : rows) out += row + "\n";

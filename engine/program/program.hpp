@@ -153,7 +153,7 @@ enum class AggOp : std::uint8_t {
 
 struct Condition {
     CondKind kind = CondKind::Pattern;
-    Pattern pattern;                   // Pattern; Aggregate: the pattern aggregated over (for Score, on a score template)
+    Pattern pattern;  // Pattern; Aggregate: the pattern aggregated over (for Score, on a score template)
     std::vector<Condition> group;      // Not / Exists: the conjunction inside (size 1 for `not pattern`)
     Expr test;                         // Test: a bool expression
     AggOp agg = AggOp::Count;          // Aggregate
@@ -315,7 +315,8 @@ bool is_name_text(std::string_view text);
 
 // Renders a fact as it is written in the language: `person(name: ann, born: 1950)`; score facts as
 // `score trust(ann) = 0.35`.
-// With `reading`, floats are shown as to_reading does (explanations); otherwise exactly, as the language reads them back.
+// With `reading`, floats are shown as to_reading does (explanations); otherwise exactly, as the language reads them
+// back.
 std::string format_fact(const Program& p, TemplateId tmpl, const Value* values, bool reading = false);
 
 // Pretty-prints the checked program back to rule-language text (round-trip printer: parsing and checking the output

@@ -4,9 +4,9 @@
 // std::unordered_map spent most of its time in cache misses there.
 //
 // Slot requirements: default-constructible as "empty"; `bool empty() const`; `std::uint64_t hash() const` returning a
-// well-mixed hash (use mix_hash). Duplicate hashes are allowed (the table works as a multimap); callers pass a predicate
-// to pick the slot they mean. The load factor stays <= MaxLoadPercent (at most 90): at 50% an unsuccessful lookup
-// probes 2.5 slots on average, at 75% 8.5 (Knuth's estimates) — with 8-byte slots still one or two cache lines.
+// well-mixed hash (use mix_hash). Duplicate hashes are allowed (the table works as a multimap); callers pass a
+// predicate to pick the slot they mean. The load factor stays <= MaxLoadPercent (at most 90): at 50% an unsuccessful
+// lookup probes 2.5 slots on average, at 75% 8.5 (Knuth's estimates) — with 8-byte slots still one or two cache lines.
 #pragma once
 
 #include <algorithm>

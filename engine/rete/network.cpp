@@ -106,7 +106,8 @@ private:
 
     // Splits a pattern's tests into alpha tests (constants and intra-pattern variables), hashed equality joins and
     // other join tests (Doorenbos §2.2 / §2.4). `left_depth` is the depth of the tokens the pattern joins with.
-    CompiledPattern compile_pattern(const Rule& rule, const Pattern& pat, const Scope& scope, std::uint16_t left_depth) {
+    CompiledPattern compile_pattern(const Rule& rule, const Pattern& pat, const Scope& scope,
+                                    std::uint16_t left_depth) {
         std::vector<int> local_slot(rule.vars.size(), -1);
         for (const auto& b : pat.binds)
             if (b.var < local_slot.size() && local_slot[b.var] < 0) local_slot[b.var] = b.slot;

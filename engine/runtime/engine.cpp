@@ -492,8 +492,9 @@ struct Engine::Impl final : rete::MatchListener {
                 pending.push_back({PendingKind::SupportLost, s.id});
             } else {
                 EvidenceRecord& rec = evidence[s.id];
-                auto c = std::lower_bound(rec.contributions.begin(), rec.contributions.end(), s.contribution,
-                                          [](const ContributionRecord& r, std::uint32_t serial) { return r.serial < serial; });
+                auto c = std::lower_bound(
+                    rec.contributions.begin(), rec.contributions.end(), s.contribution,
+                    [](const ContributionRecord& r, std::uint32_t serial) { return r.serial < serial; });
                 if (c != rec.contributions.end() && c->serial == s.contribution && c->live) {
                     c->live = false;
                     ++rec.dead;

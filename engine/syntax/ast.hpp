@@ -74,7 +74,7 @@ struct Expr {
     Kind kind = Kind::Literal;
     Literal literal;          // Literal
     Variable variable;        // Variable
-    std::string op;           // Unary: "-", "not"; Binary: "+", "-", "*", "/", "==", "!=", "<", "<=", ">", ">=", "and", "or"
+    std::string op;  // Unary: "-", "not"; Binary: "+", "-", "*", "/", "==", "!=", "<", "<=", ">", ">=", "and", "or"
     Identifier function;      // Call
     std::vector<Expr> args;   // Unary: 1; Binary: 2; Call: the arguments
     SourceSpan span;

@@ -245,7 +245,8 @@ std::string print_unit(const ast::Unit& unit) {
                 out += ")";
             }
             if (s.type.kind == ast::TypeRef::Kind::Ref) out += " " + s.type.ref.name;
-            for (const auto& limit : s.range) out += std::string(" ") + cmp_text(limit.op) + " " + print_literal(limit.bound);
+            for (const auto& limit : s.range)
+                out += std::string(" ") + cmp_text(limit.op) + " " + print_literal(limit.bound);
             if (s.from) out += " from " + s.from->name;
             if (s.default_value) out += " = " + print_literal(*s.default_value);
         }

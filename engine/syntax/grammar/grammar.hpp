@@ -59,9 +59,9 @@ using whole_fact_type = x3::rule<whole_fact_id, tree::FactTerm>;
 using whole_pattern_type = x3::rule<whole_pattern_id, tree::Pattern>;
 using expression_type = x3::rule<expression_id, tree::Chain>;
 
-BOOST_SPIRIT_DECLARE(pack_definition_type, use_definition_type, const_definition_type, template_definition_type, facts_definition_type,
-                     rule_definition_type, report_definition_type, whole_fact_type, whole_pattern_type,
-                     expression_type)
+BOOST_SPIRIT_DECLARE(pack_definition_type, use_definition_type, const_definition_type, template_definition_type,
+                     facts_definition_type, rule_definition_type, report_definition_type, whole_fact_type,
+                     whole_pattern_type, expression_type)
 
 // The rule objects (internal linkage: each TU has its own copy of the same type; only the types matter to X3).
 const pack_definition_type pack_definition = "a pack declaration";

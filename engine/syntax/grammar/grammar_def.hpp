@@ -66,8 +66,8 @@ inline const auto end_of_input_def = x3::eoi;
 
 BOOST_SPIRIT_DEFINE(slot_colon, type_colon, open_paren, open_brace, comma, of_keyword, pattern_close, fact_close,
                     modify_close, evidence_close, aggregate_close, score_close, predicate_close, group_close,
-                    one_of_close, template_close, facts_close, rule_close, then_keyword, const_equals, report_slots_close,
-                    end_of_input)
+                    one_of_close, template_close, facts_close, rule_close, then_keyword, const_equals,
+                    report_slots_close, end_of_input)
 
 // ---- patterns ----
 struct ne_test_id : annotate_position {};
@@ -175,9 +175,9 @@ inline const auto condition_def = binding | negation | test_condition | pattern;
 // Conditions are separated by newlines (whitespace) or optional commas.
 inline const auto conditions_def = *(condition >> -x3::lit(','));
 
-BOOST_SPIRIT_DEFINE(count_text, numeric_aggregate_text, count_name, numeric_aggregate_name, aggregate, predicate_args, score, aggregate_rhs, binding_rhs,
-                    binding, test_condition, negation_keyword, pattern_as_condition, single_pattern, condition_group,
-                    negation_body, negation, condition, conditions)
+BOOST_SPIRIT_DEFINE(count_text, numeric_aggregate_text, count_name, numeric_aggregate_name, aggregate, predicate_args,
+                    score, aggregate_rhs, binding_rhs, binding, test_condition, negation_keyword, pattern_as_condition,
+                    single_pattern, condition_group, negation_body, negation, condition, conditions)
 
 // ---- facts and actions ----
 struct slot_value_id : annotate_position {};
@@ -290,7 +290,8 @@ const x3::rule<const_name_id, tree::Name> const_name = "the constant's name";
 const x3::rule<report_role_id, tree::Name> report_role = "what is reported (subject, conclusion, finding or score)";
 const x3::rule<report_target_id, tree::Name> report_target = "the name of a template or score predicate";
 const x3::rule<report_slots_id, std::vector<tree::Name>> report_slots = "'(' and slot names separated by ','";
-const x3::rule<const_value_id, tree::Literal> const_value = "the constant's value (a number, string, true, false or a symbol)";
+const x3::rule<const_value_id, tree::Literal> const_value =
+    "the constant's value (a number, string, true, false or a symbol)";
 
 inline const auto simple_type_def = keyword_text("symbol") | keyword_text("string") | keyword_text("int") |
                                     keyword_text("float") | keyword_text("bool");
@@ -330,7 +331,8 @@ inline const auto pack_definition_def = keyword("pack") > pack_name > -string_li
 inline const auto use_definition_def = keyword_text("use") > pack_name;
 inline const auto const_name_def = identifier;
 inline const auto const_value_def = literal;
-inline const auto const_definition_def = keyword_text("const") > const_name > const_equals > const_value > -string_literal;
+inline const auto const_definition_def =
+    keyword_text("const") > const_name > const_equals > const_value > -string_literal;
 // `report ROLE TARGET [(SLOT, ...)] ["label"]`: which templates a domain layer reports (docs/language.md §12). The
 // role is a plain name here so that the checker can say which roles exist, with "did you mean".
 inline const auto report_role_def = identifier;
@@ -348,9 +350,10 @@ inline const auto whole_fact_def = fact_term > end_of_input;
 inline const auto whole_pattern_def = pattern > end_of_input;
 
 BOOST_SPIRIT_DEFINE(simple_type, one_of_keyword, one_of_names, rule_name, template_name, one_of_values, type_ref,
-                    ref_target, range_bound, range_op, range_limit, interval_open, interval_close, interval,
-                    slot_range, slot_source, default_value, slot_decl, slot_decls, facts_body, rule_kind, salience_part, when_part, const_name, const_value, pack_definition, use_definition, const_definition,
-                    template_definition, facts_definition, rule_definition, whole_fact, whole_pattern, report_role,
-                    report_target, report_slots, report_definition)
+                    ref_target, range_bound, range_op, range_limit, interval_open, interval_close, interval, slot_range,
+                    slot_source, default_value, slot_decl, slot_decls, facts_body, rule_kind, salience_part, when_part,
+                    const_name, const_value, pack_definition, use_definition, const_definition, template_definition,
+                    facts_definition, rule_definition, whole_fact, whole_pattern, report_role, report_target,
+                    report_slots, report_definition)
 
 }  // namespace covenant::grammar

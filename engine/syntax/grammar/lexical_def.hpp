@@ -74,8 +74,8 @@ inline const auto pack_name_text_def =
 inline const auto variable_text_def = x3::lexeme[x3::char_("a-zA-Z_") >> *ident_char];
 // Everything that looks like part of a number is taken, so that `12abc` or `1.` is one malformed number (E0004,
 // reported by the converter) rather than a number followed by a confusing second token.
-inline const auto number_text_def =
-    x3::lexeme[-x3::char_('-') >> x3::char_("0-9") >> *((x3::char_("eE") >> x3::char_("+-")) | x3::char_("a-zA-Z0-9_."))];
+inline const auto number_text_def = x3::lexeme[-x3::char_('-') >> x3::char_("0-9") >>
+                                               *((x3::char_("eE") >> x3::char_("+-")) | x3::char_("a-zA-Z0-9_."))];
 inline const auto escape_def = x3::char_("\"\\\\nt{}");
 inline const auto string_close_def = x3::lit('"');
 // Strings end at the end of the line: an unclosed quote is reported there instead of swallowing the rest of the file.

@@ -58,7 +58,8 @@ std::string_view word_at(std::string_view text, std::size_t pos) {
 std::size_t token_length(std::string_view text, std::size_t pos) {
     if (pos >= text.size()) return 0;
     char c = text[pos];
-    if (is_ident_char(c) || c == '?' || (c == '-' && pos + 1 < text.size() && std::isdigit(static_cast<unsigned char>(text[pos + 1])))) {
+    if (is_ident_char(c) || c == '?' ||
+        (c == '-' && pos + 1 < text.size() && std::isdigit(static_cast<unsigned char>(text[pos + 1])))) {
         std::size_t end = pos + 1;
         while (end < text.size() && (is_ident_char(text[end]) || text[end] == '.')) ++end;
         return end - pos;
@@ -81,7 +82,8 @@ std::size_t token_length(std::string_view text, std::size_t pos) {
 }
 
 bool is_reserved(std::string_view w) {
-    return std::find(grammar::kReservedWords.begin(), grammar::kReservedWords.end(), w) != grammar::kReservedWords.end();
+    return std::find(grammar::kReservedWords.begin(), grammar::kReservedWords.end(), w) !=
+           grammar::kReservedWords.end();
 }
 
 bool is_definition_keyword_at(std::string_view text, std::size_t pos) {
@@ -607,7 +609,9 @@ public:
 
     ast::PackDecl pack(const tree::PackDef& p) const { return {name(p.name), doc(p.doc), span(p)}; }
     ast::Use use(const tree::UseDef& u) const { return {name(u.pack), span(u)}; }
-    ast::Constant constant(const tree::ConstDef& c) const { return {name(c.name), literal(c.value), doc(c.doc), span(c)}; }
+    ast::Constant constant(const tree::ConstDef& c) const {
+        return {name(c.name), literal(c.value), doc(c.doc), span(c)};
+    }
     ast::ReportDecl report(const tree::ReportDef& r) const {
         ast::ReportDecl out{name(r.role), name(r.target), {}, doc(r.label), span(r)};
         if (r.slots)
@@ -720,8 +724,8 @@ bool run_rule(const Rule& rule, const SourceFile& file, ParseState& state, itera
     const iterator_type start = first;
     bool ok = false;
     try {
-        ok = x3::phrase_parse(first, iterator_type(file.text.end()), x3::with<grammar::parse_state_tag>(std::ref(state))[rule],
-                              grammar::skipper, attr);
+        ok = x3::phrase_parse(first, iterator_type(file.text.end()),
+                              x3::with<grammar::parse_state_tag>(std::ref(state))[rule], grammar::skipper, attr);
     } catch (const x3::expectation_failure<iterator_type>& failure) {
         // Only reachable if an expectation escaped the entry rule's on_error; report it all the same.
         state.failure = grammar::Failure{failure.where(), failure.which()};
@@ -750,8 +754,9 @@ ast::Unit parse_unit(const SourceFile& file, DiagnosticSink& sink) {
         if (pos >= text.size()) break;
         std::string_view keyword = word_at(text, pos);
         if (std::find(kDefinitionKeywords.begin(), kDefinitionKeywords.end(), keyword) == kDefinitionKeywords.end()) {
-            report_failure(file, sink, pos, pos,
-                           "a definition (pack, use, const, template, facts, rule, norm, criterion, interest or report)");
+            report_failure(
+                file, sink, pos, pos,
+                "a definition (pack, use, const, template, facts, rule, norm, criterion, interest or report)");
             pos = next_definition(text, pos + 1);
             continue;
         }
