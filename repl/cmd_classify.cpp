@@ -189,6 +189,10 @@ int run_classify(const ClassifyCommandOptions& o) {
         return kExitInputError;
     }
     loaded.classify.max_firings = o.max_firings;
+    // Without a subject every case gives an empty row set: say why rather than print an empty table silently.
+    if (!loaded.session.program->report.subject)
+        std::cerr << "covenant: warning: the loaded rules declare no subject (`report subject TEMPLATE`, "
+                     "docs/language.md §12), so no case has anything to classify; `covenant run` runs any pack\n";
     if (o.sensitivity.runs > 0) return run_sensitivity(o, loaded, paths);
     std::vector<CaseResult> results = classify_all(*loaded.session.program, paths, loaded.classify, o.jobs);
 
