@@ -22,8 +22,7 @@ void ReplSession::cmd_consult(const Line& l, std::size_t b) {
     std::vector<std::string> known = subject_ids(*program_, *current().engine);
     if (who.empty() || std::find(known.begin(), known.end(), who) == known.end()) {
         error(l, b, std::max<std::size_t>(e - b, 1), Code::ParseExpected,
-              who.empty() ? fmt::format("expected {} {} id", subject->name.find_first_of("aeiou") == 0 ? "an" : "a",
-                                        subject->name)
+              who.empty() ? fmt::format("expected {} {} id", indefinite_article(subject->name), subject->name)
                           : fmt::format("no {} '{}' in working memory{}", subject->name, who,
                                         did_you_mean(closest_match(who, known))));
         return;
@@ -131,7 +130,7 @@ bool ReplSession::record_answer(const Line& l, std::size_t b, std::size_t e, con
     const Question& q = *consultation_->question;
     const TemplateDef& t = program_->templates.at(q.tmpl);
     World& w = current();
-    int who_slot = subject_slot(*program_, t);
+    int who_slot = subject_link(*program_, t);
     Value who = Value::symbol(consultation_->institution);
     std::optional<std::size_t> index;
     for (std::size_t i = 0; i < w.given.size(); ++i)

@@ -20,6 +20,4 @@ std::vector<std::string> subject_ids(const Program& program, const Engine& engin
     return ids;
 }
 
-int subject_slot(const Program& program, const TemplateDef& t) { return subject_link(program, t); }
-
 }  // namespace covenant::cli

@@ -21,8 +21,4 @@ std::string subject_word(const Program& program);
 // `consult` accepts these; `classify` and `consult` complete them.
 std::vector<std::string> subject_ids(const Program& program, const Engine& engine);
 
-// The slot of `t` that names the subject a fact is about (program.hpp, subject_link): its key for the subject
-// template itself; -1 when it has none. `consult` records an answer in the fact about the subject consulted.
-int subject_slot(const Program& program, const TemplateDef& t);
-
 }  // namespace covenant::cli

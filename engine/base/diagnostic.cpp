@@ -134,6 +134,10 @@ std::string render_all(const DiagnosticSink& sink, const SourceManager& sm, cons
     return out;
 }
 
+const char* indefinite_article(std::string_view word) {
+    return !word.empty() && std::string_view("aeiouAEIOU").find(word.front()) != std::string_view::npos ? "an" : "a";
+}
+
 std::string closest_match(std::string_view word, const std::vector<std::string>& candidates, TypoRule rule) {
     std::size_t best = static_cast<std::size_t>(-1);
     std::string best_word;

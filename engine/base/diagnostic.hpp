@@ -101,4 +101,8 @@ enum class TypoRule : std::uint8_t { Edits, EditsOrSwap };
 std::string closest_match(std::string_view word, const std::vector<std::string>& candidates,
                           TypoRule rule = TypoRule::Edits);
 
+// "an" before a word that starts with a vowel letter, else "a", for messages that name a template: "an owner id",
+// "a person fact". By spelling, not sound (names in rules are lower-case words and identifiers).
+const char* indefinite_article(std::string_view word);
+
 }  // namespace covenant

@@ -138,7 +138,7 @@ public:
                 error(at, Code::YamlShape,
                       "'{}' belongs under {} {}'s id (`expect: {{<id>: {{{}: ...}}}}`); only {} may stand at "
                       "the top of `expect`",
-                      key, article(words_.subject), words_.subject, key, or_list(kTopKeys));
+                      key, indefinite_article(words_.subject), words_.subject, key, or_list(kTopKeys));
             } else if (body.kind != MetaValue::Kind::Map) {
                 // An id with a list under it is more likely a misspelt top-level key than an institution.
                 std::string guess = closest_match(key, kTopKeys);
@@ -155,10 +155,6 @@ public:
     }
 
 private:
-    static std::string article(const std::string& word) {
-        return word.find_first_of("aeiou") == 0 ? "an" : "a";
-    }
-
     const Program& program_;
     const SourceFile& file_;
     DiagnosticSink& sink_;

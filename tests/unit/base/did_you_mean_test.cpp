@@ -36,3 +36,10 @@ TEST_CASE("did you mean: one swap of adjacent letters when edit distance finds n
     CHECK(closest_match("nmae", names).empty());
     CHECK(closest_match("nmae", names, TypoRule::Edits).empty());
 }
+
+TEST_CASE("indefinite_article goes by the first letter", "[base]") {
+    CHECK(std::string(covenant::indefinite_article("owner")) == "an");
+    CHECK(std::string(covenant::indefinite_article("Item")) == "an");
+    CHECK(std::string(covenant::indefinite_article("person")) == "a");
+    CHECK(std::string(covenant::indefinite_article("")) == "a");
+}
