@@ -19,6 +19,8 @@
 #                       docs/benchmarks.md
 #   make golden-update  regenerate tests/golden/*/expected.* and the outputs in docs/examples.md from the current
 #                       covenant binary (review the diff!)
+#   make install        build, then `cmake --install build` (PREFIX=/usr/local by default; docs/install.md)
+#   make package        build, then the Debian package build/covenant_<version>_<arch>.deb (CPack)
 #   make clean          remove build/, build-asan/ and build-fuzz/
 
 BUILD_DIR      ?= build
@@ -30,13 +32,14 @@ JOBS           ?= $(shell nproc 2>/dev/null || echo 2)
 COVENANT        = $(BUILD_DIR)/repl/covenant
 
 DEB_PACKAGES := libboost-dev libfmt-dev libyaml-cpp-dev catch2 libcli11-dev libedit-dev nlohmann-json3-dev pkg-config tmux \
-                cmake g++ make clang libclang-rt-14-dev
+                cmake g++ make clang libclang-rt-14-dev \
+                pybind11-dev python3-dev python3-pytest python3-pandas dpkg-dev file
 
 
 # One step at a time: `deps` may run apt-get, and `test` builds two trees that share the two cores.
 .NOTPARALLEL:
 
-.PHONY: all deps configure build demo test check asan fuzz-build fuzz fuzz-smoke soak bench golden-update clean
+.PHONY: all deps configure build demo test check asan fuzz-build fuzz fuzz-smoke soak bench golden-update clean install package
 
 all: build
 
@@ -64,6 +67,14 @@ build: deps configure
 demo: build
 	@echo "=== covenant classify kb/cases  (rules: rules/core, threats: kb/threats.yaml)"
 	@$(COVENANT) classify kb/cases --format table
+
+PREFIX ?= /usr/local
+install: build
+	cmake --install $(BUILD_DIR) --prefix $(PREFIX)
+
+package: build
+	cd $(BUILD_DIR) && cpack -G DEB
+	@ls $(BUILD_DIR)/covenant_*.deb
 
 check: build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j$(JOBS)

@@ -9,11 +9,24 @@
 #include <system_error>
 
 #include "check/check.hpp"
+#include "classify/shipped.hpp"
+#include "classify/packs.hpp"
 #include "kb/world.hpp"
 
 namespace covenant::cli {
 
 namespace fs = std::filesystem;
+
+void sort_by_extension(std::vector<std::string>& facts_or_cases, std::vector<std::string>& rules) {
+    auto ext = [](const std::string& p) { return fs::path(p).extension().string(); };
+    auto is_rules = [&](const std::string& p) { return ext(p) == ".rules"; };
+    auto is_yaml = [&](const std::string& p) { return ext(p) == ".yaml" || ext(p) == ".yml"; };
+    std::vector<std::string> kept_facts, kept_rules;
+    for (auto& p : rules) (is_yaml(p) ? facts_or_cases : kept_rules).push_back(std::move(p));
+    for (auto& p : facts_or_cases) (is_rules(p) ? kept_rules : kept_facts).push_back(std::move(p));
+    facts_or_cases = std::move(kept_facts);
+    rules = std::move(kept_rules);
+}
 
 bool use_color(const CommonOptions& options) {
     if (options.no_color) return false;
@@ -22,26 +35,34 @@ bool use_color(const CommonOptions& options) {
     return isatty(STDERR_FILENO) == 1;
 }
 
-std::vector<std::string> default_rules_path() {
-    std::error_code ec;
-    fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-    if (ec) return {};
-    // Built in a tree: build/repl/covenant -> the first ancestor with a rules/ directory and a CMakeLists.txt.
-    for (fs::path dir = exe.parent_path(); !dir.empty(); dir = dir.parent_path()) {
-        if (fs::is_directory(dir / "rules", ec) && fs::exists(dir / "CMakeLists.txt", ec))
-            return {(dir / "rules").string()};
-        if (dir == dir.root_path()) break;
+void say_what_was_loaded(const Program& program, const std::vector<std::string>& rule_files,
+                         const std::vector<std::string>& fact_files, bool default_facts) {
+    std::string packs;
+    for (const auto& p : program.packs)
+        if (!p.name.empty()) packs += (packs.empty() ? "" : ", ") + p.name;
+    std::cerr << "covenant: rules: " << rule_files.size() << (rule_files.size() == 1 ? " file" : " files")
+              << " named (packs loaded: " << (packs.empty() ? "none" : packs) << ")\n";
+    for (const auto& f : rule_files) std::cerr << "  " << f << "\n";
+    for (const auto& dir : pack_search_path()) std::cerr << "  `use` also looks in " << dir << "\n";
+    if (fact_files.empty()) {
+        std::cerr << "covenant: shared facts: none"
+                  << (default_facts ? " (the shipped threat catalogue goes with the core packs, and no loaded file "
+                                      "uses " + std::string(kCoreVocabularyPack) + ")"
+                                    : "")
+                  << "\n";
+        return;
     }
-    // Installed: <prefix>/bin/covenant -> <prefix>/share/covenant/rules.
-    fs::path installed = exe.parent_path().parent_path() / "share" / "covenant" / "rules";
-    if (fs::is_directory(installed, ec)) return {installed.string()};
-    return {};
+    std::cerr << "covenant: shared facts:\n";
+    for (const auto& f : fact_files) {
+        bool shipped = default_facts && f == shipped_threats().value_or("");
+        std::cerr << "  " << f << (shipped ? "  (default: the threat catalogue of the core packs)" : "") << "\n";
+    }
 }
 
 bool load(const CommonOptions& options, Session& session, bool one_world) {
     LoadOptions load_options;
     load_options.search_path = options.rules_path;
-    for (auto& dir : default_rules_path()) load_options.search_path.push_back(std::move(dir));
+    for (auto& dir : pack_search_path()) load_options.search_path.push_back(std::move(dir));
 
     session.program = load_program(options.rule_files, load_options, session.sources, session.sink);
     if (!session.program) return false;
@@ -87,45 +108,6 @@ void print_diagnostics(const Session& session, const CommonOptions& options) {
     std::cout.flush();  // keep the order of earlier output and the diagnostics when both go to one terminal
     std::cerr << render_all(session.sink, session.sources, render_options);
     std::cerr.flush();
-}
-
-std::optional<std::string> project_root() {
-    auto dirs = default_rules_path();
-    if (dirs.empty()) return std::nullopt;
-    return fs::path(dirs.front()).parent_path().string();
-}
-
-bool domain_inputs(const std::vector<std::string>& rules, const std::vector<std::string>& facts,
-                   std::vector<std::string>& rule_files, std::vector<std::string>& shared_facts, std::string& error) {
-    std::vector<std::string> inputs = rules;
-    shared_facts = facts;
-    if (inputs.empty()) {
-        auto root = project_root();
-        if (!root || !fs::is_directory(fs::path(*root) / "rules" / "core")) {
-            error = "cannot find the shipped rules/core; name the rule packs with --rules DIR";
-            return false;
-        }
-        inputs.push_back((fs::path(*root) / "rules" / "core").string());
-        fs::path threats = fs::path(*root) / "kb" / "threats.yaml";
-        if (shared_facts.empty() && fs::exists(threats)) shared_facts.push_back(threats.string());
-    }
-    for (const auto& in : inputs) {
-        std::error_code ec;
-        if (!fs::is_directory(in, ec)) {
-            rule_files.push_back(in);
-            continue;
-        }
-        std::vector<std::string> found;
-        for (const auto& e : fs::directory_iterator(in, ec))
-            if (e.is_regular_file() && e.path().extension() == ".rules") found.push_back(e.path().string());
-        std::sort(found.begin(), found.end());
-        if (found.empty()) {
-            error = "no .rules files in '" + in + "'";
-            return false;
-        }
-        rule_files.insert(rule_files.end(), found.begin(), found.end());
-    }
-    return true;
 }
 
 }  // namespace covenant::cli

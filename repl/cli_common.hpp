@@ -37,24 +37,20 @@ struct Session {
     std::vector<FactFile> fact_files;
 };
 
+// Files are told apart by extension wherever a command takes both kinds: `.rules` files named among the case or
+// fact files move to `rules` (so `--rules core extra.rules CASES` and `CASES extra.rules` both mean what they say),
+// and `.yaml`/`.yml` files named among the rule files move to `facts` (`run family.rules family.yaml`). Directories
+// stay where they were named. Order within each list is kept.
+void sort_by_extension(std::vector<std::string>& facts_or_cases, std::vector<std::string>& rules);
+
 // Whether diagnostics on stderr get ANSI colours: stderr is a terminal, --no-color was not given, and NO_COLOR
 // (https://no-color.org) is not set.
 bool use_color(const CommonOptions& options);
 
-// The default search path for `use`: the `rules/` directory of the project the executable was built in (found by
-// walking up from the executable's directory), or <prefix>/share/covenant/rules for an installed binary. Empty when
-// neither exists.
-std::vector<std::string> default_rules_path();
-
-// The rule packs and shared fact files of the domain commands (classify, test, explain, repl). `rules` names .rules
-// files or directories (a directory stands for the *.rules files directly inside it, sorted); when it is empty the
-// shipped rules/core is used and then, unless `facts` names some, the shipped threat catalogue kb/threats.yaml is
-// asserted into every case. Returns false with `error` in words when the rules cannot be found.
-bool domain_inputs(const std::vector<std::string>& rules, const std::vector<std::string>& facts,
-                   std::vector<std::string>& rule_files, std::vector<std::string>& shared_facts, std::string& error);
-
-// The project root that holds the shipped rules/ and kb/ (the parent of the default rules directory), if found.
-std::optional<std::string> project_root();
+// --verbose: the rule files named, the packs loaded, where `use` looks, and the shared fact files (the default one
+// marked as such), on stderr.
+void say_what_was_loaded(const Program& program, const std::vector<std::string>& rule_files,
+                         const std::vector<std::string>& fact_files, bool default_facts);
 
 // Loads the rule files (and the packs they use) and then the fact files against the program. Returns false when
 // anything failed; the diagnostics are in session.sink either way (warnings included).

@@ -10,8 +10,10 @@ namespace covenant::cli {
 
 void add_common_flags(CLI::App& command, CommonOptions& options) {
     command.add_option("--rules-path", options.rules_path,
-                       "Directory searched for `use`d packs (repeatable; searched before the project's rules/)")
-        ->type_name("DIR");
+                       "Directory searched for `use`d packs (repeat for more; searched before $COVENANT_PATH and the\n"
+                       "shipped rules/)")
+        ->type_name("DIR")
+        ->allow_extra_args(false);
     command.add_flag("--no-color", options.no_color,
                      "Never colour diagnostics (default: colour when stderr is a terminal)");
 }
@@ -19,11 +21,13 @@ void add_common_flags(CLI::App& command, CommonOptions& options) {
 CLI::App* add_check_command(CLI::App& app, CheckOptions& options) {
     CLI::App* cmd = app.add_subcommand("check", "Parse and check rule files (and fact files); print diagnostics only.\n"
                                                 "Exit status 0 when there is no error, 1 otherwise.");
-    cmd->add_option("FILE.rules", options.common.rule_files, "Rule files")->required();
+    cmd->add_option("FILE.rules", options.common.rule_files, "Rule files (a .yaml file named here is a fact file, as with --facts)")
+        ->required();
     cmd->add_option("--facts", options.common.fact_files,
                     "YAML fact files to check against the rules (repeatable); with them, rules that can never fire are "
                     "reported (W0004)")
-        ->type_name("FILE.yaml");
+        ->type_name("FILE.yaml")
+        ->allow_extra_args(false);
     cmd->add_option("--show", options.show,
                     "Also print a stage: ast (each named file as parsed, in canonical form) or program (as checked)")
         ->check(CLI::IsMember({"ast", "program"}));

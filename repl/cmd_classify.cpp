@@ -131,13 +131,11 @@ CLI::App* add_classify_command(CLI::App& app, ClassifyCommandOptions& o) {
         "Classify case files: which architecture each institution embodies (community, balance_of_power, hybrid or\n"
         "undetermined), its scores, and where it is under strain. One bad case gives an error record; the others\n"
         "still run, and the exit status is 1 at the end.");
-    cmd->add_option("CASE", o.inputs, "Case files (YAML) or directories of them (searched recursively)")->required();
-    cmd->add_option("--rules", o.rules,
-                    "Rule packs: .rules files or directories of them (default: the shipped rules/core)")
-        ->type_name("DIR|FILE");
-    cmd->add_option("--facts", o.facts,
-                    "Fact files asserted into every case (default with the shipped rules: kb/threats.yaml)")
-        ->type_name("FILE.yaml");
+    cmd->add_option("CASE", o.inputs,
+                    "Case files (YAML) or directories of them (searched recursively); a .rules file named here\n"
+                    "is a rule pack, as with --rules")
+        ->required();
+    add_pack_options(cmd, o.rules, o.facts, o.no_default_facts, &o.verbose, "asserted into every case");
     cmd->add_option("--format", o.format,
                     "table | json (JSON Lines) | csv | md (default: table on a terminal, json otherwise)")
         ->check(CLI::IsMember({"table", "json", "csv", "md", "markdown"}));
@@ -180,7 +178,7 @@ CLI::App* add_classify_command(CLI::App& app, ClassifyCommandOptions& o) {
 
 int run_classify(const ClassifyCommandOptions& o) {
     Loaded loaded;
-    if (!load_for_cases(o.rules, o.facts, o.no_color, loaded)) return kExitInputError;
+    if (!load_for_cases(o.rules, o.facts, o.no_default_facts, o.verbose, o.no_color, loaded)) return kExitInputError;
     auto found = case_files(o.inputs);
     if (!found) return kExitInputError;
     std::vector<std::string>& paths = *found;
@@ -198,6 +196,7 @@ int run_classify(const ClassifyCommandOptions& o) {
 
     bool failed = false;
     for (const auto& r : results) {
+        show_printed(r);
         if (r.error) {
             failed = true;
             std::cerr << r.error->rendered;

@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "base/file_io.hpp"
+#include "classify/packs.hpp"
 #include "commands.hpp"
 
 namespace covenant::cli {
@@ -21,13 +22,14 @@ CLI::App* add_doc_command(CLI::App& app, DocOptions& options) {
 }
 
 int run_doc(const DocOptions& options) {
-    CommonOptions common = options.common;
-    std::vector<std::string> shared_facts;  // not used: a reference documents rules only
+    CommonOptions common = options.common;  // no fact files: a reference documents rules only
     std::string error;
-    if (!domain_inputs(options.rules, {}, common.rule_files, shared_facts, error)) {
+    auto rule_files = rule_files_of(options.rules, error);
+    if (!rule_files) {
         std::cerr << "covenant: " << error << "\n";
         return kExitInputError;
     }
+    common.rule_files = std::move(*rule_files);
     Session session;
     bool ok = load(common, session);
     print_diagnostics(session, common);

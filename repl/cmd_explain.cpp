@@ -25,15 +25,14 @@ CLI::App* add_explain_command(CLI::App& app, ExplainCommandOptions& o) {
     cmd->add_option("--format", o.format, "text | json | dot (Graphviz: dot -Tsvg)")
         ->check(CLI::IsMember({"text", "json", "dot"}));
     cmd->add_option("--depth", o.depth, "How many rule levels to follow (default 32)");
-    cmd->add_option("--rules", o.rules, "Rule packs (default: the shipped rules/core)")->type_name("DIR|FILE");
-    cmd->add_option("--facts", o.facts, "Fact files asserted first (default: kb/threats.yaml)")->type_name("FILE.yaml");
+    add_pack_options(cmd, o.rules, o.facts, o.no_default_facts, &o.verbose, "asserted first");
     cmd->add_flag("--no-color", o.no_color, "Never colour output");
     return cmd;
 }
 
 int run_explain(const ExplainCommandOptions& o) {
     Loaded loaded;
-    if (!load_for_cases(o.rules, o.facts, o.no_color, loaded)) return kExitInputError;
+    if (!load_for_cases(o.rules, o.facts, o.no_default_facts, o.verbose, o.no_color, loaded)) return kExitInputError;
     Session& s = loaded.session;
     std::string why;
     FileId id = s.sources.load(o.input, why);
@@ -54,6 +53,7 @@ int run_explain(const ExplainCommandOptions& o) {
     for (const auto& f : ff->facts) engine.assert_fact(f.tmpl, f.values, f.span);
     RunLimits limits;
     limits.max_firings = 1'000'000;
+    engine.set_output(std::cerr);  // a pack's `print` output is not the explanation (stdout: text, JSON or DOT)
     RunResult run = engine.run(limits);
     if (run.reason != StopReason::Quiescent && run.reason != StopReason::Halted) {
         std::cerr << "covenant: the run did not finish: " << stop_reason_text(run.reason) << "\n";

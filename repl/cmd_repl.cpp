@@ -3,7 +3,8 @@
 // The terminal side of the interactive session (repl/session.hpp holds the state and the commands): line editing,
 // persistent history (~/.covenant_history) and tab completion through libedit's readline interface when standard
 // input is a terminal; plain line-by-line reading without prompts otherwise, so that `covenant repl < script` runs
-// a scripted session (the transcript tests do). Ctrl-C stops a running `run` between firings; Ctrl-D leaves.
+// a scripted session (the transcript tests do). Ctrl-C stops a running `run` between firings and, at the prompt,
+// cancels the line being typed (the session goes on); Ctrl-D leaves.
 #include <unistd.h>
 
 #include <algorithm>
@@ -16,7 +17,9 @@
 
 #include <editline/readline.h>
 
+#include "classify/packs.hpp"
 #include "commands_domain.hpp"
+#include "domain_common.hpp"
 #include "session.hpp"
 
 namespace covenant::cli {
@@ -49,9 +52,14 @@ char* completion_generator(const char* text, int state) {
 
 char** attempt_completion(const char* text, int start, int /*end*/) {
     std::string before(rl_line_buffer, static_cast<std::size_t>(std::max(0, start)));
+    rl_completion_append_character = ' ';
     // File names (the arguments of load and save): libedit's own filename completion.
     if (ReplSession::completes_file_names(before)) return nullptr;
     rl_attempted_completion_over = 1;
+    // A template name is followed by `(`, not a blank: a space after it would keep the next Tab from completing
+    // slot names (and `facts institution` works as well without one).
+    for (const auto& match : g_session->complete(before, text))
+        if (!g_session->completion_ends_word(before, match)) rl_completion_append_character = '\0';
     return rl_completion_matches(text, completion_generator);
 }
 
@@ -68,23 +76,20 @@ CLI::App* add_repl_command(CLI::App& app, ReplCommandOptions& o) {
         "An interactive session: load rules and cases, assert and retract facts, run, classify, and ask why,\n"
         "why-not and what-if. Type `help` inside. Reads a script from standard input when it is not a terminal.");
     cmd->add_option("CASE", o.cases, "Case files (YAML) asserted at the start")->type_name("CASE.yaml");
-    cmd->add_option("--rules", o.rules, "Rule packs: .rules files or directories (default: the shipped rules/core)")
-        ->type_name("DIR|FILE");
-    cmd->add_option("--facts", o.facts,
-                    "Shared fact files asserted first (default with the shipped rules: kb/threats.yaml)")
-        ->type_name("FILE.yaml");
+    add_pack_options(cmd, o.rules, o.facts, o.no_default_facts, &o.verbose, "asserted first");
     cmd->add_flag("--no-color", o.no_color, "Plain ASCII output without colour, even on a terminal");
     cmd->add_flag("--echo", o.echo, "Print each command before its output (for readable transcripts)");
     return cmd;
 }
 
 int run_repl(const ReplCommandOptions& o) {
-    std::vector<std::string> rules, shared;
     std::string problem;
-    if (!domain_inputs(o.rules, o.facts, rules, shared, problem)) {
+    auto rules = rule_files_of(o.rules, problem);
+    if (!rules) {
         std::cerr << "covenant: " << problem << "\n";
         return kExitInputError;
     }
+    const std::vector<std::string>& shared = o.facts;
     bool interactive = ::isatty(STDIN_FILENO) == 1;
     bool terminal_out = ::isatty(STDOUT_FILENO) == 1;
     const char* no_color_env = std::getenv("NO_COLOR");
@@ -93,8 +98,10 @@ int run_repl(const ReplCommandOptions& o) {
     options.color = interactive && terminal_out && !o.no_color && !(no_color_env && *no_color_env);
     options.unicode = interactive && terminal_out && !o.no_color;
     options.echo = o.echo;
+    options.default_facts = o.facts.empty() && !o.no_default_facts;
+    options.verbose = o.verbose;
     ReplSession session(std::cout, options);
-    if (!session.start(rules, shared, o.cases)) return kExitInputError;
+    if (!session.start(*rules, shared, o.cases)) return kExitInputError;
     session.set_interrupt(&g_interrupted);
 
     // SA_RESTART: a Ctrl-C while reading a line does not end the read (libedit redraws); during `run` the engine
@@ -129,6 +136,12 @@ int run_repl(const ReplCommandOptions& o) {
         g_interrupted = false;
         std::string prompt = session.prompt();
         char* raw = readline(prompt.c_str());
+        if (!raw && g_interrupted) {
+            // Ctrl-C at the prompt: libedit's read is interrupted and readline returns nullptr, as for Ctrl-D. As in
+            // a shell, it cancels the line being typed and the session goes on (a what-if or consultation too).
+            std::cout << "^C\n";
+            continue;
+        }
         if (!raw) {  // Ctrl-D
             std::cout << "\n";
             break;

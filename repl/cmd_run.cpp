@@ -98,10 +98,12 @@ CLI::App* add_run_command(CLI::App& app, RunOptions& options) {
     CLI::App* cmd = app.add_subcommand(
         "run", "Load rule files and fact files, run the rules to quiescence and print the final working memory.\n"
                "Exit status 0 when the run ended normally, 1 on input or run-time errors, 3 when a limit stopped it.");
-    cmd->add_option("FILE.rules", options.common.rule_files, "Rule files")->required();
+    cmd->add_option("FILE.rules", options.common.rule_files, "Rule files (a .yaml file named here is a fact file, as with --facts)")
+        ->required();
     cmd->add_option("--facts", options.common.fact_files,
-                    "YAML fact files asserted after the facts blocks (repeatable)")
-        ->type_name("FILE.yaml");
+                    "YAML fact files asserted after the facts blocks (repeat for more)")
+        ->type_name("FILE.yaml")
+        ->allow_extra_args(false);
     cmd->add_option("--strategy", options.strategy, "Conflict resolution among equal salience")
         ->check(CLI::IsMember({"depth", "breadth", "lex", "mea"}))
         ->capture_default_str();

@@ -7,6 +7,7 @@
 
 #include "commands_domain.hpp"
 #include "domain_common.hpp"
+#include "classify/shipped.hpp"
 #include "classify/trend.hpp"
 
 namespace covenant::cli {
@@ -20,20 +21,19 @@ CLI::App* add_test_command(CLI::App& app, TestCommandOptions& o) {
         "passed or failed with the reasons. Exit status 1 if any fails.\n"
         "Default: kb/cases and rules/core/tests of the project.");
     cmd->add_option("PATH", o.inputs, "Case files or directories");
-    cmd->add_option("--rules", o.rules, "Rule packs (default: the shipped rules/core)")->type_name("DIR|FILE");
-    cmd->add_option("--facts", o.facts, "Fact files asserted into every case (default: kb/threats.yaml)")
-        ->type_name("FILE.yaml");
-    cmd->add_flag("--verbose,-v", o.verbose, "Also show the details of passed expectations");
+    add_pack_options(cmd, o.rules, o.facts, o.no_default_facts, nullptr, "asserted into every case");
+    cmd->add_flag("--verbose,-v", o.verbose,
+                  "Also show the details of passed expectations, and say on stderr which files were loaded");
     cmd->add_flag("--no-color", o.no_color, "Never colour output");
     return cmd;
 }
 
 int run_test(const TestCommandOptions& o) {
     Loaded loaded;
-    if (!load_for_cases(o.rules, o.facts, o.no_color, loaded)) return kExitInputError;
+    if (!load_for_cases(o.rules, o.facts, o.no_default_facts, o.verbose, o.no_color, loaded)) return kExitInputError;
     std::vector<std::string> inputs = o.inputs;
     if (inputs.empty()) {
-        auto root = project_root();
+        auto root = shipped_data_dir();
         if (!root) {
             std::cerr << "covenant: cannot find the project's kb/cases; name the case files\n";
             return kExitUsage;
@@ -54,6 +54,7 @@ int run_test(const TestCommandOptions& o) {
     bool color = !o.no_color && ::isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR");
     std::size_t passed = 0, failed = 0, cases_without = 0;
     for (const auto& r : results) {
+        show_printed(r);
         auto outcomes = check_expectations(r);
         if (outcomes.empty()) {
             ++cases_without;

@@ -21,12 +21,7 @@ CLI::App* add_trend_command(CLI::App& app, TrendCommandOptions& o) {
                     "The years to classify: a list (1949,1989,2024) or a range (1949-2024); default: the series' own\n"
                     "(`years:`, else the base year, every change's year and `until:`)")
         ->type_name("LIST|RANGE");
-    cmd->add_option("--rules", o.rules,
-                    "Rule packs: .rules files or directories of them (default: the shipped rules/core)")
-        ->type_name("DIR|FILE");
-    cmd->add_option("--facts", o.facts,
-                    "Fact files asserted into every year (default with the shipped rules: kb/threats.yaml)")
-        ->type_name("FILE.yaml");
+    add_pack_options(cmd, o.rules, o.facts, o.no_default_facts, &o.verbose, "asserted into every year");
     cmd->add_option("--format", o.format,
                     "table | jsonl (JSON Lines) | csv | svg (a chart of the scores with the type as bands and strain\n"
                     "markers); default: table on a terminal, jsonl otherwise")
@@ -70,7 +65,7 @@ int run_trend(const TrendCommandOptions& o) {
         }
     }
     Loaded loaded;
-    if (!load_for_cases(o.rules, o.facts, o.no_color, loaded)) return kExitInputError;
+    if (!load_for_cases(o.rules, o.facts, o.no_default_facts, o.verbose, o.no_color, loaded)) return kExitInputError;
     std::string why;
     FileId id = loaded.session.sources.load(o.series, why);
     DiagnosticSink sink;
@@ -97,6 +92,7 @@ int run_trend(const TrendCommandOptions& o) {
     std::string text = render_trend(*series, points, f, report_labels(*loaded.session.program));
     if (int written = write_report(o.out, text); written != kExitOk) return written;
     bool failed = false;
+    for (const auto& p : points) show_printed(p.result);
     for (const auto& p : points) {
         if (!p.result.run_problem.empty()) {
             failed = true;

@@ -38,6 +38,10 @@ struct DocOptions {
 CLI::App* add_doc_command(CLI::App& app, DocOptions& options);
 int run_doc(const DocOptions& options);
 
+// covenant man: the manual page, from the app's own definitions (hidden from --help).
+CLI::App* add_man_command(CLI::App& app);
+int run_man(CLI::App& app);
+
 // Adds --rules-path and --no-color to a subcommand.
 void add_common_flags(CLI::App& command, CommonOptions& options);
 

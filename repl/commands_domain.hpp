@@ -23,7 +23,9 @@ struct SensitivityCommandOptions {
 struct ClassifyCommandOptions {
     std::vector<std::string> inputs;  // case files or directories
     std::vector<std::string> rules;   // .rules files or directories; default rules/core
-    std::vector<std::string> facts;   // shared fact files; default kb/threats.yaml with the default rules
+    std::vector<std::string> facts;   // shared fact files; default kb/threats.yaml when the core packs are loaded
+    bool no_default_facts = false;    // --no-default-facts
+    bool verbose = false;             // --verbose: say what was loaded
     std::string format;               // table | json | csv | md; default by terminal
     std::string out;
     unsigned jobs = 1;
@@ -39,6 +41,8 @@ struct TrendCommandOptions {
     std::string series;               // the series file
     std::vector<std::string> rules;
     std::vector<std::string> facts;
+    bool no_default_facts = false;
+    bool verbose = false;
     std::string years;                // "1949,1989,2024" or "1949-2024"; default: the series' years
     std::string format;               // table | jsonl | csv | svg; default: table on a terminal, jsonl otherwise
     std::string out;
@@ -52,7 +56,8 @@ struct TestCommandOptions {
     std::vector<std::string> inputs;
     std::vector<std::string> rules;
     std::vector<std::string> facts;
-    bool verbose = false;
+    bool no_default_facts = false;
+    bool verbose = false;  // the details of passed expectations, and what was loaded
     bool no_color = false;
 };
 CLI::App* add_test_command(CLI::App& app, TestCommandOptions& options);
@@ -65,6 +70,8 @@ struct ExplainCommandOptions {
     std::size_t depth = 32;
     std::vector<std::string> rules;
     std::vector<std::string> facts;
+    bool no_default_facts = false;
+    bool verbose = false;
     bool no_color = false;
 };
 CLI::App* add_explain_command(CLI::App& app, ExplainCommandOptions& options);
@@ -75,6 +82,8 @@ struct ReplCommandOptions {
     std::vector<std::string> cases;
     std::vector<std::string> rules;  // default rules/core (and then kb/threats.yaml as shared facts)
     std::vector<std::string> facts;
+    bool no_default_facts = false;
+    bool verbose = false;
     bool no_color = false;
     bool echo = false;
 };

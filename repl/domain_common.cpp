@@ -3,24 +3,45 @@
 #include <iostream>
 
 #include "base/file_io.hpp"
+#include "classify/packs.hpp"
 
 namespace covenant::cli {
 
 // Loads the packs and the shared fact files; prints diagnostics. Returns false when anything failed.
-bool load_for_cases(const std::vector<std::string>& rules, const std::vector<std::string>& facts, bool no_color,
-                    Loaded& loaded) {
+bool load_for_cases(const std::vector<std::string>& rules, const std::vector<std::string>& facts,
+                    bool no_default_facts, bool verbose, bool no_color, Loaded& loaded) {
+    PackRequest request;
+    request.rules = rules;
+    request.facts = facts;
+    request.no_default_facts = no_default_facts;
+    LoadedPacks packs;
+    Session& session = loaded.session;
+    bool ok = load_packs(request, session.sources, session.sink, packs);
+    if (verbose && packs.program) say_what_was_loaded(*packs.program, packs.rule_files, packs.fact_files, packs.default_facts);
     CommonOptions common;
     common.no_color = no_color;
-    std::string error;
-    if (!domain_inputs(rules, facts, common.rule_files, common.fact_files, error)) {
-        std::cerr << "covenant: " << error << "\n";
-        return false;
-    }
-    bool ok = load(common, loaded.session);
-    print_diagnostics(loaded.session, common);
-    if (!ok || loaded.session.sink.has_errors()) return false;
-    loaded.classify.shared_facts = std::move(loaded.session.fact_files);
+    print_diagnostics(session, common);
+    if (!ok) return false;
+    session.program = std::move(packs.program);
+    loaded.classify.shared_facts = std::move(packs.shared);
     return true;
+}
+
+void add_pack_options(CLI::App* cmd, std::vector<std::string>& rules, std::vector<std::string>& facts,
+                      bool& no_default_facts, bool* verbose, const std::string& what_facts) {
+    cmd->add_option("--rules", rules,
+                    "Rule packs: a .rules file or a directory of them; repeat for more (default: the shipped\n"
+                    "rules/core; packs named by `use` are also looked up in $COVENANT_PATH)")
+        ->type_name("DIR|FILE")
+        ->allow_extra_args(false);
+    CLI::Option* named = cmd->add_option("--facts", facts,
+                                         "Shared fact files " + what_facts +
+                                             "; repeat for more (default: the shipped\n"
+                                             "kb/threats.yaml whenever the loaded rules use core.vocabulary)")
+                             ->type_name("FILE.yaml")
+                             ->allow_extra_args(false);
+    cmd->add_flag("--no-default-facts", no_default_facts, "Do not add the shipped kb/threats.yaml")->excludes(named);
+    if (verbose) cmd->add_flag("--verbose,-v", *verbose, "Say on stderr which rule and fact files were loaded");
 }
 
 // The case files under `inputs`; prints why and returns nothing when a path is missing or unreadable.
@@ -32,6 +53,13 @@ std::optional<std::vector<std::string>> case_files(const std::vector<std::string
         return std::nullopt;
     }
     return paths;
+}
+
+void show_printed(const CaseResult& result) {
+    if (result.printed.empty()) return;
+    std::cout.flush();
+    std::cerr << result.printed;
+    if (result.printed.back() != '\n') std::cerr << '\n';
 }
 
 int write_report(const std::string& out, const std::string& report) {

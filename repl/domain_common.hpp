@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include <CLI/CLI.hpp>
+
 #include "classify/classify.hpp"
 #include "cli_common.hpp"
 
@@ -18,11 +20,22 @@ struct Loaded {
 };
 
 // Loads the packs and the shared fact files; prints diagnostics. Returns false when anything failed.
-bool load_for_cases(const std::vector<std::string>& rules, const std::vector<std::string>& facts, bool no_color,
-                    Loaded& loaded);
+// `no_default_facts` and `verbose` as in CommonOptions (default_facts is `facts` empty and not no_default_facts).
+bool load_for_cases(const std::vector<std::string>& rules, const std::vector<std::string>& facts,
+                    bool no_default_facts, bool verbose, bool no_color, Loaded& loaded);
+
+// The options every domain command shares, defined once: --rules, --facts (each naming one file per occurrence, so
+// that `--rules a --rules b CASE` leaves CASE to the positional argument), --no-default-facts and --verbose.
+// `what_facts` says what the fact files are for in this command ("asserted into every case").
+void add_pack_options(CLI::App* cmd, std::vector<std::string>& rules, std::vector<std::string>& facts,
+                      bool& no_default_facts, bool* verbose, const std::string& what_facts);
 
 // The case files under `inputs`; prints why and returns nothing when a path is missing or unreadable.
 std::optional<std::vector<std::string>> case_files(const std::vector<std::string>& inputs);
+
+// What the packs' `print` actions wrote while a case ran (CaseResult::printed), on stderr: standard output carries
+// only the report, which stays valid JSON, CSV or Markdown whatever a pack prints.
+void show_printed(const CaseResult& result);
 
 // Writes a report to standard output or, with a non-empty `out`, atomically to that file; the exit code.
 int write_report(const std::string& out, const std::string& report);

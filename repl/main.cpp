@@ -37,6 +37,7 @@ int main(int argc, char** argv) {
     CLI::App* repl = add_repl_command(app, repl_options);
     DocOptions doc_options;
     CLI::App* doc = add_doc_command(app, doc_options);
+    CLI::App* man = add_man_command(app);
 
     // CLI11 would report a mistyped command as "A subcommand is required"; say what is wrong instead.
     auto is_command = [&](const char* word) {
@@ -47,7 +48,7 @@ int main(int argc, char** argv) {
     if (argc > 1 && argv[1][0] != '-' && !is_command(argv[1])) {
         std::string names;
         for (const CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; }))
-            names += (names.empty() ? "" : ", ") + sub->get_name();
+            if (!sub->get_group().empty()) names += (names.empty() ? "" : ", ") + sub->get_name();
         std::fprintf(stderr, "covenant: unknown command '%s' (the commands are: %s)\n%s", argv[1], names.c_str(),
                      app.help().c_str());
         return kExitUsage;
@@ -65,6 +66,12 @@ int main(int argc, char** argv) {
                      e.what());
         return kExitUsage;
     }
+    // Rule files and fact/case files named in each other's place go where their extension says (cli_common.hpp).
+    sort_by_extension(check_options.common.fact_files, check_options.common.rule_files);
+    sort_by_extension(run_options.common.fact_files, run_options.common.rule_files);
+    sort_by_extension(classify_options.inputs, classify_options.rules);
+    sort_by_extension(test_options.inputs, test_options.rules);
+    sort_by_extension(repl_options.cases, repl_options.rules);
     try {
         if (*check) return run_check(check_options);
         if (*run) return run_run(run_options);
@@ -74,6 +81,7 @@ int main(int argc, char** argv) {
         if (*explain) return run_explain(explain_options);
         if (*repl) return run_repl(repl_options);
         if (*doc) return run_doc(doc_options);
+        if (*man) return run_man(app);
     } catch (const std::bad_alloc&) {
         std::fputs("covenant: out of memory\n", stderr);
         return kExitInputError;

@@ -11,6 +11,8 @@ namespace covenant::cli {
 const std::vector<ReplSession::Command>& ReplSession::commands() {
     using C = ArgCompletion;
     using S = ReplSession;
+    // Every example (all its lines) must work in `covenant repl kb/cases/sco-2025.yaml` with the default rules, the
+    // session the README starts: tests/transcripts/help_examples.sh runs each in a fresh one.
     static const std::vector<Command> table = {
         {"help", "help [COMMAND]", "List the commands, or explain one with an example.", "help why",
          C::Commands, "", &S::cmd_help},
@@ -20,17 +22,17 @@ const std::vector<ReplSession::Command>& ReplSession::commands() {
          "load kb/cases/nato-2024.yaml", C::Files, "", &S::cmd_load},
         {"case", "case [NAME]", "List the loaded cases (each is its own world: their facts never match each other's),\n"
                                 "or make NAME the current case, the one the other commands look at.",
-         "case nato-1989", C::Cases, "", &S::cmd_case},
+         "load kb/cases/nato-2024.yaml\ncase sco-2025", C::Cases, "", &S::cmd_case},
         {"compare", "compare A B", "Two cases side by side: type, scores and strains of each institution, then the\n"
                                    "given facts and the reasons (rule, weight, text) that only one of them has.",
-         "compare nato-1989 nato-2024", C::Cases, "", &S::cmd_compare},
+         "load kb/cases/nato-2024.yaml\ncompare sco-2025 nato-2024", C::Cases, "", &S::cmd_compare},
         {"reset", "reset", "Clear working memory and assert the given facts again; rules fire anew at the next `run`.",
          "reset", C::Facts, "", &S::cmd_reset},
         {"facts", "facts [TEMPLATE|PATTERN]",
          "List the live facts (of one template, or matching a pattern), with their ids.",
          "facts conflict(institution: sco, start: >= 2020)", C::Templates, "", &S::cmd_facts},
         {"assert", "assert FACT", "Give a fact: template(slot: value, ...); slots left out take their defaults.",
-         "assert mandate(institution: sco, kind: piracy)", C::Templates, "", &S::cmd_assert},
+         "assert mandate(institution: sco, kind: maritime)", C::Templates, "", &S::cmd_assert},
         {"retract", "retract ID|PATTERN", "Take back given facts: by id (f-12 or 12) or every fact matching a pattern.",
          "retract mandate(institution: sco, kind: cyber)", C::Facts, "", &S::cmd_retract},
         {"modify", "modify ID|PATTERN (slot: value, ...)", "Change slots of one given fact (it gets a new id).",
@@ -62,8 +64,8 @@ const std::vector<ReplSession::Command>& ReplSession::commands() {
          "`keep` adopts it.",
          "what-if modify institution(id: sco) (decision_rule: majority)",
          C::Facts, "off keep assert retract modify", &S::cmd_what_if},
-        {"diff", "diff", "What the what-if changed: given facts, types, scores, strains and other conclusions.", "diff",
-         C::Facts, "", &S::cmd_diff},
+        {"diff", "diff", "What the what-if changed: given facts, types, scores, strains and other conclusions.",
+         "what-if modify institution(id: sco) (decision_rule: majority)\ndiff", C::Facts, "", &S::cmd_diff},
         {"consult", "consult INSTITUTION",
          "An interview for the facts the rules use and the case lacks, most decisive\n"
          "first. Answer with a value, press Enter for the default, or say `unknown`,\n"
@@ -72,7 +74,7 @@ const std::vector<ReplSession::Command>& ReplSession::commands() {
         {"save", "save FILE.yaml", "Write the session's given facts as a case file that `covenant classify` reads.",
          "save /tmp/sco-changed.yaml", C::Files, "", &S::cmd_save},
         {"explain", "explain RULE", "A rule's text, kind, doc string and where it is defined.",
-         "explain architecture_hybrid", C::Rules, "", &S::cmd_explain},
+         "explain paralysis_events", C::Rules, "", &S::cmd_explain},
         {"stats", "stats", "Counts: rules, templates, facts, firings, activations, network size.", "stats",
          C::Facts, "", &S::cmd_stats},
         {"quit", "quit", "Leave the session (also `exit` or Ctrl-D).", "quit", C::Facts, "", nullptr},
@@ -124,7 +126,10 @@ void ReplSession::cmd_help(const Line& l, std::size_t b) {
               fmt::format("no command '{}'{}", name, did_you_mean(closest_match(name, command_names()))));
         return;
     }
-    out_ << c->synopsis << "\n" << c->text << "\nExample:\n  " << c->example << "\n";
+    // An example of several lines (`what-if` then `diff`) is indented line by line.
+    std::string example;
+    for (char ch : std::string_view(c->example)) example += ch == '\n' ? std::string("\n  ") : std::string(1, ch);
+    out_ << c->synopsis << "\n" << c->text << "\nExample:\n  " << example << "\n";
 }
 
 std::vector<std::string> ReplSession::complete(std::string_view before, std::string_view word) const {
@@ -149,6 +154,12 @@ std::vector<std::string> ReplSession::complete(std::string_view before, std::str
     return out;
 }
 
+bool ReplSession::completion_ends_word(std::string_view before, std::string_view candidate) const {
+    if (consultation_ || skip_space(before, 0) == before.size()) return true;  // an answer, a command word
+    const TemplateDef* t = program_->find_template(std::string(candidate));
+    return !t || t->is_score;
+}
+
 std::vector<std::string> ReplSession::argument_candidates(const Command* command, const std::string& line,
                                                           std::size_t args) const {
     std::vector<std::string> candidates;
@@ -171,9 +182,10 @@ std::vector<std::string> ReplSession::argument_candidates(const Command* command
     }
     // Inside an open parenthesis: slot names of the template before it; otherwise templates and fact ids.
     if (std::size_t open = unclosed_paren(line, args, line.size()); open != std::string::npos) {
-        std::size_t nb = identifier_start(line, open);
+        std::size_t ne = trim_end(line, args, open);  // `institution (` too
+        std::size_t nb = identifier_start(line, ne);
         std::vector<std::string> slots;
-        if (const TemplateDef* t = program_->find_template(line.substr(nb, open - nb)))
+        if (const TemplateDef* t = program_->find_template(line.substr(nb, ne - nb)))
             for (const auto& s : t->slots) slots.push_back(s.name + ":");
         return slots;
     }

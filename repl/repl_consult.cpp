@@ -45,12 +45,44 @@ void ReplSession::consult_next() {
         return;
     }
     c.question = std::move(questions.front());
-    const Question& q = *c.question;
+    consult_ask();
+}
+
+void ReplSession::consult_ask() {
+    const Question& q = *consultation_->question;
     std::string answers;
     for (const auto& a : q.answers) answers += (answers.empty() ? "" : " | ") + to_display(a);
     out_ << q.text << "\n  answers: " << answers;
     if (q.default_answer) out_ << "  (default: " << to_display(*q.default_answer) << ")";
     out_ << "\n";
+}
+
+void ReplSession::consult_follow_up() {
+    Consultation& c = *consultation_;
+    const Consultation::Pending& p = *c.pending;
+    const TemplateDef& t = program_->templates.at(p.first.tmpl);
+    Question f;
+    f.tmpl = p.first.tmpl;
+    f.slot = p.first.other_required.at(p.next);
+    f.answers = p.first.other_answers.at(p.next);
+    f.used_by = p.first.used_by;
+    f.new_fact = true;
+    f.text = fmt::format("{} of {}: the new {} fact ({}: {}) also needs {}: what is it?", t.name, c.institution,
+                         t.name, t.slots.at(p.first.slot).name, to_display(p.fact.values.at(p.first.slot)),
+                         t.slots.at(f.slot).name);
+    c.question = std::move(f);
+    consult_ask();
+}
+
+void ReplSession::consult_show() {
+    World& w = current();
+    settle(w);
+    for (const auto& r : collect_results(*w.engine)) {
+        if (r.institution != consultation_->institution) continue;
+        std::string scores;
+        for (const auto& s : r.scores) scores += fmt::format(", {} {:.2f}", s.predicate, s.value);
+        out_ << fmt::format("  now: {} ({}){}\n", r.architecture, r.subtype, scores);
+    }
 }
 
 void ReplSession::consult_answer(const Line& l) {
@@ -59,47 +91,68 @@ void ReplSession::consult_answer(const Line& l) {
     std::size_t b = skip_space(l.text, 0);
     std::size_t e = trim_end(l.text, b, l.text.size());
     std::string answer = l.text.substr(b, e - b);
+    const TemplateDef& t = program_->templates.at(q.tmpl);
     if (answer == "done") {
-        out_ << fmt::format("consultation ended; {} answered\n", c.answered);
+        out_ << fmt::format("consultation ended; {} answered{}\n", c.answered,
+                            c.pending ? fmt::format(" (the unfinished {} fact was not given)", t.name) : "");
         consultation_.reset();
         return;
     }
     if (answer == "unknown") {
-        c.skipped.emplace_back(q.tmpl, q.slot);
+        if (c.pending) {
+            // Without this slot the fact cannot be made: the first answer is dropped and its question not asked again.
+            out_ << fmt::format("  without {} the {} fact cannot be made; {} not recorded\n", t.slots.at(q.slot).name,
+                                t.name, t.slots.at(c.pending->first.slot).name);
+            c.skipped.emplace_back(c.pending->first.tmpl, c.pending->first.slot);
+            c.pending.reset();
+        } else {
+            c.skipped.emplace_back(q.tmpl, q.slot);
+        }
         consult_next();
         return;
     }
     if (answer == "why") {
+        if (c.pending)
+            out_ << fmt::format("  a {} fact needs {} too (a required slot); the answers so far are kept until it is "
+                                "complete\n",
+                                t.name, t.slots.at(q.slot).name);
         out_ << "  used by:";
         for (const auto& r : q.used_by) out_ << " " << r;
         out_ << "\n";
         for (const auto& effect : q.effects) out_ << "  " << effect << "\n";
         return;
     }
-    const TemplateDef& t = program_->templates.at(q.tmpl);
-    if (q.new_fact && !q.other_required.empty()) {
-        // One answer cannot make this fact: it needs other required slots too. Say so and go on.
-        std::string names;
-        for (SlotIndex s : q.other_required) names += (names.empty() ? "" : ", ") + t.slots.at(s).name;
-        out_ << fmt::format("  a {} fact also needs {}: give it with `assert` after the interview; skipped\n", t.name,
-                            names);
-        c.skipped.emplace_back(q.tmpl, q.slot);
+    std::optional<Value> value = answer_value(l, b, e);
+    if (!value) return;
+    if (c.pending) {
+        // A follow-up answered: the next one, or the fact is complete and becomes a given fact.
+        Consultation::Pending& p = *c.pending;
+        p.fact.values.at(q.slot) = *value;
+        if (++p.next < p.first.other_required.size()) {
+            consult_follow_up();
+            return;
+        }
+        give_answer_fact(std::move(p.fact));
+        c.skipped.emplace_back(p.first.tmpl, p.first.slot);
+        c.pending.reset();
+        ++c.answered;
+        consult_show();
         consult_next();
         return;
     }
-    std::optional<Value> value = answer_value(l, b, e);
-    if (!value || !record_answer(l, b, e, *value)) return;
+    if (q.new_fact && !q.other_required.empty()) {
+        // One answer cannot make this fact: it needs other required slots too. Keep the answer and ask for each.
+        auto fact = answer_fact(l, b, e, *value);
+        if (!fact) return;
+        c.pending = Consultation::Pending{q, std::move(*fact), 0};
+        consult_follow_up();
+        return;
+    }
+    if (!record_answer(l, b, e, *value)) return;
     ++c.answered;
     // rank_questions cannot tell an answered optional slot that holds its default from an unanswered one.
     c.skipped.emplace_back(q.tmpl, q.slot);
-    World& w = current();
-    settle(w);
-    for (const auto& r : collect_results(*w.engine)) {
-        if (r.institution != c.institution) continue;
-        std::string scores;
-        for (const auto& s : r.scores) scores += fmt::format(", {} {:.2f}", s.predicate, s.value);
-        out_ << fmt::format("  now: {} ({}){}\n", r.architecture, r.subtype, scores);
-    }
+    consult_show();
     consult_next();
 }
 
@@ -126,6 +179,34 @@ std::optional<Value> ReplSession::answer_value(const Line& l, std::size_t b, std
     return value;
 }
 
+std::optional<InitialFact> ReplSession::answer_fact(const Line& l, std::size_t b, std::size_t e, const Value& value) {
+    const Question& q = *consultation_->question;
+    const TemplateDef& t = program_->templates.at(q.tmpl);
+    int who_slot = subject_link(*program_, t);
+    InitialFact f;
+    f.tmpl = t.id;
+    for (std::size_t s = 0; s < t.slots.size(); ++s) {
+        bool follow_up = std::find(q.other_required.begin(), q.other_required.end(), s) != q.other_required.end();
+        if (s == q.slot) f.values.push_back(value);
+        else if (static_cast<int>(s) == who_slot) f.values.push_back(Value::symbol(consultation_->institution));
+        else if (t.slots[s].default_value) f.values.push_back(*t.slots[s].default_value);
+        else if (follow_up) f.values.push_back(Value());  // asked next
+        else {
+            error(l, b, std::max<std::size_t>(e - b, 1), Code::MissingSlot,
+                  fmt::format("cannot record this answer: slot '{}' of '{}' has no default; use `assert`",
+                              t.slots[s].name, t.name));
+            return std::nullopt;
+        }
+    }
+    return f;
+}
+
+void ReplSession::give_answer_fact(InitialFact f) {
+    World& w = current();
+    w.engine->assert_fact(f.tmpl, f.values, f.span);
+    w.given.push_back({std::move(f), false});
+}
+
 bool ReplSession::record_answer(const Line& l, std::size_t b, std::size_t e, const Value& value) {
     const Question& q = *consultation_->question;
     const TemplateDef& t = program_->templates.at(q.tmpl);
@@ -145,19 +226,9 @@ bool ReplSession::record_answer(const Line& l, std::size_t b, std::size_t e, con
         g.values[q.slot] = value;
         return true;
     }
-    InitialFact f;
-    f.tmpl = t.id;
-    for (std::size_t s = 0; s < t.slots.size(); ++s) {
-        if (s == q.slot) f.values.push_back(value);
-        else if (static_cast<int>(s) == who_slot) f.values.push_back(who);
-        else if (t.slots[s].default_value) f.values.push_back(*t.slots[s].default_value);
-        else
-            return error(l, b, std::max<std::size_t>(e - b, 1), Code::MissingSlot,
-                         fmt::format("cannot record this answer: slot '{}' of '{}' has no default; use `assert`",
-                                     t.slots[s].name, t.name));
-    }
-    w.engine->assert_fact(f.tmpl, f.values, f.span);
-    w.given.push_back({std::move(f), false});
+    auto f = answer_fact(l, b, e, value);
+    if (!f) return false;
+    give_answer_fact(std::move(*f));
     return true;
 }
 

@@ -123,9 +123,22 @@ void ReplSession::cmd_why_not(const Line& l, std::size_t b) {
         }
         target.slots[static_cast<std::size_t>(slot)] = *v;
     }
+    // why-not must leave the session as it was (a `run 3` stepping position included): no firing, the same agenda
+    // and facts. Its question is about the conclusions, so with activations waiting it answers on a copy (the given
+    // facts replayed into a fresh engine, run to quiescence without output); otherwise working memory is quiescent
+    // and is read as it is (why_not never changes the engine).
     World& w = current();
-    settle(w);
-    out_ << render_why_not(why_not(*w.engine, sources_, target), sources_);
+    const Engine* engine = w.engine.get();
+    std::unique_ptr<World> copy;
+    if (std::size_t waiting = w.engine->agenda().size(); waiting > 0) {
+        copy = make_world(w.given, /*quiet=*/true);
+        settle(*copy);
+        engine = copy->engine.get();
+        out_ << fmt::format("(the agenda has {} activation{} waiting: answered for working memory after they fire, on "
+                            "a copy; the session is unchanged)\n",
+                            waiting, waiting == 1 ? "" : "s");
+    }
+    out_ << render_why_not(why_not(*engine, sources_, target), sources_);
 }
 
 // ---- what-if ----
@@ -226,25 +239,29 @@ void ReplSession::cmd_diff(const Line& l, std::size_t b) {
     }
     settle(*base());
     settle(*scratch_);
+    // Facts are compared by their exact text and shown as explanations show them: a computed float (a severity of
+    // 0.3333333333333333) rounded to three decimals, like the scores and `why` (format_fact's reading form).
     auto fact_texts = [&](const World& w, bool given) {
-        std::set<std::string> out;
+        std::map<std::string, std::string> out;  // exact text -> shown text
         for (FactId id : w.engine->facts()) {
             FactView f = w.engine->fact(id);
             if ((f.origin == Origin::Given) != given || f.origin == Origin::Score) continue;
-            out.insert(format_fact(*program_, f.tmpl, f.values.data()));
+            out.emplace(format_fact(*program_, f.tmpl, f.values.data()),
+                        format_fact(*program_, f.tmpl, f.values.data(), /*reading=*/true));
         }
         return out;
     };
     std::size_t differences = 0;
-    auto set_diff = [&](const std::set<std::string>& before, const std::set<std::string>& after) {
-        for (const auto& s : before)
-            if (!after.count(s)) {
-                out_ << fmt::format("  - {}\n", s);
+    auto set_diff = [&](const std::map<std::string, std::string>& before,
+                        const std::map<std::string, std::string>& after) {
+        for (const auto& [exact, shown] : before)
+            if (!after.count(exact)) {
+                out_ << fmt::format("  - {}\n", shown);
                 ++differences;
             }
-        for (const auto& s : after)
-            if (!before.count(s)) {
-                out_ << fmt::format("  + {}\n", s);
+        for (const auto& [exact, shown] : after)
+            if (!before.count(exact)) {
+                out_ << fmt::format("  + {}\n", shown);
                 ++differences;
             }
     };

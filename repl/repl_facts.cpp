@@ -13,10 +13,15 @@
 namespace covenant::cli {
 
 void ReplSession::cmd_reset(const Line&, std::size_t) {
-    World& w = current();
-    w.engine->reset();
-    for (const auto& g : w.given) w.engine->assert_fact(g.fact.tmpl, g.fact.values, g.fact.span);
-    out_ << fmt::format("working memory reset: {} given facts asserted again\n", w.given.size());
+    // A fresh engine rather than Engine::reset(), which would assert the facts blocks again even when the user has
+    // retracted or modified some of them: the given facts are the whole record (session.hpp).
+    std::unique_ptr<World>& slot = scratch_ ? scratch_ : base();
+    std::vector<std::string> changes = std::move(slot->changes);
+    std::vector<GivenFact> given = slot->given;
+    slot.reset();  // the old engine writes its trace (watch) before the new one asserts
+    slot = make_world(std::move(given));
+    slot->changes = std::move(changes);
+    out_ << fmt::format("working memory reset: {} given facts asserted again\n", slot->given.size());
 }
 
 void ReplSession::cmd_facts(const Line& l, std::size_t b) {
@@ -156,8 +161,8 @@ std::optional<std::size_t> ReplSession::given_index(const Line& l, std::size_t b
         case Origin::Score:
             what = fmt::format("f-{} is a score, maintained from evidence; it cannot be changed", id);
             break;
-        case Origin::Given:
-            what = fmt::format("f-{} comes from a facts block of the rules, not from the session", id);
+        case Origin::Given:  // every given fact, facts blocks included, is in the record: not expected
+            what = fmt::format("f-{} is not among the session's given facts", id);
             break;
     }
     error(l, b, e - b, Code::ParseExpected, what);

@@ -152,37 +152,56 @@ void ReplSession::load_rule_file(const Line& l, std::size_t b, std::size_t e, co
 std::optional<std::vector<std::vector<GivenFact>>> ReplSession::replay_onto(const Program& next, const Line& l,
                                                                             std::size_t b, std::size_t e,
                                                                             std::size_t& replayed) {
-    // The given facts carry template ids of the old program: map them by template and slot name, case by case.
+    // The given facts carry template ids of the old program: map them by template and slot name (nullopt when the
+    // template or a slot without a default is gone).
+    auto move_fact = [&](const InitialFact& f) -> std::optional<InitialFact> {
+        const TemplateDef& old_t = program_->templates.at(f.tmpl);
+        const TemplateDef* t = next.find_template(old_t.name);
+        if (!t) return std::nullopt;
+        InitialFact moved;
+        moved.span = f.span;
+        moved.tmpl = t->id;
+        for (const auto& s : t->slots) {
+            int old = old_t.slot_index(s.name);
+            if (old >= 0) moved.values.push_back(f.values[static_cast<std::size_t>(old)]);
+            else if (s.default_value) moved.values.push_back(*s.default_value);
+            else return std::nullopt;
+        }
+        return moved;
+    };
+    auto same = [](const InitialFact& x, const InitialFact& y) { return x.tmpl == y.tmpl && x.values == y.values; };
     std::vector<std::vector<GivenFact>> replay(cases_.size());
     for (std::size_t k = 0; k < cases_.size(); ++k) {
-        for (const auto& g : cases_[k].world->given) {
-            const TemplateDef& old_t = program_->templates.at(g.fact.tmpl);
-            const TemplateDef* t = next.find_template(old_t.name);
-            GivenFact moved{{}, g.shared};
-            moved.fact.span = g.fact.span;
-            if (t) {
-                moved.fact.tmpl = t->id;
-                for (const auto& s : t->slots) {
-                    int old = old_t.slot_index(s.name);
-                    if (old >= 0)
-                        moved.fact.values.push_back(g.fact.values[static_cast<std::size_t>(old)]);
-                    else if (s.default_value)
-                        moved.fact.values.push_back(*s.default_value);
-                    else {
-                        t = nullptr;
-                        break;
-                    }
-                }
-            }
-            if (!t) {
+        const std::vector<GivenFact>& given = cases_[k].world->given;
+        // The facts blocks come from the new program, less those of the old one this case no longer has (the user
+        // retracted or modified them): those stay withdrawn.
+        std::vector<InitialFact> withdrawn;
+        for (const auto& o : program_->facts) {
+            bool kept = std::any_of(given.begin(), given.end(),
+                                    [&](const GivenFact& g) { return g.from_rules && same(g.fact, o); });
+            if (auto moved = move_fact(o); !kept && moved) withdrawn.push_back(std::move(*moved));
+        }
+        for (auto& g : rules_facts(next))
+            if (std::none_of(withdrawn.begin(), withdrawn.end(), [&](const InitialFact& w) { return same(w, g.fact); }))
+                replay[k].push_back(std::move(g));
+        // Then the rest of the record, in order: facts-block facts the user modified, shared files, the case's own.
+        for (const auto& g : given) {
+            auto is_this = [&](const InitialFact& o) { return same(o, g.fact); };
+            if (g.from_rules && std::any_of(program_->facts.begin(), program_->facts.end(), is_this))
+                continue;  // read again from the new program above
+            auto moved = move_fact(g.fact);
+            if (!moved) {
                 error(l, b, e - b, Code::MissingSlot,
                       fmt::format(
                           "with these rules the given fact {} no longer fits its template; the session is unchanged",
                           format_fact(*program_, g.fact.tmpl, g.fact.values.data())));
                 return std::nullopt;
             }
-            replay[k].push_back(std::move(moved));
             ++replayed;
+            auto is_moved = [&](const GivenFact& r) { return same(r.fact, *moved); };
+            if (std::any_of(replay[k].begin(), replay[k].end(), is_moved))
+                continue;  // a fact given again by a facts block of the new rules
+            replay[k].push_back({std::move(*moved), g.shared, g.from_rules});
         }
     }
     return replay;

@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "classify/packs.hpp"
+#include "classify/shipped.hpp"
 #include "cli_common.hpp"
 #include "kb/world.hpp"
 #include "session_internal.hpp"
@@ -71,7 +73,7 @@ std::string ReplSession::prompt() const {
 LoadOptions ReplSession::load_options() const {
     LoadOptions options;
     options.search_path = options_.rules_path;
-    for (auto& dir : default_rules_path()) options.search_path.push_back(std::move(dir));
+    for (auto& dir : pack_search_path()) options.search_path.push_back(std::move(dir));
     return options;
 }
 
@@ -85,6 +87,8 @@ bool ReplSession::start(const std::vector<std::string>& rule_files, const std::v
         program_ = std::make_unique<Program>(std::move(*program));
         rule_files_ = rule_files;
         // Every file is read first; then each case is checked as its own world: the shared files and the case.
+        // A --facts file with a case header (`case:` or `as_of:`) is a case, as `load` makes it one (CLI11 gives
+        // `--facts kb/threats.yaml kb/cases/sco-2025.yaml` both files to --facts); only the others are shared.
         std::vector<FactFile> shared, cases;
         std::vector<std::string> case_paths;
         auto read = [&](const std::string& path, bool is_shared) {
@@ -102,14 +106,17 @@ bool ReplSession::start(const std::vector<std::string>& rule_files, const std::v
                 ok = false;
                 return;
             }
-            if (is_shared) {
+            if (is_shared && !facts->is_case) {
                 shared.push_back(std::move(*facts));
             } else {
                 cases.push_back(std::move(*facts));
                 case_paths.push_back(path);
             }
         };
-        for (const auto& f : shared_fact_files) read(f, true);
+        std::vector<std::string> shared_files = shared_fact_files;
+        if (options_.default_facts) shared_files = default_shared_facts(*program_);
+        if (options_.verbose) say_what_was_loaded(*program_, rule_files, shared_files, options_.default_facts);
+        for (const auto& f : shared_files) read(f, true);
         for (const auto& f : case_files) read(f, false);
         std::vector<const FactFile*> shared_world;
         for (const auto& f : shared) shared_world.push_back(&f);
@@ -119,6 +126,7 @@ bool ReplSession::start(const std::vector<std::string>& rule_files, const std::v
             world.push_back(&cases[k]);
             ok = check_world(*program_, world, sink, k == 0 ? 0 : shared.size()) && ok;
         }
+        given = rules_facts(*program_);
         for (const auto& f : shared)
             for (const auto& fact : f.facts) given.push_back({fact, true});
         std::set<std::string> names;
@@ -150,13 +158,27 @@ bool ReplSession::start(const std::vector<std::string>& rule_files, const std::v
     return true;
 }
 
-std::unique_ptr<ReplSession::World> ReplSession::make_world(std::vector<GivenFact> given) {
+std::vector<GivenFact> rules_facts(const Program& program) {
+    std::vector<GivenFact> given;
+    for (const auto& f : program.facts) {
+        // A fact written twice is one fact in working memory: record it once, so that a retract takes it back.
+        bool present = std::any_of(given.begin(), given.end(), [&](const GivenFact& g) {
+            return g.fact.tmpl == f.tmpl && g.fact.values == f.values;
+        });
+        if (!present) given.push_back({f, true, true});
+    }
+    return given;
+}
+
+std::unique_ptr<ReplSession::World> ReplSession::make_world(std::vector<GivenFact> given, bool quiet) {
+    // An ostream without a buffer discards what is written to it.
+    static std::ostream discard(nullptr);
     auto world = std::make_unique<World>();
     world->engine = std::make_unique<Engine>(*program_);
-    world->engine->set_output(out_);
+    world->engine->set_output(quiet ? discard : out_);
     world->engine->set_sources(&sources_);
-    world->engine->set_trace(watcher_.get());
-    world->engine->reset();
+    world->engine->set_trace(quiet ? nullptr : watcher_.get());
+    // No engine->reset(): it would assert the facts blocks, which `given` holds already (or not, when retracted).
     for (const auto& g : given) world->engine->assert_fact(g.fact.tmpl, g.fact.values, g.fact.span);
     world->given = std::move(given);
     return world;

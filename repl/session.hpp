@@ -6,6 +6,9 @@
 // to it), and while a what-if is active a second world — a scratch copy replaying the given facts with the changes.
 // The given facts are the session's record: `save` writes them, a program reload and a what-if replay them. Only
 // given facts can be retracted or modified, so that replaying the record always rebuilds the same working memory.
+// The record is complete: a world is an engine into which exactly its given facts were asserted, in order — the
+// facts blocks of the rule packs first (so they can be retracted and modified like any other given fact), then the
+// shared fact files, then the case's own.
 //
 // Errors: a command that fails prints a located diagnostic (the line is registered as a source named `<repl:N>`) and
 // leaves the state as it was.
@@ -39,12 +42,17 @@ struct SessionOptions {
     bool unicode = false;   // Unicode tree lines in `why`
     bool echo = false;      // print each command line ("> line") before its output: readable transcripts
     std::vector<std::string> rules_path;  // searched for `use` before the default rules/ directory
+    bool default_facts = false;  // add the shipped threat catalogue when the program uses the core vocabulary
+    bool verbose = false;        // say on stderr what was loaded
 };
 
 // A fact given from outside (a case file, the prompt), as the session records it for replay.
 struct GivenFact {
     InitialFact fact;
-    bool shared = false;  // from a shared fact file (kb/threats.yaml): not written by `save`
+    bool shared = false;  // not the case's own: from a shared fact file (kb/threats.yaml) or a `facts` block of the
+                          // rules; not written by `save`, inherited by a newly loaded case
+    bool from_rules = false;  // from a `facts` block of the rule packs (then also shared): a program reload gives
+                              // the new program's facts blocks, less the ones the user retracted or modified
 };
 
 class ReplSession {
@@ -73,6 +81,10 @@ public:
     // Completion candidates for the word being typed: `before` is the line up to the start of that word.
     std::vector<std::string> complete(std::string_view before, std::string_view word) const;
 
+    // Whether a completion candidate (for the word after `before`) is a whole word, which the terminal follows with a
+    // blank: false for a template name in the arguments, which `(` follows.
+    bool completion_ends_word(std::string_view before, std::string_view candidate) const;
+
     // Every command name, for completion and `help`.
     static std::vector<std::string> command_names();
 
@@ -95,8 +107,9 @@ private:
 
     World& current();
     const World& current() const;
-    // A fresh engine over the program with the given facts asserted (nothing run yet).
-    std::unique_ptr<World> make_world(std::vector<GivenFact> given);
+    // A fresh engine over the program with the given facts asserted (nothing run yet). A quiet world writes
+    // nothing: no `print` output and no trace (a copy that a command works on behind the scenes).
+    std::unique_ptr<World> make_world(std::vector<GivenFact> given, bool quiet = false);
     // Runs the agenda to quiescence (for commands that show conclusions); returns the firings.
     std::uint64_t settle(World& world);
     // Where `use` looks for packs: --rules-path, then the default rules/ directories.
@@ -145,10 +158,21 @@ private:
     // `consult` (repl_consult.cpp): a line typed during a consultation is an answer.
     void consult_answer(const Line& l);
     void consult_next();
+    // Prints the question being asked with its answers; consult_follow_up makes the pending fact's next follow-up
+    // the question and asks it.
+    void consult_ask();
+    void consult_follow_up();
+    // After an answer was recorded: runs the current case to quiescence and shows the institution's type and scores.
+    void consult_show();
     // The value the answer at [b, e) gives (the default when empty), or reports why it does not fit.
     std::optional<Value> answer_value(const Line& l, std::size_t b, std::size_t e);
     // Puts the answer into the given fact of the question's template about the institution, or into a new one.
     bool record_answer(const Line& l, std::size_t b, std::size_t e, const Value& value);
+    // The new fact an answer makes: the institution, the answer, defaults elsewhere, and a placeholder in the
+    // question's other required slots (to be asked); reports a required slot it cannot fill and returns nullopt.
+    std::optional<InitialFact> answer_fact(const Line& l, std::size_t b, std::size_t e, const Value& value);
+    // Gives a fact an interview made to the current case (asserted and recorded).
+    void give_answer_fact(InitialFact f);
 
     // `load` (repl_files.cpp), by the kind of file at [b, e).
     void load_fact_file(const Line& l, std::size_t b, std::size_t e, const std::string& path);

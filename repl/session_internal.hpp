@@ -36,6 +36,15 @@ struct ReplSession::Consultation {
     std::vector<std::pair<TemplateId, SlotIndex>> skipped;  // answered `unknown`
     std::optional<Question> question;                       // the one being asked
     std::size_t answered = 0;
+    // A new fact being completed: its first question was answered, but the fact also needs other required slots
+    // (Question::other_required). Each is asked as a follow-up (then `question` is the follow-up); the fact is given
+    // once the last is answered, and dropped if one is answered `unknown` or the interview ends.
+    struct Pending {
+        Question first;     // the question that started the fact
+        InitialFact fact;   // its values so far (the slots still to ask hold a placeholder)
+        std::size_t next = 0;  // index into first.other_required of the follow-up being asked
+    };
+    std::optional<Pending> pending;
 };
 
 // `watch`: a CLIPS-like trace (the same lines as `covenant run --watch`) written to the session's output
@@ -73,7 +82,7 @@ struct ReplSession::Command {
     const char* name;
     const char* synopsis;      // the command and its arguments, as `help` shows them
     const char* text;          // what it does; the first sentence is its line in `help`
-    const char* example;       // shown by `help COMMAND`
+    const char* example;       // shown by `help COMMAND`; lines separated by '\n'; works in the README's session
     ArgCompletion completion;  // what tab completion offers for its arguments
     const char* words;         // keywords completion also offers, separated by blanks ("" for none)
     Handler handler;           // nullptr: the command leaves the session (quit, exit)
@@ -90,6 +99,9 @@ std::string unknown_template_message(const Program& p, const std::string& name);
 
 // "template 't' has no slot 'x'; did you mean 'y'?"
 std::string unknown_slot_message(const TemplateDef& t, const std::string& slot);
+
+// The facts blocks of the program's rule packs as given facts (shared, from_rules), in program order, once each.
+std::vector<GivenFact> rules_facts(const Program& program);
 
 // What a case file says about its case: its name (`case:`, else the file's stem, and where `case:` is written) and
 // the header keys that `save` writes back (case, as_of, title, the scalar ones present).

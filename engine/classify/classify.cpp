@@ -4,6 +4,8 @@
 #include <atomic>
 #include <cmath>
 #include <filesystem>
+#include <iostream>
+#include <sstream>
 #include <thread>
 
 #include <fmt/format.h>
@@ -39,6 +41,37 @@ std::string supporting_rule(const Engine& e, const FactView& f) {
 }
 
 std::string file_stem(const std::string& path) { return fs::path(path).stem().string(); }
+
+// A metadata value as one line of text: a scalar as it is, a sequence as "[a, b]", a map as "{k: v, ...}".
+std::string meta_text(const MetaValue& m) {
+    switch (m.kind) {
+        case MetaValue::Kind::Null: return {};
+        case MetaValue::Kind::Scalar: return m.scalar;
+        case MetaValue::Kind::Sequence: {
+            std::string out;
+            for (const auto& x : m.items) out += (out.empty() ? "" : ", ") + meta_text(x);
+            return "[" + out + "]";
+        }
+        case MetaValue::Kind::Map: {
+            std::string out;
+            for (const auto& [k, v] : m.entries) out += (out.empty() ? "" : ", ") + k + ": " + meta_text(v);
+            return "{" + out + "}";
+        }
+    }
+    return {};
+}
+
+// The entries of a list-valued metadata key (`sources`, `left_out`): one per item of a sequence, else the one value.
+std::vector<std::string> meta_items(const MetaValue& m) {
+    std::vector<std::string> out;
+    if (m.kind == MetaValue::Kind::Sequence) {
+        for (const auto& x : m.items)
+            if (x.kind != MetaValue::Kind::Null) out.push_back(meta_text(x));
+    } else if (m.kind != MetaValue::Kind::Null) {
+        out.push_back(meta_text(m));
+    }
+    return out;
+}
 
 }  // namespace
 
@@ -116,15 +149,23 @@ CaseResult classify_case(Engine& engine, const std::string& path, const Classify
     result.file = path;
     result.case_id = file_stem(path);
     SourceManager sm;
-    DiagnosticSink sink;
     std::string read_error;
     std::string text;
     FileId fid = read_whole_file(path, text) ? sm.add(path, std::move(text)) : sm.load(path, read_error);
     if (fid == 0) {
         result.error = CaseError{path, 0, 0, read_error, fmt::format("{}: error[{}]: {}\n", path,
-                                                                      code_id(Code::CannotReadFile), read_error)};
+                                                                      code_id(Code::CannotReadFile), read_error),
+                                 {}};
+        result.error->errors.push_back({std::string(code_id(Code::CannotReadFile)), path, 0, 0, read_error});
         return result;
     }
+    return classify_source(engine, sm, fid, options, std::move(result));
+}
+
+CaseResult classify_source(Engine& engine, const SourceManager& sm, FileId fid, const ClassifyOptions& options,
+                           CaseResult result) {
+    const std::string path = result.file;
+    DiagnosticSink sink;
     FactFileOptions read_options;
     read_options.as_case = true;
     std::optional<FactFile> ff = read_fact_file(sm.file(fid), engine.program(), sink, read_options);
@@ -147,6 +188,8 @@ CaseResult classify_case(Engine& engine, const std::string& path, const Classify
     }
     if (const MetaValue* c = ff->meta("case"); c && c->kind == MetaValue::Kind::Scalar) result.case_id = c->scalar;
     if (const MetaValue* t = ff->meta("title"); t && t->kind == MetaValue::Kind::Scalar) result.title = t->scalar;
+    if (const MetaValue* m = ff->meta("sources")) result.sources = meta_items(*m);
+    if (const MetaValue* m = ff->meta("left_out")) result.left_out = meta_items(*m);
     if (const MetaValue* a = ff->meta("as_of"); a && a->kind == MetaValue::Kind::Scalar) {
         try {
             std::size_t used = 0;
@@ -168,7 +211,13 @@ void run_world(Engine& engine, const std::vector<FactFile>& shared, const std::v
     for (const InitialFact& f : facts) engine.assert_fact(f.tmpl, f.values, f.span);
     RunLimits limits;
     limits.max_firings = max_firings;
+    // A pack's `print` output is the case's own text, not the report's: kept apart so that a machine-readable report
+    // on stdout stays valid and workers never interleave (the CLI writes it, in case order, where the format allows).
+    std::ostringstream printed;
+    engine.set_output(printed);
     RunResult run = engine.run(limits);
+    engine.set_output(std::cout);
+    result.printed = std::move(printed).str();
     result.firings = run.firings;
     if (run.reason != StopReason::Quiescent && run.reason != StopReason::Halted) {
         result.run_problem = std::string(stop_reason_text(run.reason));
@@ -178,18 +227,16 @@ void run_world(Engine& engine, const std::vector<FactFile>& shared, const std::v
     observe_fact_expectations(engine, result.expectations);
 }
 
-std::vector<CaseResult> classify_all(const Program& program, const std::vector<std::string>& paths,
-                                     const ClassifyOptions& options, unsigned jobs) {
-    std::vector<CaseResult> results(paths.size());
+void for_each_case(const Program& program, std::size_t n, unsigned jobs,
+                   const std::function<void(Engine&, std::size_t)>& work) {
     if (jobs == 0) jobs = 1;
-    jobs = std::min<unsigned>(jobs, static_cast<unsigned>(std::max<std::size_t>(1, paths.size())));
+    jobs = std::min<unsigned>(jobs, static_cast<unsigned>(std::max<std::size_t>(1, n)));
     std::atomic<std::size_t> next{0};
     // Each worker owns an Engine (compiled once from the shared, read-only program) and takes the next case index;
     // results land in their input slot, so the output order never depends on scheduling.
     auto worker = [&] {
         Engine engine(program);
-        for (std::size_t i = next++; i < paths.size(); i = next++)
-            results[i] = classify_case(engine, paths[i], options);
+        for (std::size_t i = next++; i < n; i = next++) work(engine, i);
     };
     if (jobs == 1) {
         worker();
@@ -198,6 +245,13 @@ std::vector<CaseResult> classify_all(const Program& program, const std::vector<s
         for (unsigned j = 0; j < jobs; ++j) threads.emplace_back(worker);
         for (auto& t : threads) t.join();
     }
+}
+
+std::vector<CaseResult> classify_all(const Program& program, const std::vector<std::string>& paths,
+                                     const ClassifyOptions& options, unsigned jobs) {
+    std::vector<CaseResult> results(paths.size());
+    for_each_case(program, paths.size(), jobs,
+                  [&](Engine& engine, std::size_t i) { results[i] = classify_case(engine, paths[i], options); });
     return results;
 }
 
@@ -254,6 +308,7 @@ void append_json_line(std::string& out, const CaseResult& c, const InstitutionRe
     w.key("case");
     w.string(c.case_id);
     if (c.error) {
+        // `error` is the first error, as the record always had it; `errors` every error of the case, with its code.
         w.next_key("error");
         w.raw("{");
         w.key("file");
@@ -261,7 +316,22 @@ void append_json_line(std::string& out, const CaseResult& c, const InstitutionRe
         w.int_field("line", c.error->line);
         w.int_field("col", c.error->col);
         w.field("message", c.error->message);
-        w.raw("}}");
+        w.raw("}");
+        w.next_key("errors");
+        w.raw("[");
+        for (std::size_t i = 0; i < c.error->errors.size(); ++i) {
+            const CaseErrorItem& e = c.error->errors[i];
+            if (i) w.raw(",");
+            w.raw("{");
+            w.key("code");
+            w.string(e.code);
+            w.field("file", e.file);
+            w.int_field("line", e.line);
+            w.int_field("column", e.col);
+            w.field("message", e.message);
+            w.raw("}");
+        }
+        w.raw("]}");
     } else if (!r) {
         w.next_key(labels.subject);
         w.raw("null");
@@ -347,6 +417,24 @@ void append_json_line(std::string& out, const CaseResult& c, const InstitutionRe
     out += '\n';
 }
 
+// Every strain as kind:severity (two decimals), most severe first, joined by ';' — a kind found twice (by two rules,
+// for different reasons) is there twice, each with its severity. The CSV's strains cell.
+std::string strains_with_severity(const InstitutionResult& r) {
+    std::string s;
+    for (const auto& x : r.strains) s += fmt::format("{}{}:{}", s.empty() ? "" : ";", x.kind, fixed2(x.severity));
+    return s;
+}
+
+// A Markdown table cell or list item: '|' escaped, line breaks as spaces.
+std::string md_text(const std::string& s) {
+    std::string out;
+    for (char ch : s) {
+        if (ch == '|') out += '\\';
+        out += ch == '\n' || ch == '\r' ? ' ' : ch;
+    }
+    return out;
+}
+
 // The distinct strain kinds, most severe first (several rules may find the same kind for different reasons).
 std::string strain_kinds(const InstitutionResult& r) {
     std::string s;
@@ -360,6 +448,14 @@ std::string strain_kinds(const InstitutionResult& r) {
 }
 
 }  // namespace
+
+std::string case_error_text(const CaseError& e, std::string_view separator) {
+    std::string out;
+    for (const auto& x : e.errors)
+        out += fmt::format("{}{}:{}:{}: {}", out.empty() ? "" : separator, x.file, x.line, x.col, x.message);
+    if (e.errors.empty()) out = fmt::format("{}:{}:{}: {}", e.file, e.line, e.col, e.message);
+    return out;
+}
 
 std::string csv_field(const std::string& s) {
     if (s.find_first_of(",\"\n") == std::string::npos) return s;
@@ -447,14 +543,13 @@ std::string render_report(const std::vector<CaseResult>& results, ReportFormat f
             for (const auto& c : results) {
                 if (c.error) {
                     out += fmt::format("{},,,,{},,{}\n", csv_field(c.case_id), std::string(ns, ','),
-                                       csv_field(fmt::format("{}:{}:{}: {}", c.error->file, c.error->line, c.error->col,
-                                                             c.error->message)));
+                                       csv_field(case_error_text(*c.error)));
                     continue;
                 }
                 for (const auto& r : c.institutions)
                     out += fmt::format("{},{},{},{},{}{},{},\n", csv_field(c.case_id), csv_field(r.institution),
                                        c.as_of ? std::to_string(*c.as_of) : "", r.architecture, r.subtype,
-                                       joined(score_cells(r), ","), csv_field(strain_kinds(r)));
+                                       joined(score_cells(r), ","), csv_field(strains_with_severity(r)));
             }
             return out;
         }
@@ -466,9 +561,9 @@ std::string render_report(const std::vector<CaseResult>& results, ReportFormat f
             out += "---|\n";
             for (const auto& c : results) {
                 if (c.error) {
-                    out += fmt::format("| {} | | | **error** | |{} {}:{}:{}: {} |\n", c.case_id,
-                                       joined(std::vector<std::string>(ns, ""), " |"), c.error->file, c.error->line,
-                                       c.error->col, c.error->message);
+                    out += fmt::format("| {} | | | **error** | |{} {} |\n", c.case_id,
+                                       joined(std::vector<std::string>(ns, ""), " |"),
+                                       md_text(case_error_text(*c.error, "<br>")));
                     continue;
                 }
                 for (const auto& r : c.institutions)
@@ -491,6 +586,14 @@ std::string render_report(const std::vector<CaseResult>& results, ReportFormat f
                                                x.rule);
                     }
                 }
+                // Where the case's figures come from, and what it could not source (docs/kb.md).
+                auto list = [&](const char* heading, const std::vector<std::string>& items) {
+                    if (items.empty()) return;
+                    out += fmt::format("\n{}\n\n", heading);
+                    for (const auto& x : items) out += "- " + md_text(x) + "\n";
+                };
+                list("Sources:", c.sources);
+                list("Left out:", c.left_out);
             }
             return out;
         }
@@ -504,8 +607,7 @@ std::string render_report(const std::vector<CaseResult>& results, ReportFormat f
                 if (c.error) {
                     std::vector<std::string> row = {c.case_id, "-", "", "ERROR", ""};
                     row.resize(row.size() + ns);
-                    row.push_back(fmt::format("{}:{}:{}: {}", c.error->file, c.error->line, c.error->col,
-                                              c.error->message));
+                    row.push_back(case_error_text(*c.error));
                     rows.push_back(std::move(row));
                     continue;
                 }

@@ -4,8 +4,10 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/diagnostic.hpp"
@@ -52,13 +54,26 @@ struct InstitutionResult {
     std::vector<ReasonResult> reasons;          // in order of the contributions
 };
 
+// One error of a case, located.
+struct CaseErrorItem {
+    std::string code;  // "E0206"
+    std::string file;
+    std::uint32_t line = 0;
+    std::uint32_t col = 0;
+    std::string message;
+};
+
 struct CaseError {
     std::string file;
     std::uint32_t line = 0;
     std::uint32_t col = 0;
     std::string message;   // the first error, in words
     std::string rendered;  // every diagnostic, rendered with carets (for stderr)
+    std::vector<CaseErrorItem> errors;  // every error, in file order (the first is the one above)
 };
+
+// "file:line:col: message" for each error of the case, joined by `separator` (the reports' error cells).
+std::string case_error_text(const CaseError& e, std::string_view separator = "; ");
 
 // One `facts:` or `not_facts:` entry of `expect:`: a fact written in the rule language, read with the pattern parser
 // so that only the slots it names must match — `strain(institution: nato, kind: mandate_gap)`; `|` gives
@@ -140,11 +155,14 @@ struct CaseResult {
     std::string file;
     std::optional<std::int64_t> as_of;
     std::string title;
+    std::vector<std::string> sources;   // `sources:` of the case file, one entry per item
+    std::vector<std::string> left_out;  // `left_out:` of the case file: what the case could not source
     std::vector<InstitutionResult> institutions;  // in the order their institution facts were given
     std::optional<CaseError> error;
     std::vector<Expectation> expectations;  // from `expect:`; a malformed block is reported through `error`
     std::uint64_t firings = 0;
     std::string run_problem;  // non-empty when the run stopped on a limit or run-time error
+    std::string printed;      // what the packs' `print` actions wrote while the case ran
 };
 
 struct ClassifyOptions {
@@ -155,6 +173,11 @@ struct ClassifyOptions {
 // Classifies one case file with `engine` (which is reset first). Never throws on bad input: a malformed case gives a
 // CaseResult with `error` set.
 CaseResult classify_case(Engine& engine, const std::string& path, const ClassifyOptions& options);
+
+// classify_case for a case already held in `sm` (a file read, or a case given as data by an embedding program):
+// `result` comes with `file` and `case_id` set (the names diagnostics and the report use).
+CaseResult classify_source(Engine& engine, const SourceManager& sm, FileId fid, const ClassifyOptions& options,
+                           CaseResult result);
 
 // One case's world: resets `engine`, asserts the shared facts then `facts`, runs to quiescence (or the limit), and
 // fills `result`'s institutions, firings, run_problem and observed fact expectations.
@@ -167,6 +190,12 @@ std::vector<InstitutionResult> collect_results(const Engine& engine);
 // Checks every expectation of a classified case, in the order of the file (per entry: architecture, subtype, strains,
 // not_strains, severity, facts, not_facts). A case with an error yields one failed outcome.
 std::vector<ExpectationOutcome> check_expectations(const CaseResult& result);
+
+// Runs work(engine, i) for every i in [0, n) on `jobs` threads (0 counts as 1), each with its own Engine over
+// `program` (an Engine is single-threaded; the program is shared read-only). `work` must write only to slot i of
+// whatever it fills, so results never depend on scheduling. Used by classify_all and the embedding API.
+void for_each_case(const Program& program, std::size_t n, unsigned jobs,
+                   const std::function<void(Engine&, std::size_t)>& work);
 
 // Classifies many files with `jobs` worker threads, each with its own Engine over `program`. The result order is the
 // order of `paths`, whatever `jobs` is.

@@ -351,6 +351,7 @@ std::vector<Question> rank_questions(const Program& program, const std::vector<I
                     break;
                 }
                 q.other_required.push_back(s);
+                q.other_answers.push_back(options);
                 std::vector<std::vector<std::pair<SlotIndex, Value>>> next;
                 for (const auto& f : fills)
                     for (const auto& v : options) {

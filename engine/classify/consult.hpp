@@ -26,6 +26,9 @@ struct Question {
                                        // key slot set to the institution, optional slots at their defaults)
     std::vector<SlotIndex> other_required;  // new_fact: required slots besides `slot` that the new fact also needs;
                                             // the decisiveness is averaged over representative values of them
+    std::vector<std::vector<Value>> other_answers;  // per other_required slot, in that order: its allowed answers
+                                                    // (never empty), for the follow-up questions that complete the
+                                                    // new fact after `slot` is answered
 };
 
 // The questions for institution `institution_id`, most decisive first. `given` are the facts given so far (template,

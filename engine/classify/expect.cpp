@@ -496,10 +496,18 @@ CaseError case_error_from(const std::string& path, const DiagnosticSink& sink, c
     err.file = path;
     for (const auto& d : sink.sorted()) {
         if (d.severity != Severity::Error) continue;
-        err.line = d.span.line;
-        err.col = d.span.col;
-        err.message = d.message;
-        break;
+        CaseErrorItem item;
+        item.code = std::string(code_id(d.code));
+        item.file = d.span.valid() && d.span.file != 0 && d.span.file < sm.size() ? sm.file(d.span.file).path : path;
+        item.line = d.span.line;
+        item.col = d.span.col;
+        item.message = d.message;
+        if (err.errors.empty()) {
+            err.line = item.line;
+            err.col = item.col;
+            err.message = item.message;
+        }
+        err.errors.push_back(std::move(item));
     }
     err.rendered = render_all(sink, sm);
     return err;
@@ -508,9 +516,7 @@ CaseError case_error_from(const std::string& path, const DiagnosticSink& sink, c
 std::vector<ExpectationOutcome> check_expectations(const CaseResult& result) {
     std::vector<ExpectationOutcome> out;
     if (result.error) {
-        out.push_back({"", "the case loads", false,
-                       fmt::format("{}:{}:{}: {}", result.error->file, result.error->line, result.error->col,
-                                   result.error->message)});
+        out.push_back({"", "the case loads", false, case_error_text(*result.error)});
         return out;
     }
     for (const Expectation& e : result.expectations) {

@@ -27,7 +27,7 @@ bool parse_expectations(const MetaValue& expect, const Program& program, const S
 void observe_fact_expectations(const Engine& engine, std::vector<Expectation>& expectations);
 
 // The CaseError for a case whose reading reported errors into `sink`: located at the first error (in file order),
-// with every diagnostic rendered.
+// with every error listed (CaseError::errors) and every diagnostic rendered.
 CaseError case_error_from(const std::string& path, const DiagnosticSink& sink, const SourceManager& sm);
 
 }  // namespace covenant

@@ -291,10 +291,8 @@ std::string fragile_text(const InstitutionSensitivity& s, const char* sep = ", "
     return out;
 }
 
-std::string error_text(const CaseSensitivity& c) {
-    if (c.baseline.error)
-        return fmt::format("{}:{}:{}: {}", c.baseline.error->file, c.baseline.error->line, c.baseline.error->col,
-                           c.baseline.error->message);
+std::string error_text(const CaseSensitivity& c, std::string_view separator = "; ") {
+    if (c.baseline.error) return case_error_text(*c.baseline.error, separator);
     return "the run did not finish: " + c.baseline.run_problem;
 }
 
@@ -335,11 +333,29 @@ std::string render_sensitivity(const SensitivityReport& report, ReportFormat for
                 nlohmann::ordered_json base;
                 base["case"] = c.baseline.case_id;
                 if (c.failed()) {
+                    // The record of plain classify: the first error (`error`) and every error of the case
+                    // (`errors`), or the run's problem.
                     const CaseError* e = c.baseline.error ? &*c.baseline.error : nullptr;
                     base["error"] = {{"file", e ? e->file : c.baseline.file},
                                      {"line", e ? e->line : 0},
                                      {"col", e ? e->col : 0},
                                      {"message", e ? e->message : "the run did not finish: " + c.baseline.run_problem}};
+                    auto errors = nlohmann::ordered_json::array();
+                    if (c.baseline.error) {
+                        for (const auto& x : c.baseline.error->errors)
+                            errors.push_back({{"code", x.code},
+                                              {"file", x.file},
+                                              {"line", x.line},
+                                              {"column", x.col},
+                                              {"message", x.message}});
+                    } else {
+                        errors.push_back({{"code", nullptr},
+                                          {"file", c.baseline.file},
+                                          {"line", 0},
+                                          {"column", 0},
+                                          {"message", "the run did not finish: " + c.baseline.run_problem}});
+                    }
+                    base["errors"] = std::move(errors);
                     out += json_line(base);
                     continue;
                 }
@@ -417,7 +433,7 @@ std::string render_sensitivity(const SensitivityReport& report, ReportFormat for
             for (const auto& c : report.cases) {
                 if (c.failed()) {
                     out += fmt::format("| {} | | **error** | | | | | {} | |\n", md_cell(c.baseline.case_id),
-                                       md_cell(error_text(c)));
+                                       md_cell(error_text(c, "<br>")));
                     continue;
                 }
                 for (const auto& s : c.institutions) {

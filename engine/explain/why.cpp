@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <unordered_map>
 #include <unordered_set>
 
 #include <fmt/format.h>
@@ -40,6 +41,9 @@ public:
         WhyNode n;
         n.kind = WhyNode::Kind::Fact;
         n.fact = id;
+        n.tmpl = t.name;
+        for (std::size_t i = 0; i < t.slots.size() && i < f.values.size(); ++i)
+            n.slots.emplace_back(t.slots[i].name, f.values[i]);
         n.label = format_fact(p_, f.tmpl, f.values.data(), /*reading=*/true);
         // A given fact is written out in full once per tree; later mentions are abbreviated to its first slot.
         if (f.origin == Origin::Given && !shown_.insert(id).second) {
@@ -56,6 +60,7 @@ public:
             case Origin::Concluded: n.detail = "concluded"; break;
             case Origin::Score: n.detail = "score"; break;
         }
+        n.origin = f.origin == Origin::Given ? "given" : n.detail;
         if (f.origin == Origin::Given || f.supports.empty()) return n;
         if (std::find(path_.begin(), path_.end(), id) != path_.end()) {
             n.repeated = true;
@@ -79,6 +84,9 @@ public:
         for (const Value& v : args) arg_text += (arg_text.empty() ? "" : ", ") + to_source(v);
         double value = e_.score(tmpl, args);
         n.label = fmt::format("score {}({}) = {:.3f}", t.predicate, arg_text, value);
+        n.tmpl = t.predicate;
+        n.args.assign(args.begin(), args.end());
+        n.value = Value::real(value);
         std::vector<Contribution> cs = e_.contributions(tmpl, args);
         if (cs.empty()) {
             n.detail = "no evidence: the score is 0";
@@ -115,6 +123,7 @@ public:
         WhyNode n;
         n.kind = WhyNode::Kind::Rule;
         n.label = rule.name;
+        n.firing = j;
         n.rule_kind = std::string(rule_kind_name(rule.kind));
         n.detail = rule.doc;
         n.location = location_text(sm_, rule.span);
@@ -135,6 +144,7 @@ public:
     WhyNode matched_fact(FactId fid, std::size_t depth) {
         if (e_.is_live(fid)) return fact_node(fid, depth);
         WhyNode gone;
+        gone.fact = fid;
         gone.label = fmt::format("f-{}", fid);
         gone.detail = "since retracted";
         return gone;
@@ -157,6 +167,9 @@ public:
         n.kind = WhyNode::Kind::Fact;
         n.label = fmt::format("{}({}) = {}", agg_op_name(c.agg), t.name, to_source(bound(c.result)));
         n.detail = "aggregate when the rule fired";
+        n.tmpl = t.name;
+        n.aggregate = std::string(agg_op_name(c.agg));
+        n.value = bound(c.result);
         return n;
     }
 
@@ -206,18 +219,67 @@ void text_node(std::string& out, const WhyNode& n, const std::string& prefix, bo
         text_node(out, n.children[i], child_prefix, i + 1 == n.children.size(), false, st);
 }
 
+// A slot value as a JSON value: numbers as numbers, bools as bools, symbols and strings as strings.
+nlohmann::ordered_json json_value(const Value& v) {
+    switch (v.type) {
+        case Type::Int: return v.i;
+        case Type::Float: return v.f;
+        case Type::Bool: return v.b;
+        case Type::Symbol:
+        case Type::String: return std::string(v.text());
+        case Type::Any: break;
+    }
+    return to_display(v);
+}
+
 nlohmann::ordered_json json_node(const WhyNode& n) {
     nlohmann::ordered_json j;
     switch (n.kind) {
         case WhyNode::Kind::Fact:
-            j["fact"] = n.label;
-            j["origin"] = n.detail;
+            if (!n.aggregate.empty()) {
+                // An aggregate's value when the rule fired: not a fact of working memory.
+                nlohmann::ordered_json a;
+                a["op"] = n.aggregate;
+                a["template"] = n.tmpl;
+                a["value"] = n.value ? json_value(*n.value) : nlohmann::ordered_json();
+                j["aggregate"] = std::move(a);
+                j["text"] = n.label;
+                j["origin"] = n.detail;
+                break;
+            }
+            if (n.tmpl.empty()) {
+                // Retracted since, or a firing no longer kept: only its id (if any) and the words.
+                j["fact"] = n.fact == kNoFact ? nlohmann::ordered_json() : nlohmann::ordered_json{{"id", n.fact}};
+                j["text"] = n.label;
+                j["origin"] = n.detail;
+                break;
+            }
+            {
+                nlohmann::ordered_json f;
+                if (n.fact != kNoFact) f["id"] = n.fact;
+                f["template"] = n.tmpl;
+                nlohmann::ordered_json slots = nlohmann::ordered_json::object();
+                for (const auto& [name, v] : n.slots) slots[name] = json_value(v);
+                f["slots"] = std::move(slots);
+                j["fact"] = std::move(f);
+            }
+            j["text"] = n.label;
+            j["origin"] = n.origin;
             if (!n.location.empty()) j["location"] = n.location;
             break;
-        case WhyNode::Kind::Score:
-            j["score"] = n.label;
+        case WhyNode::Kind::Score: {
+            nlohmann::ordered_json sc;
+            if (n.fact != kNoFact) sc["id"] = n.fact;
+            sc["predicate"] = n.tmpl;
+            auto args = nlohmann::ordered_json::array();
+            for (const Value& v : n.args) args.push_back(json_value(v));
+            sc["args"] = std::move(args);
+            sc["value"] = n.value ? json_value(*n.value) : nlohmann::ordered_json();
+            j["score"] = std::move(sc);
+            j["text"] = n.label;
             j["combination"] = n.detail;
             break;
+        }
         case WhyNode::Kind::Rule:
             j["rule"] = n.label;
             j["kind"] = n.rule_kind;
@@ -247,33 +309,85 @@ std::string dot_escape(const std::string& s) {
     return out;
 }
 
-// Emits a node and its subtree; returns the node's DOT id. Edges point from the supporting node to what it supports,
-// so the graph reads bottom-up from given facts to the conclusion.
-int dot_node(std::string& out, const WhyNode& n, int& next) {
-    int id = next++;
-    switch (n.kind) {
-        case WhyNode::Kind::Fact:
-            out += fmt::format("  n{} [shape=ellipse, label=\"{}\\n[{}]\"{}];\n", id, dot_escape(n.label),
-                               dot_escape(n.detail),
-                               n.detail.rfind("given", 0) == 0 ? ", style=filled, fillcolor=\"#e8f0ff\"" : "");
-            break;
-        case WhyNode::Kind::Score:
-            out += fmt::format("  n{} [shape=ellipse, style=bold, label=\"{}\"];\n", id, dot_escape(n.label));
-            break;
-        case WhyNode::Kind::Rule:
-            out += fmt::format("  n{} [shape=box, label=\"{}\\n({})\"];\n", id, dot_escape(n.label),
-                               dot_escape(n.rule_kind));
-            break;
+// One DOT graph of several trees. A fact, a score or a rule firing that the trees mention more than once (a given
+// fact that several rules matched, a score that several thresholds read) is one node with an edge to everything it
+// supports; edges point from the supporting node to what it supports, so the graph reads bottom-up from given facts
+// to the conclusion. Aggregates and retracted facts have no identity to share and stay one node per mention.
+class DotGraph {
+public:
+    // Adds a node and its subtree; returns the node's DOT id.
+    int add(const WhyNode& n) {
+        int id = declare(n);
+        for (const auto& c : n.children) {
+            int cid = add(c);
+            std::string edge = c.kind == WhyNode::Kind::Rule && c.weight
+                                   ? fmt::format("  n{} -> n{} [label=\"{:+.2f}\"];\n", cid, id, *c.weight)
+                                   : fmt::format("  n{} -> n{};\n", cid, id);
+            if (edges_seen_.insert(edge).second) edges_ += edge;
+        }
+        return id;
     }
-    for (const auto& c : n.children) {
-        int cid = dot_node(out, c, next);
-        if (c.kind == WhyNode::Kind::Rule && c.weight)
-            out += fmt::format("  n{} -> n{} [label=\"{:+.2f}\"];\n", cid, id, *c.weight);
-        else
-            out += fmt::format("  n{} -> n{};\n", cid, id);
+
+    std::string text() const {
+        std::string out = "digraph why {\n  rankdir=BT;\n  node [fontname=\"Helvetica\"];\n";
+        for (const auto& d : nodes_) out += d.text;
+        return out + edges_ + "}\n";
     }
-    return id;
-}
+
+private:
+    struct Declared {
+        std::string text;
+        bool abbreviated = false;  // written from an abbreviated mention (WhyNode::seen_before)
+    };
+
+    static std::string identity(const WhyNode& n) {
+        switch (n.kind) {
+            case WhyNode::Kind::Rule: return n.firing ? fmt::format("r{}", *n.firing) : std::string();
+            case WhyNode::Kind::Score: return "s:" + n.label;
+            case WhyNode::Kind::Fact:
+                return n.aggregate.empty() && !n.tmpl.empty() && n.fact != kNoFact ? fmt::format("f{}", n.fact)
+                                                                                   : std::string();
+        }
+        return {};
+    }
+
+    static std::string declaration(const WhyNode& n, int id) {
+        switch (n.kind) {
+            case WhyNode::Kind::Fact:
+                return fmt::format("  n{} [shape=ellipse, label=\"{}\\n[{}]\"{}];\n", id, dot_escape(n.label),
+                                   dot_escape(n.detail),
+                                   n.detail.rfind("given", 0) == 0 ? ", style=filled, fillcolor=\"#e8f0ff\"" : "");
+            case WhyNode::Kind::Score:
+                return fmt::format("  n{} [shape=ellipse, style=bold, label=\"{}\"];\n", id, dot_escape(n.label));
+            case WhyNode::Kind::Rule:
+                return fmt::format("  n{} [shape=box, label=\"{}\\n({})\"];\n", id, dot_escape(n.label),
+                                   dot_escape(n.rule_kind));
+        }
+        return {};
+    }
+
+    int declare(const WhyNode& n) {
+        std::string key = identity(n);
+        if (!key.empty()) {
+            auto it = ids_.find(key);
+            if (it != ids_.end()) {
+                // The node is there; a full mention replaces an abbreviated one's label.
+                Declared& d = nodes_[static_cast<std::size_t>(it->second)];
+                if (d.abbreviated && !n.seen_before) d = {declaration(n, it->second), false};
+                return it->second;
+            }
+        }
+        int id = static_cast<int>(nodes_.size());
+        nodes_.push_back({declaration(n, id), n.seen_before});
+        if (!key.empty()) ids_.emplace(std::move(key), id);
+        return id;
+    }
+
+    std::vector<Declared> nodes_;
+    std::unordered_map<std::string, int> ids_;
+    std::string edges_;
+    std::unordered_set<std::string> edges_seen_;
+};
 
 }  // namespace
 
@@ -319,10 +433,9 @@ std::string render_why_json(const std::vector<WhyNode>& roots) {
 }
 
 std::string render_why_dot(const std::vector<WhyNode>& roots) {
-    std::string out = "digraph why {\n  rankdir=BT;\n  node [fontname=\"Helvetica\"];\n";
-    int next = 0;  // shared by all trees, so node ids stay unique in the one graph
-    for (const auto& r : roots) dot_node(out, r, next);
-    return out + "}\n";
+    DotGraph g;  // shared by all trees: a fact they both mention is one node of the one graph
+    for (const auto& r : roots) g.add(r);
+    return g.text();
 }
 
 }  // namespace covenant

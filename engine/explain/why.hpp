@@ -3,12 +3,15 @@
 // given facts, which are marked with the file and line they came from.
 //
 // The tree is data; renderers turn it into indented text (Unicode or ASCII tree lines), JSON (nested `because`
-// arrays) or Graphviz DOT (rules as boxes with their kind, facts as ellipses, evidence edges labelled with weights).
+// arrays; each fact an object with its id, template and slots, values as JSON values, beside its text) or Graphviz
+// DOT (rules as boxes with their kind, facts as ellipses, evidence edges labelled with weights; a fact, score or rule
+// firing mentioned several times is one node with several edges).
 #pragma once
 
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "base/source.hpp"
@@ -27,7 +30,15 @@ struct WhyNode {
     std::string location;     // Rule: file:line of the rule; Fact (given): file:line it was written
     std::optional<double> weight;  // Rule under a Score: the contribution's weight
     std::string reason;       // Rule under a Score: the contribution's reason
-    FactId fact = kNoFact;    // Fact/Score: the fact id when it is live
+    FactId fact = kNoFact;    // Fact/Score: the fact id when it is live; a fact retracted since: its former id
+    // The same as data, for the JSON and DOT renderers:
+    std::string origin;       // Fact: given, asserted, concluded (empty for an aggregate or a retracted fact)
+    std::string tmpl;         // Fact: its template; Score: the predicate; aggregate: the template aggregated over
+    std::vector<std::pair<std::string, Value>> slots;  // Fact: every slot and its value, in template order
+    std::vector<Value> args;  // Score: its arguments
+    std::optional<Value> value;  // Score: its value; aggregate: the value it had when the rule fired
+    std::string aggregate;    // aggregate: the operation (count, sum, ...); empty otherwise
+    std::optional<std::uint32_t> firing;  // Rule: the justification (one firing) it stands for
     bool truncated = false;   // the depth limit cut this node's children
     bool repeated = false;    // already explained higher up this branch (a support cycle)
     bool seen_before = false; // a given fact already written out in full earlier in the tree (label abbreviated)

@@ -79,4 +79,43 @@ else
     failures=$((failures + 1))
 fi
 
+# Defaults apply unless replaced explicitly (docs/cli.md): naming the core packs with --rules keeps the threat
+# catalogue that goes with them, so the shipped expectations still pass; --no-default-facts drops it (and then one
+# fails: the catalogue is really in use); --verbose says what was loaded.
+expect rules-keep-default-facts 0 ' passed, 0 failed' test --rules rules/core
+expect no-default-facts 1 'FAIL' test --rules rules/core --no-default-facts
+expect verbose-says-loaded 0 'threats.yaml +\(default: the threat catalogue of the core packs\)' \
+    classify kb/cases/sco-2025.yaml --rules rules/core --format csv --verbose
+expect verbose-no-catalogue 1 'shared facts: none \(the shipped threat catalogue goes with the core packs' \
+    classify kb/cases/sco-2025.yaml --rules rules/examples/family.rules --verbose
+expect facts-excludes-no-default 2 'excludes' classify kb/cases --facts kb/threats.yaml --no-default-facts
+# One file per --rules/--facts: the case paths after them stay case paths (and a .rules file named among the cases is
+# a rule pack, a .yaml file named among the rule files a fact file).
+expect rules-then-cases 0 'burden' classify --rules rules/core --rules tests/golden/classify_new_finding/burden.rules \
+    tests/golden/classify_new_finding/alliance.yaml --format csv
+expect rules-among-cases 0 'burden' classify tests/golden/classify_new_finding/alliance.yaml --rules rules/core \
+    tests/golden/classify_new_finding/burden.rules --format csv
+expect yaml-among-rules 0 'person\(' run tests/golden/facts_yaml/people.rules tests/golden/facts_yaml/case.yaml
+# A pack's print never lands in a machine-readable report: stdout stays JSON Lines (each line parses), the printed
+# text goes to stderr.
+NO_COLOR=1 "$covenant" classify kb/cases/sco-2025.yaml kb/cases/nato-2024.yaml --rules rules/core \
+    --rules tests/golden/cli_inputs/noisy.rules --format json --jobs 2 >"$scratch/json" 2>"$scratch/err"
+if [[ $? == 0 ]] && [[ $(wc -l <"$scratch/json") == 2 ]] &&
+    python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1])]' "$scratch/json" &&
+    grep -q 'looking at sco, "quoted", {not json}' "$scratch/err"; then
+    echo "ok   print-keeps-json"
+else
+    echo "FAIL print-keeps-json: stdout is not JSON Lines, or the printed text is not on stderr:"
+    cat "$scratch/json" "$scratch/err"; failures=$((failures + 1))
+fi
+NO_COLOR=1 "$covenant" explain kb/cases/sco-2025.yaml --rules rules/core --rules tests/golden/cli_inputs/noisy.rules \
+    --format json >"$scratch/json" 2>"$scratch/err"
+if [[ $? == 0 ]] && python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$scratch/json" 2>/dev/null ||
+    python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1])]' "$scratch/json"; then
+    grep -q 'looking at sco' "$scratch/err" && echo "ok   print-keeps-explain-json" ||
+        { echo "FAIL print-keeps-explain-json: the printed text is not on stderr"; failures=$((failures + 1)); }
+else
+    echo "FAIL print-keeps-explain-json: stdout is not JSON"; head -5 "$scratch/json"; failures=$((failures + 1))
+fi
+
 exit $((failures > 0))

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Drives `covenant repl` in a real terminal under tmux: tab completion of a command, a template, a slot name and a
-# fact id; history recalled with the Up arrow within a session and across sessions (~/.covenant_history); Ctrl-C
-# stops a running `run` without leaving; Ctrl-D leaves. Every wait polls capture-pane for the expected text (no
+# Drives `covenant repl` in a real terminal under tmux: tab completion of a command, a template, a slot name (also
+# right after a completed template name and `(`) and a fact id; history recalled with the Up arrow within a session
+# and across sessions (~/.covenant_history); Ctrl-C cancels the line at the prompt and stops a running `run`, without
+# leaving; Ctrl-D leaves. Every wait polls capture-pane for the expected text (no
 # fixed sleeps), up to a deadline.
 #
 # usage: tmux_test.sh COVENANT        exit 77 (skipped) when tmux is not installed
@@ -60,10 +61,29 @@ wait_for "1 fact" || exit 1
 tm send-keys -t "$session" "why-not institution(decision_r" Tab
 wait_for "why-not institution(decision_rule:" || exit 1
 tm send-keys -t "$session" C-u
+# A template name completes without a blank after it, so that `(` can follow and slot names complete inside it.
+tm send-keys -t "$session" "why-not instit" Tab
+wait_for "covenant> why-not institution" || exit 1
+tm send-keys -t "$session" "(decision_r" Tab
+wait_for "why-not institution(decision_rule:" || exit 1
+tm send-keys -t "$session" C-u
 # Fact ids: "why f-1<Tab><Tab>" lists the live ids starting so (f-10, f-12, ... were never printed before).
 tm send-keys -t "$session" "why f-1" Tab Tab
 wait_for "f-12" || exit 1
 tm send-keys -t "$session" C-u
+# Ctrl-C at the prompt cancels the line being typed and the session goes on, inside a what-if too (it used to end
+# the session).
+tm send-keys -t "$session" "what-if assert mandate(institution: sco, kind: maritime)" Enter
+wait_for "what-if>" || exit 1
+tm send-keys -t "$session" "classify half-typed" C-c
+wait_for "^C" || exit 1
+tm send-keys -t "$session" "what-if" Enter
+wait_for "what-if changes:" || exit 1
+if pane | grep -q "half-typed'"; then
+    echo "FAIL: the line cancelled with Ctrl-C was run"; failed=1
+fi
+tm send-keys -t "$session" "what-if off" Enter
+wait_for "what-if discarded" || exit 1
 # History within the session: Up recalls the last command.
 tm send-keys -t "$session" "stats" Enter
 wait_for "given facts:" || exit 1
@@ -96,5 +116,5 @@ tm send-keys -t "$session" "agenda" Enter
 wait_for "1 activation" || exit 1
 tm send-keys -t "$session" C-d
 wait_for "REPL-ENDED"
-[[ $failed == 0 ]] && echo "terminal test passed: completion of commands, templates, slots and fact ids; history; Ctrl-C"
+[[ $failed == 0 ]] && echo "terminal test passed: completion of commands, templates, slots and fact ids; history; Ctrl-C at the prompt and in a run"
 exit $failed

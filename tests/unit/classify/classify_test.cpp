@@ -173,7 +173,7 @@ TEST_CASE("results do not depend on --jobs", "[classify]") {
     CHECK(r[10].institutions.at(0).strains.empty());      // 30 members
 }
 
-TEST_CASE("CSV quotes fields and joins strain kinds", "[classify]") {
+TEST_CASE("CSV quotes fields and joins strains with their severities", "[classify]") {
     CaseResult c;
     c.case_id = "x,y";
     InstitutionResult r;
@@ -182,7 +182,7 @@ TEST_CASE("CSV quotes fields and joins strain kinds", "[classify]") {
     c.institutions.push_back(r);
     std::string csv = render_report({c}, ReportFormat::Csv, false, ReportLabels{});
     CHECK(csv.find("\"x,y\",alpha,") != std::string::npos);
-    CHECK(csv.find("conflict_load;decision_paralysis") != std::string::npos);
+    CHECK(csv.find("conflict_load:0.50;decision_paralysis:0.40") != std::string::npos);
 }
 
 TEST_CASE("expand_case_paths walks directories in sorted order and rejects missing paths", "[classify]") {
