@@ -162,3 +162,14 @@ def test_max_firings_is_reported_not_raised(rules, repo):
     assert row["error"] and "firings" in row["error"]
     (record,) = rules.classify_records(repo / "kb" / "cases" / "nato-2024.yaml", max_firings=3)
     assert record["firings"] == 3 and record["run_problem"]
+
+
+def test_default_facts_follow_the_cli_rule(repo):
+    # The threat catalogue goes with the core vocabulary, whichever way the core packs were named, as on the command
+    # line (docs/cli.md, "Defaults, and how to replace them").
+    threats = str(repo / "kb" / "threats.yaml")
+    assert covenant.Rules().fact_files == [threats]
+    assert covenant.Rules(rules=[repo / "rules" / "core"]).fact_files == [threats]
+    assert covenant.Rules(rules=[repo / "rules" / "core"], no_default_facts=True).fact_files == []
+    assert covenant.Rules(rules=[repo / "rules" / "examples" / "family.rules"]).fact_files == []
+    assert covenant.Rules(rules=[repo / "rules" / "core"], facts=[threats]).fact_files == [threats]
