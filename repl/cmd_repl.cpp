@@ -98,7 +98,7 @@ int run_repl(const ReplCommandOptions& o) {
     options.color = interactive && terminal_out && !o.no_color && !(no_color_env && *no_color_env);
     options.unicode = interactive && terminal_out && !o.no_color;
     options.echo = o.echo;
-    options.default_facts = o.facts.empty() && !o.no_default_facts;
+    options.default_facts = !o.no_default_facts;  // unless a shared file is among --facts (ReplSession::start)
     options.verbose = o.verbose;
     ReplSession session(std::cout, options);
     if (!session.start(*rules, shared, o.cases)) return kExitInputError;

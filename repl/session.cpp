@@ -113,10 +113,18 @@ bool ReplSession::start(const std::vector<std::string>& rule_files, const std::v
                 case_paths.push_back(path);
             }
         };
-        std::vector<std::string> shared_files = shared_fact_files;
-        if (options_.default_facts) shared_files = default_shared_facts(*program_);
-        if (options_.verbose) say_what_was_loaded(*program_, rule_files, shared_files, options_.default_facts);
-        for (const auto& f : shared_files) read(f, true);
+        for (const auto& f : shared_fact_files) read(f, true);
+        // The default shared facts (classify/packs.hpp) apply unless a shared file was named: a case named with
+        // --facts is not one, so `--facts CASE.yaml` still gets the threat catalogue, as `covenant classify` does.
+        std::vector<std::string> shared_files;
+        for (const auto& f : shared) shared_files.push_back(sources_.file(f.file).path);
+        bool defaults = options_.default_facts && shared.empty();
+        if (defaults)
+            for (const auto& f : default_shared_facts(*program_)) {
+                read(f, true);
+                shared_files.push_back(f);
+            }
+        if (options_.verbose) say_what_was_loaded(*program_, rule_files, shared_files, defaults);
         for (const auto& f : case_files) read(f, false);
         std::vector<const FactFile*> shared_world;
         for (const auto& f : shared) shared_world.push_back(&f);

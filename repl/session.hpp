@@ -42,7 +42,8 @@ struct SessionOptions {
     bool unicode = false;   // Unicode tree lines in `why`
     bool echo = false;      // print each command line ("> line") before its output: readable transcripts
     std::vector<std::string> rules_path;  // searched for `use` before the default rules/ directory
-    bool default_facts = false;  // add the shipped threat catalogue when the program uses the core vocabulary
+    bool default_facts = false;  // add the shipped threat catalogue when the program uses the core vocabulary and no
+                                 // shared (non-case) fact file was named
     bool verbose = false;        // say on stderr what was loaded
 };
 
