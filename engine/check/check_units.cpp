@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <unordered_map>
 
+#include "base/hints.hpp"
 #include "check/check.hpp"
 #include "check/internal.hpp"
 
@@ -436,6 +437,20 @@ std::optional<ast::Literal> fact_literal(const ast::Expr& e) {
     return std::nullopt;
 }
 
+// The text of `e` when it is symbols joined by '-' with nothing between them (green-couch, which parses as green
+// minus couch): "green-couch"; else nothing. Adjacency comes from the spans, so `green - couch` is not a slip.
+std::optional<std::string> hyphenated_symbols(const ast::Expr& e) {
+    if (e.kind == ast::Expr::Kind::Literal && e.literal.kind == ast::Literal::Kind::Symbol) return e.literal.text;
+    if (e.kind != ast::Expr::Kind::Binary || e.op != "-" || e.args.size() != 2) return std::nullopt;
+    const SourceSpan& l = e.args[0].span;
+    const SourceSpan& r = e.args[1].span;
+    if (l.offset + l.length + 1 != r.offset) return std::nullopt;
+    auto left = hyphenated_symbols(e.args[0]);
+    auto right = hyphenated_symbols(e.args[1]);
+    if (!left || !right) return std::nullopt;
+    return *left + "-" + *right;
+}
+
 }  // namespace
 
 std::optional<Program> check_units(const std::vector<ast::Unit>& units, const SourceManager& sm,
@@ -475,9 +490,14 @@ std::optional<InitialFact> check_fact(const ast::FactTerm& fact, const Program& 
         given[idx] = &sv;
         auto lit = fact_literal(sv.value);
         if (!lit) {
-            sink.error(sv.value.span, Code::TypeMismatch,
-                       "a fact holds values only: write a literal (a symbol, string, number or true/false) here, "
-                       "not an expression or a variable");
+            Diagnostic* d =
+                sink.error(sv.value.span, Code::TypeMismatch,
+                           "a fact holds values only: write a literal (a symbol, string, number or true/false) here, "
+                           "not an expression or a variable");
+            // green-couch reads as green minus couch: say what was meant.
+            if (d)
+                if (auto hint = hyphenated_name_hint(hyphenated_symbols(sv.value).value_or("")))
+                    d->notes.push_back({SourceSpan{}, *hint});
             ok = false;
             continue;
         }

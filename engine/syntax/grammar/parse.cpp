@@ -11,6 +11,7 @@
 #include <functional>
 #include <string_view>
 
+#include "base/hints.hpp"
 #include "syntax/grammar/grammar.hpp"
 #include "syntax/grammar/reserved_words.hpp"
 
@@ -272,7 +273,11 @@ void report_failure(const SourceFile& file, DiagnosticSink& sink, std::size_t de
     std::string_view word = word_at(text, pos);
     if (!word.empty() && is_reserved(word) && which.find("name") != std::string::npos)
         message += fmt::format("; '{}' is a reserved word", word);
-    sink.add(Severity::Error, span(pos, token_length(text, pos)), Code::ParseExpected, std::move(message));
+    Diagnostic* d = sink.add(Severity::Error, span(pos, token_length(text, pos)), Code::ParseExpected, std::move(message));
+    // The slips of authors used to CLIPS: a name with '-' stops the parser at the '-', a test with '=' at the '='.
+    if (!d) return;
+    if (auto hint = text[pos] == '-' ? hyphenated_name_hint_at(text, pos) : single_equals_hint_at(text, pos))
+        d->notes.push_back({SourceSpan{}, *hint});
 }
 
 // Converts the grammar's tree into the public AST. Positions come from the annotation handler's cache.
