@@ -14,6 +14,7 @@
 
 #include "check/check.hpp"
 #include "check/internal.hpp"
+#include "program/eval.hpp"
 #include "program/operators.hpp"
 
 namespace covenant::check_detail {
@@ -551,9 +552,12 @@ private:
             }
             std::size_t k = i + 2;
             while (k < text.size() && is_ident_char(text[k])) ++k;
-            if (i + 1 < text.size() && text[i + 1] == '?' && k > i + 2 && k < text.size() && text[k] == '}') {
+            // `{?x}` or `{?x:SPEC}` (a format spec, format_spec_problem in program/eval.hpp).
+            std::size_t close = k;
+            if (k < text.size() && text[k] == ':') close = text.find('}', k);
+            if (i + 1 < text.size() && text[i + 1] == '?' && k > i + 2 && close < text.size() && text[close] == '}') {
                 std::string name = text.substr(i + 2, k - i - 2);
-                SourceSpan span = span_in_string(lit, i, k + 1 - i);
+                SourceSpan span = span_in_string(lit, i, close + 1 - i);
                 VarId id = use_var(name, span);
                 flush();
                 Expr v;
@@ -561,9 +565,17 @@ private:
                 v.var = id;
                 v.type = id == kNoVar ? Type::Any : rule_.vars[id].type;
                 v.span = span;
+                if (close > k) {
+                    v.spec = text.substr(k + 1, close - k - 1);
+                    if (std::string problem = format_spec_problem(v.spec, v.type); !problem.empty()) {
+                        sink_.error(span_in_string(lit, k + 1, close - k - 1), Code::BadInterpolation,
+                                    "the format '{}' of ?{} does not fit: {}", v.spec, name, problem);
+                        v.spec.clear();
+                    }
+                }
                 pieces.push_back(std::move(v));
                 has_var = true;
-                i = k + 1;
+                i = close + 1;
                 continue;
             }
             Diagnostic* d = sink_.error(span_in_string(lit, i, 1), Code::BadInterpolation,

@@ -1,5 +1,7 @@
 #include "program/eval.hpp"
 
+#include <cctype>
+
 #include <cmath>
 #include <cstdlib>
 #include <limits>
@@ -21,7 +23,33 @@ struct Failure {
 
 [[noreturn]] void fail(const Expr& e, std::string message) { throw Failure{std::move(message), e.span}; }
 
+
 std::string_view kind_word(const Value& v) { return type_name(v.type); }
+
+// `{?x:SPEC}`: the value through fmt's format spec, which the checker limited to [[fill]align][sign][width]
+// [.precision][type] with type f, e, g, d or s (format_spec_problem in eval.hpp). f, e, g, and a precision without a
+// type, format a number as a float (an int too); d an int (a float is an error: no silent rounding); s and no type
+// the display text, padded (and cut by a precision).
+std::string formatted(const Expr& piece, const Value& v) {
+    const std::string& spec = piece.spec;
+    char type = spec.back();
+    bool is_type = std::isalpha(static_cast<unsigned char>(type)) != 0;
+    bool has_precision = spec.find('.') != std::string::npos;
+    const std::string pattern = "{:" + spec + "}";  // outlives every use of fmt::runtime's view of it
+    if (type == 'd' && v.type != Type::Int)
+        fail(piece, fmt::format("'{{?x:{}}}' formats an int, got {} {}", spec, kind_word(v), to_source(v)));
+    bool as_number = (is_type && type != 's' && type != 'd') || (!is_type && has_precision && v.is_number());
+    if (as_number && !v.is_number())
+        fail(piece, fmt::format("'{{?x:{}}}' formats a number, got {} {}", spec, kind_word(v), to_source(v)));
+    try {
+        if (type == 'd') return fmt::format(fmt::runtime(pattern), v.i);
+        if (as_number) return fmt::format(fmt::runtime(pattern), v.as_double());
+        return fmt::format(fmt::runtime(pattern), to_display(v));
+    } catch (const fmt::format_error& e) {
+        // Not expected for a checked spec; a run-time error rather than a crash if fmt disagrees with the checker.
+        fail(piece, fmt::format("the format '{}' cannot write {} {}: {}", spec, kind_word(v), to_source(v), e.what()));
+    }
+}
 
 const Value& need_number(const Expr& e, const Value& v) {
     if (!v.is_number()) fail(e, fmt::format("expected a number, got {} {}", kind_word(v), to_source(v)));
@@ -200,7 +228,8 @@ Value eval(const Expr& e, const Value* b) {
         case ExprKind::Call: return call(e, b);
         case ExprKind::Format: {
             std::string text;
-            for (const auto& piece : e.args) text += to_display(eval(piece, b));
+            for (const auto& piece : e.args)
+                text += piece.spec.empty() ? to_display(eval(piece, b)) : formatted(piece, eval(piece, b));
             return Value::string(text);
         }
     }
@@ -234,6 +263,40 @@ bool evaluate_test(const Expr& e, const Value* bindings, EvalError& error, bool&
         return false;
     }
     return v.b;
+}
+
+std::string format_spec_problem(std::string_view spec, Type type) {
+    const std::string_view aligns = "<>^";
+    std::size_t i = 0;
+    if (spec.size() >= 2 && aligns.find(spec[1]) != std::string_view::npos) i = 2;  // fill and align
+    else if (!spec.empty() && aligns.find(spec[0]) != std::string_view::npos) i = 1;
+    if (i < spec.size() && (spec[i] == '+' || spec[i] == '-' || spec[i] == ' ')) ++i;
+    auto digits = [&] {
+        std::size_t start = i;
+        while (i < spec.size() && std::isdigit(static_cast<unsigned char>(spec[i]))) ++i;
+        return i - start;
+    };
+    if (digits() > 3) return "a width has at most three digits";
+    bool precision = false;
+    if (i < spec.size() && spec[i] == '.') {
+        ++i;
+        std::size_t n = digits();
+        if (n == 0) return "'.' must be followed by the number of digits, as in .2f";
+        if (n > 3) return "a precision has at most three digits";
+        precision = true;
+    }
+    char kind = 0;
+    if (i < spec.size() && std::string_view("fegds").find(spec[i]) != std::string_view::npos) kind = spec[i++];
+    if (i != spec.size() || spec.empty())
+        return "a format is [[fill]align][sign][width][.precision][type], with align one of < > ^ and type one of "
+               "f e g d s, as in .2f or >8";
+    bool number = type == Type::Int || type == Type::Float || type == Type::Any;
+    if ((kind == 'f' || kind == 'e' || kind == 'g') && !number)
+        return fmt::format("'{}' formats a number, not a {}", kind, type_name(type));
+    if (kind == 'd' && type != Type::Int && type != Type::Any)
+        return fmt::format("'d' formats an int, not a {}", type_name(type));
+    if (kind == 'd' && precision) return "an int has no precision: drop the '.N' or use f";
+    return {};
 }
 
 }  // namespace covenant

@@ -149,7 +149,9 @@ public:
             case ExprKind::Format: {
                 s = "\"";
                 for (const auto& piece : e.args)
-                    s += piece.kind == ExprKind::Var ? "{" + var(piece.var) + "}" : escaped_text(piece.value.text());
+                    s += piece.kind == ExprKind::Var
+                             ? "{" + var(piece.var) + (piece.spec.empty() ? "" : ":" + piece.spec) + "}"
+                             : escaped_text(piece.value.text());
                 s += "\"";
                 break;
             }

@@ -141,6 +141,7 @@ struct Expr {
     VarId var = kNoVar;          // Var
     std::vector<Expr> args;      // Unary: 1, Binary: 2, Call: the arguments, Format: the pieces in order
     Type type = Type::Any;       // statically known result type, Any when it depends on run-time values
+    std::string spec;            // a Format piece `{?x:SPEC}`: the checked format spec (eval.hpp); empty: display text
     SourceSpan span;
 };
 
