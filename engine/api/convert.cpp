@@ -16,24 +16,13 @@ namespace api {
 
 namespace {
 
-std::string severity_name(Severity s) {
-    switch (s) {
-        case Severity::Error:
-            return "error";
-        case Severity::Warning:
-            return "warning";
-        case Severity::Note:
-            return "note";
-    }
-    return "error";
-}
 
 }  // namespace
 
 DiagnosticInfo diagnostic_of(const Diagnostic& d, const SourceManager* sm) {
     DiagnosticInfo info;
     info.code = std::string(code_id(d.code));
-    info.severity = severity_name(d.severity);
+    info.severity = std::string(severity_word(d.severity));
     if (sm && d.span.valid() && d.span.file != 0 && d.span.file < sm->size()) info.file = sm->file(d.span.file).path;
     if (d.span.valid()) {
         info.line = d.span.line;

@@ -19,19 +19,6 @@ protected:
     int overflow(int c) override { return c; }
 };
 
-std::string origin_name(Origin o) {
-    switch (o) {
-        case Origin::Given:
-            return "given";
-        case Origin::Asserted:
-            return "asserted";
-        case Origin::Concluded:
-            return "concluded";
-        case Origin::Score:
-            return "score";
-    }
-    return "given";
-}
 
 // A stable word for each stop reason (the engine's stop_reason_text is prose for people).
 std::string stop_word(StopReason r) {
@@ -129,7 +116,7 @@ struct Session::Impl {
         f.template_name = t.name;
         for (std::size_t i = 0; i < t.slots.size(); ++i)
             f.slots.emplace_back(t.slots[i].name, api::to_scalar(v.values[i]));
-        f.origin = origin_name(v.origin);
+        f.origin = origin_word(v.origin);
         f.text = format_fact(program(), v.tmpl, v.values.data());
         return f;
     }

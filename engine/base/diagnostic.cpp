@@ -57,9 +57,7 @@ std::vector<Diagnostic> DiagnosticSink::sorted() const {
     return v;
 }
 
-namespace {
-
-const char* sev_word(Severity s) {
+std::string_view severity_word(Severity s) {
     switch (s) {
         case Severity::Error: return "error";
         case Severity::Warning: return "warning";
@@ -67,6 +65,8 @@ const char* sev_word(Severity s) {
     }
     return "error";
 }
+
+namespace {
 
 void render_excerpt(std::string& out, const SourceSpan& span, const SourceManager& sm, const RenderOptions& opt) {
     if (!span.valid() || span.file == 0 || span.file >= sm.size()) return;
@@ -98,7 +98,7 @@ std::string render(const Diagnostic& d, const SourceManager& sm, const RenderOpt
         if (d.span.valid()) where += fmt::format(":{}:{}", d.span.line, d.span.col);
         where += ": ";
     }
-    std::string head = fmt::format("{}[{}]", sev_word(d.severity), code_id(d.code));
+    std::string head = fmt::format("{}[{}]", severity_word(d.severity), code_id(d.code));
     if (opt.color) {
         const char* c = d.severity == Severity::Error ? "\x1b[1;31m"
                                                       : (d.severity == Severity::Warning ? "\x1b[1;35m" : "\x1b[1;36m");

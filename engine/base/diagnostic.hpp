@@ -23,12 +23,16 @@ enum class Code : unsigned short {
 
 // "E0101" for Code::UnknownTemplate.
 std::string_view code_id(Code c);
+
 // The one-line summary from diagnostics.def.
 std::string_view code_summary(Code c);
 // All codes in definition order (for docs and tests).
 const std::vector<Code>& all_codes();
 
 enum class Severity { Error, Warning, Note };
+
+// "error", "warning" or "note": the word diagnostics are rendered with (and the embedding API reports).
+std::string_view severity_word(Severity s);
 
 struct DiagnosticNote {
     SourceSpan span;  // may be invalid: then the note is text only

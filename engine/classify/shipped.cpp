@@ -59,7 +59,7 @@ fs::path this_object() {
 
 }  // namespace
 
-std::optional<std::string> shipped_data_dir() {
+static std::optional<std::string> find_shipped_data_dir() {
     const fs::path source = canonical_or_empty(COVENANT_SOURCE_DIR);
     const fs::path binary = canonical_or_empty(COVENANT_BINARY_DIR);
     const fs::path exe = canonical_or_empty(running_executable());
@@ -77,6 +77,13 @@ std::optional<std::string> shipped_data_dir() {
     if (has_core(COVENANT_INSTALL_DATADIR)) return fs::path(COVENANT_INSTALL_DATADIR).string();
     if (has_core(source)) return source.string();
     return std::nullopt;
+}
+
+std::optional<std::string> shipped_data_dir() {
+    // Found once per process: nothing it looks at (the binary's place, the configured directories) changes while it
+    // runs, and every load asks several times (the core rules, the threat catalogue, the search path).
+    static const std::optional<std::string> dir = find_shipped_data_dir();
+    return dir;
 }
 
 std::optional<std::string> shipped_core_rules() {

@@ -19,7 +19,8 @@ namespace covenant {
 //   3. the configured install location, CMAKE_INSTALL_FULL_DATADIR/covenant (a program or the Python module
 //      embedding an installed library, whose executable is elsewhere);
 //   4. the source tree again, whatever runs (an embedding program or module loaded from the build tree).
-// Nothing when none has rules/core (the source tree removed after an install elsewhere, say).
+// Nothing when none has rules/core (the source tree removed after an install elsewhere, say). Looked up once per
+// process.
 std::optional<std::string> shipped_data_dir();
 
 // The shipped core packs (<data>/rules/core) and threat catalogue (<data>/kb/threats.yaml), when found.

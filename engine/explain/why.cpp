@@ -51,16 +51,12 @@ public:
             std::size_t cut = n.label.find(", ");
             if (cut != std::string::npos) n.label = n.label.substr(0, cut) + ", ...)";
         }
-        switch (f.origin) {
-            case Origin::Given:
-                n.location = location_text(sm_, f.span);
-                n.detail = n.location.empty() ? "given" : "given at " + n.location;
-                break;
-            case Origin::Asserted: n.detail = "asserted"; break;
-            case Origin::Concluded: n.detail = "concluded"; break;
-            case Origin::Score: n.detail = "score"; break;
+        n.origin = origin_word(f.origin);
+        n.detail = n.origin;
+        if (f.origin == Origin::Given) {
+            n.location = location_text(sm_, f.span);
+            if (!n.location.empty()) n.detail = "given at " + n.location;
         }
-        n.origin = f.origin == Origin::Given ? "given" : n.detail;
         if (f.origin == Origin::Given || f.supports.empty()) return n;
         if (std::find(path_.begin(), path_.end(), id) != path_.end()) {
             n.repeated = true;

@@ -18,4 +18,15 @@ enum class Origin : std::uint8_t {
     Score        // a score fact maintained from evidence contributions
 };
 
+// "given", "asserted", "concluded" or "score": the word explanations and the embedding API use for an origin.
+constexpr const char* origin_word(Origin o) {
+    switch (o) {
+        case Origin::Given: return "given";
+        case Origin::Asserted: return "asserted";
+        case Origin::Concluded: return "concluded";
+        case Origin::Score: return "score";
+    }
+    return "given";
+}
+
 }  // namespace covenant

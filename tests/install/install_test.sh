@@ -66,6 +66,9 @@ if "$bin" run "$scratch/elsewhere/main.rules" >run2.txt 2>&1; then fail "use min
 # The Python module, when built: imported from the prefix's site-packages (on sys.path for /usr/local; here given
 # with PYTHONPATH), it finds the prefix's packs and classifies the installed cases into a pandas DataFrame.
 module=$(find "$prefix/lib" -name 'covenant*.so' -path '*-packages/*' 2>/dev/null | head -1)
+if compgen -G "$build/python/covenant*.so" >/dev/null && [[ -z $module ]]; then
+    fail "the build has the Python module but cmake --install did not install it"
+fi
 if [[ -n $module ]] && /usr/bin/python3 -c 'import pandas' 2>/dev/null; then
     PYTHONPATH=$(dirname "$module") /usr/bin/python3 - "$prefix" >py.txt 2>&1 <<'EOF' || { cat py.txt; fail "python: import covenant"; }
 import sys, covenant, pandas
