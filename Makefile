@@ -1,7 +1,8 @@
 # Covenant: convenience targets over CMake. `make demo` and `make test` work as root on a fresh Debian 12 machine
 # that has only the compiler toolchain: they install the missing Debian packages first (see `deps`).
 #
-#   make deps           install the missing Debian packages (apt-get; only when something is missing)
+#   make deps           install the missing Debian packages (apt-get; only when something is missing), and the npm
+#                       packages of editors/vscode (npm ci, when node_modules is missing or older than the lock file)
 #   make build          configure and build Release in build/
 #   make demo           deps + build, then classify the shipped case files (kb/cases) with the core packs
 #                       (rules/core) and print the table
@@ -31,9 +32,12 @@ FUZZ_SMOKE_SECONDS ?= 20
 JOBS           ?= $(shell nproc 2>/dev/null || echo 2)
 COVENANT        = $(BUILD_DIR)/repl/covenant
 
+# Debian's nodejs and npm (the VS Code extension's grammar test, editors/vscode) only when there is no npm on PATH:
+# a Node.js installed otherwise (NodeSource's nodejs bundles npm and conflicts with Debian's npm) is kept.
+NODE_DEB_PACKAGES := $(if $(shell command -v npm 2>/dev/null),,nodejs npm)
 DEB_PACKAGES := libboost-dev libfmt-dev libyaml-cpp-dev catch2 libcli11-dev libedit-dev nlohmann-json3-dev pkg-config tmux \
                 cmake g++ make clang libclang-rt-14-dev \
-                pybind11-dev python3-dev python3-pytest python3-pandas dpkg-dev file
+                pybind11-dev python3-dev python3-pytest python3-pandas dpkg-dev file $(NODE_DEB_PACKAGES)
 
 
 # One step at a time: `deps` may run apt-get, and `test` builds two trees that share the two cores.
@@ -55,6 +59,10 @@ deps:
 	fi; \
 	echo "make deps: installing$$missing"; \
 	apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $$missing
+	@if [ ! -d editors/vscode/node_modules ] || [ editors/vscode/package-lock.json -nt editors/vscode/node_modules ]; then \
+	  echo "make deps: npm ci --prefix editors/vscode (the packages of the VS Code grammar test, from package-lock.json)"; \
+	  npm ci --prefix editors/vscode --no-audit --no-fund && touch editors/vscode/node_modules; \
+	fi
 
 $(BUILD_DIR)/CMakeCache.txt:
 	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=Release

@@ -26,6 +26,9 @@ struct RunOptions {
     std::vector<std::string> watch;  // facts, rules, activations
     bool stats = false;
     bool conclusions = false;
+    bool profile = false;                 // per-rule profile on stderr after the run
+    std::string profile_format = "text";  // text or json
+    bool profile_no_times = false;        // leave the times out (deterministic output)
 };
 CLI::App* add_run_command(CLI::App& app, RunOptions& options);
 int run_run(const RunOptions& options);
@@ -37,6 +40,26 @@ struct DocOptions {
 };
 CLI::App* add_doc_command(CLI::App& app, DocOptions& options);
 int run_doc(const DocOptions& options);
+
+// covenant fmt: rule files laid out canonically (syntax/format.hpp), in place, or checked (--check), or shown as a
+// diff (--diff); standard input to standard output with `-` or no files.
+struct FmtOptions {
+    std::vector<std::string> paths;  // files and directories; empty or "-": standard input
+    bool check = false;
+    bool diff = false;
+    bool verbose = false;
+    bool no_color = false;
+    std::string stdin_name = "<stdin>";
+};
+CLI::App* add_fmt_command(CLI::App& app, FmtOptions& options);
+int run_fmt(const FmtOptions& options);
+
+// covenant lsp: the Language Server on stdin/stdout (docs/lsp.md); `version` goes into its serverInfo.
+struct LspOptions {
+    std::vector<std::string> rules_path;
+};
+CLI::App* add_lsp_command(CLI::App& app, LspOptions& options);
+int run_lsp(const LspOptions& options, const std::string& version);
 
 // covenant man: the manual page, from the app's own definitions (hidden from --help).
 CLI::App* add_man_command(CLI::App& app);

@@ -37,6 +37,10 @@ int main(int argc, char** argv) {
     CLI::App* repl = add_repl_command(app, repl_options);
     DocOptions doc_options;
     CLI::App* doc = add_doc_command(app, doc_options);
+    FmtOptions fmt_options;
+    CLI::App* fmt_command = add_fmt_command(app, fmt_options);
+    LspOptions lsp_options;
+    CLI::App* lsp = add_lsp_command(app, lsp_options);
     CLI::App* man = add_man_command(app);
 
     // CLI11 would report a mistyped command as "A subcommand is required"; say what is wrong instead.
@@ -81,6 +85,8 @@ int main(int argc, char** argv) {
         if (*explain) return run_explain(explain_options);
         if (*repl) return run_repl(repl_options);
         if (*doc) return run_doc(doc_options);
+        if (*fmt_command) return run_fmt(fmt_options);
+        if (*lsp) return run_lsp(lsp_options, COVENANT_VERSION);
         if (*man) return run_man(app);
     } catch (const std::bad_alloc&) {
         std::fputs("covenant: out of memory\n", stderr);

@@ -38,10 +38,25 @@ const std::vector<ReplSession::Command>& ReplSession::commands() {
         {"modify", "modify ID|PATTERN (slot: value, ...)", "Change slots of one given fact (it gets a new id).",
          "modify institution(id: sco) (enforcement: sanctions)", C::Facts, "", &S::cmd_modify},
         {"run", "run [N]",
-         "Fire activations until the agenda is empty (or N firings). Ctrl-C stops it between firings.",
+         "Fire activations until the agenda is empty (or N firings, or a breakpoint). Ctrl-C stops it between\n"
+         "firings.",
          "run 10", C::Facts, "", &S::cmd_run},
         {"agenda", "agenda", "The activations waiting to fire, in firing order (salience, rule, facts).", "agenda",
          C::Facts, "", &S::cmd_agenda},
+        {"step", "step", "Fire the next activation only, showing it first. It shows the rule, its salience, the\n"
+                         "facts it matched and its variables, as a breakpoint does.",
+         "step", C::Facts, "", &S::cmd_step},
+        {"break", "break [RULE...]", "Stop `run` before each activation of RULE. The stop shows the activation;\n"
+                                     "`run` then fires it and goes on, `step` fires only it. No argument lists the\n"
+                                     "breakpoints.",
+         "break paralysis_events\nrun\nagenda\nstep", C::Rules, "", &S::cmd_break},
+        {"unbreak", "unbreak RULE...|all", "Remove breakpoints (`all`: every one).",
+         "break paralysis_events\nunbreak all", C::Rules, "all", &S::cmd_unbreak},
+        {"profile", "profile on|off|show|reset", "Profile the rules: firings, activations, partial matches, time. While\n"
+                                                 "on, they are counted per rule; `show [--no-times] [--json]` prints\n"
+                                                 "them, most costly first; `reset` clears them.",
+         "profile on\nclassify sco\nprofile show", C::Words, "on off show reset --no-times --json",
+         &S::cmd_profile},
         {"rules", "rules [TEXT]", "List the rules (whose name contains TEXT) with kind and location.", "rules strain",
          C::Rules, "", &S::cmd_rules},
         {"watch", "watch facts|rules|activations|off", "Trace facts entering and leaving working memory, firings, or\n"

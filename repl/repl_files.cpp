@@ -143,6 +143,9 @@ void ReplSession::load_rule_file(const Line& l, std::size_t b, std::size_t e, co
     if (!replay) return;
     // Swap in order: the old engines go before the old program they refer to.
     std::swap(program_, next);
+    profile_.rules.clear();  // counted by the old program's rule ids
+    profile_.clear();
+    stopped_at_.reset();
     for (std::size_t k = 0; k < cases_.size(); ++k) cases_[k].world = make_world(std::move((*replay)[k]));
     next.reset();
     rule_files_ = std::move(files);

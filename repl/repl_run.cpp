@@ -1,4 +1,5 @@
-// The engine at work: run, agenda, watch (and the trace it installs), and the program: rules, explain, stats.
+// The engine at work: agenda, watch (and the trace it installs), and the program: rules, explain, stats. (`run` is
+// in repl_debug.cpp, with the breakpoints it stops at.)
 #include <fmt/format.h>
 
 #include "explain/why.hpp"
@@ -28,23 +29,6 @@ std::string ReplSession::Watcher::id_list(std::span<const FactId> ids) {
     std::string s;
     for (std::size_t i = 0; i < ids.size(); ++i) s += fmt::format("{}f-{}", i ? "," : "", ids[i]);
     return s;
-}
-
-void ReplSession::cmd_run(const Line& l, std::size_t b) {
-    std::size_t e = trim_end(l.text, b, l.text.size());
-    RunLimits limits;
-    limits.interrupt = interrupt_;
-    if (b < e) {
-        std::string n = l.text.substr(b, e - b);
-        if (n.find_first_not_of("0123456789") != std::string::npos || n.size() > 12) {
-            error(l, b, e - b, Code::InvalidNumber, fmt::format("expected a number of firings, got '{}'", n));
-            return;
-        }
-        limits.max_firings = std::stoull(n);
-    }
-    RunResult r = current().engine->run(limits);
-    for (const auto& err : r.errors) out_ << render_run_error(err, current().engine->sources()) << "\n";
-    out_ << fmt::format("{} firing{} ({})\n", r.firings, r.firings == 1 ? "" : "s", stop_reason_text(r.reason));
 }
 
 void ReplSession::cmd_agenda(const Line&, std::size_t) {
@@ -90,16 +74,9 @@ void ReplSession::cmd_watch(const Line& l, std::size_t b) {
 
 void ReplSession::cmd_explain(const Line& l, std::size_t b) {
     std::size_t e = trim_end(l.text, b, l.text.size());
-    std::string name = l.text.substr(b, e - b);
-    const Rule* r = program_->find_rule(name);
-    if (!r) {
-        std::vector<std::string> names;
-        for (const auto& x : program_->rules) names.push_back(x.name);
-        error(l, b, std::max<std::size_t>(e - b, 1), Code::ParseExpected,
-              name.empty() ? "expected a rule name; `rules` lists them"
-                           : fmt::format("no rule '{}'{}", name, did_you_mean(closest_match(name, names))));
-        return;
-    }
+    auto id = rule_named(l, b, e);
+    if (!id) return;
+    const Rule* r = &program_->rules[*id];
     out_ << fmt::format("{} {} ({})\n", rule_kind_name(r->kind), r->name, location_text(sources_, r->span));
     if (!r->doc.empty()) out_ << "  " << r->doc << "\n";
     if (r->span.file != 0 && r->span.file < sources_.size()) {

@@ -186,6 +186,7 @@ std::unique_ptr<ReplSession::World> ReplSession::make_world(std::vector<GivenFac
     world->engine->set_output(quiet ? discard : out_);
     world->engine->set_sources(&sources_);
     world->engine->set_trace(quiet ? nullptr : watcher_.get());
+    if (profiling_ && !quiet) world->engine->set_profile(&profile_);
     // No engine->reset(): it would assert the facts blocks, which `given` holds already (or not, when retracted).
     for (const auto& g : given) world->engine->assert_fact(g.fact.tmpl, g.fact.values, g.fact.span);
     world->given = std::move(given);

@@ -98,6 +98,13 @@ private:
     struct Line;
     struct Consultation;
     class Watcher;
+    // Where the last `run` stopped at a breakpoint (repl_debug.cpp): the engine and the activation it stopped
+    // before, which the next `run` fires.
+    struct BreakStop {
+        const Engine* engine = nullptr;
+        RuleId rule = 0;
+        std::vector<FactId> facts;
+    };
     // A command handler: `args` is where the arguments start in the line (after the command word and blanks).
     using Handler = void (ReplSession::*)(const Line& l, std::size_t args);
     struct Command;
@@ -126,8 +133,9 @@ private:
     const SourceFile& line_part(const Line& l, std::size_t b, std::size_t e);
 
     // The handlers, grouped by file: repl_commands.cpp help; repl_facts.cpp reset, facts, assert, retract, modify;
-    // repl_run.cpp run, agenda, rules, watch, explain, stats; repl_explain.cpp why, why-not, what-if, diff;
-    // repl_cases.cpp classify, case, compare; repl_files.cpp load, save; repl_consult.cpp consult.
+    // repl_run.cpp agenda, rules, watch, explain, stats; repl_debug.cpp run, step, break, unbreak, profile;
+    // repl_explain.cpp why, why-not, what-if, diff; repl_cases.cpp classify, case, compare; repl_files.cpp load,
+    // save; repl_consult.cpp consult.
     void cmd_help(const Line& l, std::size_t b);
     void cmd_load(const Line& l, std::size_t b);
     void cmd_reset(const Line& l, std::size_t b);
@@ -150,6 +158,20 @@ private:
     void cmd_stats(const Line& l, std::size_t b);
     void cmd_case(const Line& l, std::size_t b);
     void cmd_compare(const Line& l, std::size_t b);
+    void cmd_step(const Line& l, std::size_t b);
+    void cmd_break(const Line& l, std::size_t b);
+    void cmd_unbreak(const Line& l, std::size_t b);
+    void cmd_profile(const Line& l, std::size_t b);
+
+    // The rule named at [b, e), or reports the unknown name with the closest one ("did you mean").
+    std::optional<RuleId> rule_named(const Line& l, std::size_t b, std::size_t e);
+    // An activation of the current world as `break` and `step` show it: "HEADING RULE (salience N)", then each
+    // matched fact as `f-12  person(name: ann, ...)`, then the variables it binds.
+    void show_activation(const Engine::Match& m, std::string_view heading);
+    void print_run_errors(const RunResult& r);
+    void list_breakpoints();
+    // Attaches profile_ to every world's engine (on) or detaches it (off); make_world attaches new worlds while on.
+    void set_profiling(bool on);
 
     // Completion candidates for the arguments of `command` (nullptr: not a known command); `line` is the text before
     // the word being typed and `args` where the arguments start in it.
@@ -242,6 +264,12 @@ private:
     std::unique_ptr<World> scratch_;  // the what-if copy of the current case, when one is active
     std::unique_ptr<Watcher> watcher_;
     std::unique_ptr<Consultation> consultation_;
+    std::vector<std::string> breakpoints_;  // rule names, in the order set
+    std::optional<BreakStop> stopped_at_;
+    // `profile`: what every world's engine adds to while profiling is on (not the quiet copies that commands make
+    // behind the scenes); cleared when the program is rebuilt, whose rules it counts by id.
+    Profile profile_;
+    bool profiling_ = false;
     const volatile bool* interrupt_ = nullptr;
     std::uint32_t line_number_ = 0;
 };

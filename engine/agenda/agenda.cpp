@@ -187,6 +187,26 @@ bool Agenda::pop(ActivationId& out) {
     return true;
 }
 
+bool Agenda::peek(ActivationId& out) {
+    if (lists_) {
+        for (const Group& g : groups_)
+            if (g.head != kNil) {
+                out = g.head;
+                return true;
+            }
+        return false;
+    }
+    while (!heap_.empty() && !acts_[heap_.front()].live) {
+        std::pop_heap(heap_.begin(), heap_.end(), HeapLess{this});
+        release(heap_.back());
+        heap_.pop_back();
+        --dead_in_heap_;
+    }
+    if (heap_.empty()) return false;
+    out = heap_.front();
+    return true;
+}
+
 std::vector<ActivationId> Agenda::live_ids() const {
     std::vector<ActivationId> out;
     out.reserve(live_);

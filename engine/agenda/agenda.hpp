@@ -89,6 +89,9 @@ public:
     // Removes and returns the activation to fire next; false when the agenda is empty. The id stays valid (its
     // record readable) until the next call to add/remove/pop.
     bool pop(ActivationId& out);
+    // The activation pop() would return next, left on the agenda; false when the agenda is empty. Under lex and mea
+    // removed entries at the top of the heap are dropped on the way (as pop drops them).
+    bool peek(ActivationId& out);
 
     const ActivationRecord& get(ActivationId id) const { return acts_[id]; }
     ActivationRecord& get(ActivationId id) { return acts_[id]; }

@@ -50,9 +50,66 @@ void Matcher::reset() {
     ncc_tokens_.clear();
     ncc_pending_.clear();
     left_count_.assign(net_.nodes.size(), 0);
-    TokenId root = make_token(0, kNone, kNoFact);
+    TokenId root = make_token<false>(0, kNone, kNoFact);   // the root token is no rule's partial match
     tokens_[root].flags = kActive;
-    activate(root);
+    if (profile_) activate<true>(root);
+    else activate<false>(root);
+}
+
+// ---- profiling ----
+
+// Times a node's work while profiling (P): its left or right activation, or the removal of one of its tokens. The
+// general template, used when profiling is off, does nothing and compiles to nothing.
+template <bool P>
+class Matcher::NodeScope {
+public:
+    NodeScope(Matcher&, NodeId) {}
+};
+
+template <>
+class Matcher::NodeScope<true> {
+public:
+    NodeScope(Matcher& m, NodeId n) : m_(m), n_(n) { m_.timer_.enter(); }
+    ~NodeScope() { m_.charge(n_, m_.timer_.leave()); }
+    NodeScope(const NodeScope&) = delete;
+    NodeScope& operator=(const NodeScope&) = delete;
+
+private:
+    Matcher& m_;
+    NodeId n_;
+};
+
+void Matcher::set_profile(Profile* profile) {
+    profile_ = profile;
+    if (!profile) return;
+    if (profile->rules.size() < program_.rules.size()) profile->rules.resize(program_.rules.size());
+    if (!node_rules_.empty()) return;   // the network never changes: computed once
+    node_rules_.resize(net_.nodes.size());
+    for (RuleId r = 0; r < net_.rules.size(); ++r)
+        if (net_.rules[r].terminal != kNone) add_rule_path(net_.rules[r].terminal, kNone, r);
+}
+
+// Rule r's path: from `n` up through the parents to `stop` (exclusive), and for every Ncc node on it the Ncc's
+// subnetwork, which hangs off the Ncc's parent and ends in its partner (Doorenbos §2.8).
+void Matcher::add_rule_path(NodeId n, NodeId stop, RuleId r) {
+    for (; n != stop && n != kNone; n = net_.nodes[n].parent) {
+        std::vector<RuleId>& rules = node_rules_[n];
+        if (rules.empty() || rules.back() != r) rules.push_back(r);
+        const BetaNode& b = net_.nodes[n];
+        if (b.kind == NodeKind::Ncc && b.partner != kNone) add_rule_path(b.partner, b.parent, r);
+    }
+}
+
+void Matcher::charge(NodeId n, std::uint64_t ns) {
+    profile_->match_ns += ns;
+    for (RuleId r : node_rules_[n]) profile_->rules[r].match_ns += ns;
+}
+
+// A terminal's token is an activation (counted as such), not a partial match.
+void Matcher::count_token(NodeId n) {
+    if (net_.nodes[n].kind == NodeKind::Terminal) return;
+    ++profile_->tokens;
+    for (RuleId r : node_rules_[n]) ++profile_->rules[r].tokens;
 }
 
 // ---- hash indexes ----
@@ -222,7 +279,9 @@ bool Matcher::join_passes(const BetaNode& n, TokenId left, const Value* fv) cons
 
 // ---- tokens ----
 
+template <bool P>
 TokenId Matcher::make_token(NodeId node, TokenId parent, FactId fact) {
+    if constexpr (P) count_token(node);
     TokenId t;
     if (!free_tokens_.empty()) {
         t = free_tokens_.back();
@@ -273,19 +332,22 @@ void Matcher::free_token(TokenId t) {
     --live_tokens_;
 }
 
+template <bool P>
 void Matcher::remove_children(TokenId t) {
-    while (tokens_[t].first_child != kNone) remove_token(tokens_[t].first_child);
+    while (tokens_[t].first_child != kNone) remove_token<P>(tokens_[t].first_child);
 }
 
 // Tree-based removal (Doorenbos §2.5): children first, then node-specific bookkeeping, then the token itself.
 // The node is read before the flags are written, here and in activate/deactivate: the flags share a word with the
 // node, and a load of a word just after a byte store into it cannot be forwarded from the store buffer (a stall of
 // ~15 cycles, measured at a third of left_activate's time on Manners).
+template <bool P>
 void Matcher::remove_token(TokenId t) {
+    NodeScope<P> timed(*this, tokens_[t].node);
     const BetaNode& n = net_.nodes[tokens_[t].node];
     bool matched = n.inline_terminal != kNone && (tokens_[t].flags & kActive);
     tokens_[t].flags |= kDying;
-    remove_children(t);
+    remove_children<P>(t);
     if (matched) listener_.on_unmatch(net_.nodes[n.inline_terminal].rule, t);
     switch (n.kind) {
         case NodeKind::Terminal: listener_.on_unmatch(n.rule, t); break;
@@ -294,24 +356,26 @@ void Matcher::remove_token(TokenId t) {
             free_agg_states_.push_back(tokens_[t].aux);
             break;
         case NodeKind::Ncc: ncc_tokens_.erase(pair_key(tokens_[t].node, tokens_[t].parent)); break;
-        case NodeKind::NccPartner: partner_result(tokens_[t].node, tokens_[t].parent, -1); break;
+        case NodeKind::NccPartner: partner_result<P>(tokens_[t].node, tokens_[t].parent, -1); break;
         default: break;
     }
     free_token(t);
 }
 
+template <bool P>
 void Matcher::activate(TokenId t) {
     const BetaNode& n = net_.nodes[tokens_[t].node];
     tokens_[t].flags |= kActive;
-    for (NodeId child : n.children) left_activate(child, t);
+    for (NodeId child : n.children) left_activate<P>(child, t);
 }
 
 // The token stops being visible to its node's children: everything built on it goes, and so do its entries in the
 // children's left indexes (its entry in its own node's index stays).
+template <bool P>
 void Matcher::deactivate(TokenId t) {
     NodeId own = tokens_[t].node;
     tokens_[t].flags |= kDying;
-    remove_children(t);
+    remove_children<P>(t);
     if (NodeId term = net_.nodes[own].inline_terminal; term != kNone) listener_.on_unmatch(net_.nodes[term].rule, t);
     std::uint32_t* link = &tokens_[t].first_entry;
     while (*link != kNone) {
@@ -326,19 +390,22 @@ void Matcher::deactivate(TokenId t) {
     tokens_[t].flags = tokens_[t].flags & ~(kActive | kDying);
 }
 
+template <bool P>
 void Matcher::set_ncc_count(TokenId t, std::uint32_t count) {
     Token& tok = tokens_[t];
     bool passes_before = (tok.flags & kActive) != 0;
     tok.aux = count;
     bool passes = net_.nodes[tok.node].exists_group ? count > 0 : count == 0;
     if (passes == passes_before) return;
-    if (passes) activate(t);
-    else deactivate(t);
+    if (passes) activate<P>(t);
+    else deactivate<P>(t);
 }
 
 // ---- activations ----
 
+template <bool P>
 void Matcher::left_activate(NodeId id, TokenId left) {
+    NodeScope<P> timed(*this, id);
     const BetaNode& n = net_.nodes[id];
     switch (n.kind) {
         case NodeKind::Join: {
@@ -356,8 +423,8 @@ void Matcher::left_activate(NodeId id, TokenId left) {
             for (std::size_t i = end; i > base; --i) {
                 FactId f = scratch_[i - 1];
                 if (!passes_with(n, values, wm_.values(f))) continue;
-                TokenId t = make_token(id, left, f);
-                activate(t);
+                TokenId t = make_token<P>(id, left, f);
+                activate<P>(t);
             }
             scratch_.resize(base);
             scratch_values_.resize(values);
@@ -367,7 +434,7 @@ void Matcher::left_activate(NodeId id, TokenId left) {
         case NodeKind::Exists: {
             // Blockers, as CLIPS and Drools keep them: the token remembers one matching fact, so the scan stops at the
             // first match and later matches cost nothing (right_activate skips blocked tokens without a test).
-            TokenId t = make_token(id, left, kNoFact);
+            TokenId t = make_token<P>(id, left, kNoFact);
             std::size_t values = scratch_values_.size();
             std::uint64_t key = push_left_values(n, left);
             prefetch_bucket(right_index(n), key);
@@ -375,13 +442,13 @@ void Matcher::left_activate(NodeId id, TokenId left) {
             std::uint32_t blocker = first_match(n, values, key);
             scratch_values_.resize(values);
             tokens_[t].aux = blocker;
-            if ((n.kind == NodeKind::Exists) == (blocker != kNone)) activate(t);
+            if ((n.kind == NodeKind::Exists) == (blocker != kNone)) activate<P>(t);
             break;
         }
         case NodeKind::Ncc: {
             // The subnetwork already saw `left` (it comes earlier among the parent's children): its results for
             // this owner are waiting in ncc_pending_.
-            TokenId t = make_token(id, left, kNoFact);
+            TokenId t = make_token<P>(id, left, kNoFact);
             std::uint32_t count = 0;
             if (auto it = ncc_pending_.find(pair_key(id, left)); it != ncc_pending_.end()) {
                 count = it->second;
@@ -390,13 +457,13 @@ void Matcher::left_activate(NodeId id, TokenId left) {
             ncc_tokens_[pair_key(id, left)] = t;
             tokens_[t].aux = count;
             bool passes = n.exists_group ? count > 0 : count == 0;
-            if (passes) activate(t);
+            if (passes) activate<P>(t);
             break;
         }
         case NodeKind::NccPartner: {
-            TokenId t = make_token(id, left, kNoFact);
+            TokenId t = make_token<P>(id, left, kNoFact);
             tokens_[t].flags |= kActive;
-            partner_result(id, left, +1);
+            partner_result<P>(id, left, +1);
             break;
         }
         case NodeKind::Test: {
@@ -407,11 +474,11 @@ void Matcher::left_activate(NodeId id, TokenId left) {
             bool failed = false;
             bool ok = evaluate_test(*n.expr, scratch_bindings_.data(), error, failed);
             if (failed) listener_.on_test_error(n.rule, error);
-            if (ok) activate(make_token(id, left, kNoFact));
+            if (ok) activate<P>(make_token<P>(id, left, kNoFact));
             break;
         }
         case NodeKind::Aggregate: {
-            TokenId t = make_token(id, left, kNoFact);
+            TokenId t = make_token<P>(id, left, kNoFact);
             std::uint64_t key = left_key(n, left);
             index_insert(left_index(id), key, t, tokens_[t].first_entry);
             std::uint32_t s = new_agg_state();
@@ -422,15 +489,16 @@ void Matcher::left_activate(NodeId id, TokenId left) {
                 agg_states_[s].add(n.over_slot == 0xFFFF ? Value() : fv[n.over_slot], +1, n.agg == AggOp::Collect);
             }
             agg_states_[s].compute(n.agg, n.result_type);
-            if (agg_states_[s].defined) activate(t);
+            if (agg_states_[s].defined) activate<P>(t);
             break;
         }
         case NodeKind::Terminal: {
+            if constexpr (P) ++profile_->rules[n.rule].activations;
             if (net_.nodes[n.parent].inline_terminal == id) {
                 listener_.on_match(n.rule, left);   // the match is the parent's token
                 break;
             }
-            TokenId t = make_token(id, left, kNoFact);
+            TokenId t = make_token<P>(id, left, kNoFact);
             tokens_[t].flags |= kActive;
             listener_.on_match(n.rule, t);
             break;
@@ -439,6 +507,7 @@ void Matcher::left_activate(NodeId id, TokenId left) {
     }
 }
 
+template <bool P>
 void Matcher::partner_result(NodeId partner, TokenId bottom, int delta) {
     const BetaNode& p = net_.nodes[partner];
     TokenId owner = bottom;
@@ -459,11 +528,13 @@ void Matcher::partner_result(NodeId partner, TokenId bottom, int delta) {
     if (tokens_[owner].flags & kDying) return;
     TokenId t = it->second;
     std::uint32_t count = tokens_[t].aux;
-    set_ncc_count(t, delta > 0 ? count + 1 : count - 1);
+    set_ncc_count<P>(t, delta > 0 ? count + 1 : count - 1);
 }
 
 // `f` is already in n's right index (add_fact).
+template <bool P>
 void Matcher::right_activate(NodeId id, FactId f) {
+    NodeScope<P> timed(*this, id);
     const BetaNode& n = net_.nodes[id];
     const Value* fv = wm_.values(f);
     std::uint64_t key = index_key(net_.right_indexes[n.right_index], fv);
@@ -478,17 +549,17 @@ void Matcher::right_activate(NodeId id, FactId f) {
         switch (n.kind) {
             case NodeKind::Join: {
                 if (!join_passes(n, cand, fv)) break;
-                activate(make_token(id, cand, f));
+                activate<P>(make_token<P>(id, cand, f));
                 break;
             }
             case NodeKind::Negative:
             case NodeKind::Exists: {
                 if (blocker_of(cand, n) != kNone || !join_passes(n, tokens_[cand].parent, fv)) break;
-                set_blocker(cand, f);
+                set_blocker<P>(cand, f);
                 break;
             }
             case NodeKind::Aggregate: {
-                if (join_passes(n, tokens_[cand].parent, fv)) aggregate_fact(n, cand, fv, +1);
+                if (join_passes(n, tokens_[cand].parent, fv)) aggregate_fact<P>(n, cand, fv, +1);
                 break;
             }
             default: break;
@@ -499,7 +570,9 @@ void Matcher::right_activate(NodeId id, FactId f) {
 
 // Updates what `f`, already out of the node's right index, contributed to: the tokens of negative and exists nodes
 // that f blocked, and aggregate values (a join's tokens with f were already removed by tree-based removal).
+template <bool P>
 void Matcher::right_remove(NodeId id, FactId f) {
+    NodeScope<P> timed(*this, id);
     const BetaNode& n = net_.nodes[id];
     if (n.kind == NodeKind::Join) return;
     const Value* fv = wm_.values(f);
@@ -512,16 +585,17 @@ void Matcher::right_remove(NodeId id, FactId f) {
         TokenId cand = scratch_[i];
         if (n.kind != NodeKind::Aggregate) {
             // Only the tokens f blocked change; each looks for another blocker (f is out of the index already).
-            if (blocker_of(cand, n) == f) set_blocker(cand, find_blocker(n, tokens_[cand].parent, key));
+            if (blocker_of(cand, n) == f) set_blocker<P>(cand, find_blocker(n, tokens_[cand].parent, key));
             continue;
         }
-        if (join_passes(n, tokens_[cand].parent, fv)) aggregate_fact(n, cand, fv, -1);
+        if (join_passes(n, tokens_[cand].parent, fv)) aggregate_fact<P>(n, cand, fv, -1);
     }
     scratch_.resize(base);
 }
 
 // A fact joins (sign +1) or leaves (-1) the group of aggregate token t. When the value changes, the downstream
 // matches are retracted and the token is emitted again.
+template <bool P>
 void Matcher::aggregate_fact(const BetaNode& n, TokenId t, const Value* fv, int sign) {
     AggState& s = agg_states_[tokens_[t].aux];
     s.add(n.over_slot == 0xFFFF ? Value() : fv[n.over_slot], sign, n.agg == AggOp::Collect);
@@ -529,8 +603,8 @@ void Matcher::aggregate_fact(const BetaNode& n, TokenId t, const Value* fv, int 
     bool was_defined = s.defined;
     s.compute(n.agg, n.result_type);
     if (was_defined == s.defined && (!s.defined || before == s.current)) return;
-    if (tokens_[t].flags & kActive) deactivate(t);
-    if (agg_states_[tokens_[t].aux].defined) activate(t);
+    if (tokens_[t].flags & kActive) deactivate<P>(t);
+    if (agg_states_[tokens_[t].aux].defined) activate<P>(t);
 }
 
 std::uint32_t Matcher::first_match(const BetaNode& n, std::size_t values, std::uint64_t key) const {
@@ -550,6 +624,7 @@ std::uint32_t Matcher::find_blocker(const BetaNode& n, TokenId left, std::uint64
 // A Negative token's `aux` is its blocker only while it is blocked (inactive); while it is active it may hold the
 // activation of an inline terminal (BetaNode::inline_terminal). So the blocker is written after deactivate — which
 // ends that activation — and cleared before activate.
+template <bool P>
 void Matcher::set_blocker(TokenId t, std::uint32_t blocker) {
     bool passes_before = (tokens_[t].flags & kActive) != 0;
     bool passes = (net_.nodes[tokens_[t].node].kind == NodeKind::Exists) == (blocker != kNone);
@@ -559,9 +634,9 @@ void Matcher::set_blocker(TokenId t, std::uint32_t blocker) {
     }
     if (passes) {
         tokens_[t].aux = blocker;
-        activate(t);
+        activate<P>(t);
     } else {
-        deactivate(t);
+        deactivate<P>(t);
         tokens_[t].aux = blocker;
     }
 }
@@ -582,6 +657,12 @@ void Matcher::collect_memories(TemplateId tmpl, const Value* fv, std::vector<Alp
 }
 
 void Matcher::add_fact(FactId f) {
+    if (profile_) add_fact_impl<true>(f);
+    else add_fact_impl<false>(f);
+}
+
+template <bool P>
+void Matcher::add_fact_impl(FactId f) {
     const Value* fv = wm_.values(f);
     std::vector<AlphaId>& memories = scratch_memories_;
     collect_memories(wm_.record(f).tmpl, fv, memories);
@@ -596,7 +677,7 @@ void Matcher::add_fact(FactId f) {
             if (net_.right_indexes[r].read)
                 index_insert(2 * r + 1, index_key(net_.right_indexes[r], fv), f, wm_.record(f).first_entry);
         for (NodeId s : net_.alpha_memories[m].successors)
-            if (left_count_[s] != 0) right_activate(s, f);
+            if (left_count_[s] != 0) right_activate<P>(s, f);
     }
 }
 
@@ -610,12 +691,18 @@ void Matcher::add_fact(FactId f) {
 // Tokens built on f (Join tokens) go before each memory's step, while f is still in that memory's indexes: removing
 // them can re-open an Ncc or a negation upstream, and what that rebuilds must meet the same state as any other token.
 void Matcher::remove_fact(FactId f) {
+    if (profile_) remove_fact_impl<true>(f);
+    else remove_fact_impl<false>(f);
+}
+
+template <bool P>
+void Matcher::remove_fact_impl(FactId f) {
     // The scratch list, as add_fact uses it: nothing below adds or removes a fact (listeners only queue), so no
     // nested add_fact or remove_fact refills it while the loop reads it.
     std::vector<AlphaId>& memories = scratch_memories_;
     collect_memories(wm_.record(f).tmpl, wm_.values(f), memories);
     for (AlphaId m : memories) {
-        remove_fact_tokens(f);
+        remove_fact_tokens<P>(f);
         // A fact has one index entry per read right index of each of its memories (add_fact).
         std::uint32_t* link = &wm_.record(f).first_entry;
         while (*link != kNone) {
@@ -628,15 +715,16 @@ void Matcher::remove_fact(FactId f) {
             }
         }
         for (NodeId s : net_.alpha_memories[m].successors)
-            if (left_count_[s] != 0) right_remove(s, f);
+            if (left_count_[s] != 0) right_remove<P>(s, f);
     }
     // After the last memory no index holds f, so nothing can build on it any more.
-    remove_fact_tokens(f);
+    remove_fact_tokens<P>(f);
     assert(wm_.record(f).first_entry == kNone);
 }
 
+template <bool P>
 void Matcher::remove_fact_tokens(FactId f) {
-    while (wm_.record(f).first_token != kNone) remove_token(wm_.record(f).first_token);
+    while (wm_.record(f).first_token != kNone) remove_token<P>(wm_.record(f).first_token);
 }
 
 // ---- aggregates ----

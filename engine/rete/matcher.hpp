@@ -30,6 +30,7 @@
 #include "rete/linear_table.hpp"
 #include "rete/mapped_array.hpp"
 #include "rete/network.hpp"
+#include "rete/profile.hpp"
 #include "rete/working_memory.hpp"
 
 namespace covenant::rete {
@@ -79,6 +80,17 @@ public:
     void add_fact(FactId f);
     // Removes everything built on a fact; call before the fact's values are freed.
     void remove_fact(FactId f);
+
+    // Profiling (rete/profile.hpp): from now on, counts and times go to `profile` (nullptr: off), which is sized
+    // for the program's rules. The procedures below are templates on whether profiling is on (P); reset, add_fact and
+    // remove_fact pick the instantiation once per call, so with profiling off the matcher runs exactly the code it
+    // runs without any profiling support: no counter, no clock read, no branch per node or token.
+    void set_profile(Profile* profile);
+    Profile* profile() const { return profile_; }
+    // A region timed together with the node activations, so that their time nested in it is not charged to it (the
+    // engine times a firing's actions with it). Only while a profile is set.
+    void profile_enter() { timer_.enter(); }
+    std::uint64_t profile_leave() { return timer_.leave(); }
 
     const Token& token(TokenId t) const { return tokens_[t]; }
     Token& token(TokenId t) { return tokens_[t]; }
@@ -170,7 +182,7 @@ private:
     std::uint32_t first_match(const BetaNode& n, std::size_t values, std::uint64_t key) const;
     // The same for the left token `left`, resolving its operands.
     std::uint32_t find_blocker(const BetaNode& n, TokenId left, std::uint64_t key);
-    void set_blocker(TokenId t, std::uint32_t blocker);
+    template <bool P> void set_blocker(TokenId t, std::uint32_t blocker);
     // The blocker of a Negative or Exists token (a Negative token's aux holds one only while it is inactive).
     std::uint32_t blocker_of(TokenId t, const BetaNode& n) const {
         if (n.kind == NodeKind::Negative && (tokens_[t].flags & kActive)) return kNone;
@@ -180,25 +192,35 @@ private:
     bool alpha_passes(const SlotCheck& c, const Value* fv) const { return check(c, fv, kNone); }
     bool join_passes(const BetaNode& n, TokenId left, const Value* fv) const;
 
-    TokenId make_token(NodeId node, TokenId parent, FactId fact);
+    // The procedures that can make tokens or activate nodes take P = profiling on (set_profile); they are defined
+    // and instantiated in matcher.cpp only.
+    template <bool P> TokenId make_token(NodeId node, TokenId parent, FactId fact);
     void free_token(TokenId t);
-    void remove_token(TokenId t);
-    void remove_children(TokenId t);
+    template <bool P> void remove_token(TokenId t);
+    template <bool P> void remove_children(TokenId t);
     // Removes every token whose entry is f (tokens that later activations re-create included).
-    void remove_fact_tokens(FactId f);
-    void activate(TokenId t);
-    void deactivate(TokenId t);
-    void left_activate(NodeId n, TokenId left);
-    void right_activate(NodeId n, FactId f);
-    void right_remove(NodeId n, FactId f);
-    void partner_result(NodeId partner, TokenId bottom, int delta);
+    template <bool P> void remove_fact_tokens(FactId f);
+    template <bool P> void activate(TokenId t);
+    template <bool P> void deactivate(TokenId t);
+    template <bool P> void left_activate(NodeId n, TokenId left);
+    template <bool P> void right_activate(NodeId n, FactId f);
+    template <bool P> void right_remove(NodeId n, FactId f);
+    template <bool P> void partner_result(NodeId partner, TokenId bottom, int delta);
     // Ncc tokens: the count of subnetwork results for the owner; (de)activates on crossing zero.
-    void set_ncc_count(TokenId t, std::uint32_t count);
+    template <bool P> void set_ncc_count(TokenId t, std::uint32_t count);
+    template <bool P> void add_fact_impl(FactId f);
+    template <bool P> void remove_fact_impl(FactId f);
     void collect_memories(TemplateId tmpl, const Value* fv, std::vector<AlphaId>& out) const;
     void collect_memories_below(std::uint32_t alpha_node, const Value* fv, std::vector<AlphaId>& out) const;
 
     std::uint32_t new_agg_state();
-    void aggregate_fact(const BetaNode& n, TokenId t, const Value* fv, int sign);
+    template <bool P> void aggregate_fact(const BetaNode& n, TokenId t, const Value* fv, int sign);
+
+    // Profiling. NodeScope<true> times one node's work (a no-op when P is false).
+    template <bool P> class NodeScope;
+    void add_rule_path(NodeId n, NodeId stop, RuleId r);
+    void charge(NodeId n, std::uint64_t ns);
+    void count_token(NodeId n);
 
     const Program& program_;
     const Network& net_;
@@ -229,6 +251,12 @@ private:
     // activations and removals, which then cannot do anything there ("right unlinking", Doorenbos 1995 §4.1 — without
     // relinking costs, because the right index is kept up to date whether or not anybody reads it).
     std::vector<std::uint32_t> left_count_;
+
+    Profile* profile_ = nullptr;
+    // Per node: the rules whose path includes it (rete/profile.hpp: a shared node's work is charged to each), made
+    // by the first set_profile.
+    std::vector<std::vector<RuleId>> node_rules_;
+    SelfTimer timer_;
 };
 
 }  // namespace covenant::rete

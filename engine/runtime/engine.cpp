@@ -842,6 +842,12 @@ struct Engine::Impl final : rete::MatchListener {
         std::vector<Value>& bindings = firing_bindings;
         bindings.assign(j.bindings.begin(), j.bindings.end());
         if (trace) trace->on_fire(j.firing, rule_id, j.facts);
+        // Profiling: the firing's own time, less the matching it causes (which the matcher charges to the nodes).
+        rete::Profile* profile = matcher.profile();
+        if (profile) {
+            ++profile->rules[rule_id].firings;
+            matcher.profile_enter();
+        }
 
         firing_token = token;
         firing_token_gone = false;
@@ -854,6 +860,11 @@ struct Engine::Impl final : rete::MatchListener {
         settle();
         firing_token = rete::kNone;
         justs.end_firing();
+        if (profile) {
+            std::uint64_t ns = matcher.profile_leave();
+            profile->rules[rule_id].action_ns += ns;
+            profile->action_ns += ns;
+        }
     }
 
     void clear_state() {
@@ -979,6 +990,8 @@ void Engine::set_strategy(Strategy s) {
 Strategy Engine::strategy() const { return impl_->agenda.strategy(); }
 void Engine::set_output(std::ostream& out) { impl_->out = &out; }
 void Engine::set_trace(TraceListener* listener) { impl_->trace = listener; }
+void Engine::set_profile(Profile* profile) { impl_->matcher.set_profile(profile); }
+Profile* Engine::profile() const { return impl_->matcher.profile(); }
 void Engine::set_sources(const SourceManager* sources) { impl_->sources = sources; }
 const SourceManager* Engine::sources() const { return impl_->sources; }
 
@@ -1059,6 +1072,20 @@ std::vector<Engine::Activation> Engine::agenda() const {
         out.push_back(std::move(act));
     }
     return out;
+}
+
+std::optional<Engine::Match> Engine::next_activation() {
+    ActivationId a = 0;
+    if (!impl_->agenda.peek(a)) return std::nullopt;
+    const Impl& d = *impl_;
+    const ActivationRecord& rec = d.agenda.get(a);
+    Match m;
+    m.rule = rec.rule;
+    d.positive_facts(rec.rule, rec.token, m.facts);
+    rete::TokenId left = d.matcher.match_left(rec.token);
+    for (const auto& op : d.net.rules[rec.rule].vars) m.bindings.push_back(d.matcher.resolve(left, op));
+    m.on_agenda = true;
+    return m;
 }
 
 std::vector<Engine::Match> Engine::matches() const {

@@ -27,8 +27,13 @@
 #include "base/diagnostic.hpp"
 #include "program/program.hpp"
 #include "rete/fact.hpp"  // FactId, kNoFact, Origin
+#include "rete/profile.hpp"
 
 namespace covenant {
+
+// Per-rule profiling (rete/profile.hpp says what is counted and how shared nodes are charged).
+using Profile = rete::Profile;
+using RuleProfile = rete::RuleProfile;
 
 // One firing's record: the rule and what it matched. Every firing makes one, named by a justification id: the
 // firing number - 1 (ids count up from 0 at reset and are never reused). The engine keeps a justification while a
@@ -187,6 +192,12 @@ public:
     // Where `print` writes (default std::cout).
     void set_output(std::ostream& out);
     void set_trace(TraceListener* listener);  // nullptr: none
+    // Profiling: from now on, every firing, activation, partial match and the time spent matching and firing is
+    // added to `profile` (per rule; sized for the program by this call), until set_profile(nullptr). The caller owns
+    // the profile and may attach it to several engines over the same program. Off (the default), the engine reads
+    // no clock and counts nothing for it.
+    void set_profile(Profile* profile);
+    Profile* profile() const;
     // The sources that run-time errors are rendered with: callers pass sources() to render_run_error, which names
     // files by path with them and by id without them. The engine itself only keeps the pointer.
     void set_sources(const SourceManager* sources);
@@ -233,6 +244,9 @@ public:
     // Every current match, in no defined order. Costs a walk over all tokens: for tests and tools (the naive-matcher
     // oracle compares it after every change), not for rules or per-firing use.
     std::vector<Match> matches() const;
+    // The activation that would fire next (the first of agenda()), as a Match with its bindings; nullopt when the
+    // agenda is empty. Not const: the agenda may drop removed entries it skips over (lex/mea), which changes no order.
+    std::optional<Match> next_activation();
 
     EngineStats stats() const;
 

@@ -275,4 +275,81 @@ std::string print_unit(const ast::Unit& unit) {
     return out;
 }
 
+namespace {
+
+// print_unit's text of a unit holding one definition, without its final newline.
+std::string printed_alone(const ast::Unit& unit) {
+    std::string out = print_unit(unit);
+    if (!out.empty() && out.back() == '\n') out.pop_back();
+    return out;
+}
+
+}  // namespace
+
+std::string print_pack_decl(const ast::PackDecl& pack) {
+    ast::Unit unit;
+    unit.pack = pack;
+    return printed_alone(unit);
+}
+
+std::string print_use(const ast::Use& use) {
+    ast::Unit unit;
+    unit.uses.push_back(use);
+    return printed_alone(unit);
+}
+
+std::string print_constant(const ast::Constant& constant) {
+    ast::Unit unit;
+    unit.constants.push_back(constant);
+    return printed_alone(unit);
+}
+
+// print_unit prints a template without slots as `template NAME ["doc"] {}`; the header is that without its `}`.
+std::string print_template_header(const ast::Template& tmpl) {
+    ast::Unit unit;
+    unit.templates.push_back(tmpl);
+    unit.templates.back().slots.clear();
+    std::string out = printed_alone(unit);
+    if (!out.empty() && out.back() == '}') out.pop_back();
+    return out;
+}
+
+// The slot of a one-slot template: print_unit puts it on a line of its own between `{` and `}`.
+std::string print_slot_decl(const ast::SlotDecl& slot) {
+    ast::Unit unit;
+    unit.templates.emplace_back();
+    unit.templates.back().name.name = "t";
+    unit.templates.back().slots.push_back(slot);
+    std::string out = printed_alone(unit);
+    std::size_t begin = out.find("\n  ");
+    std::size_t end = out.rfind("\n}");
+    if (begin == std::string::npos || end == std::string::npos || end < begin + 3) return out;
+    return out.substr(begin + 3, end - begin - 3);
+}
+
+// The first line of a rule printed without conditions and actions.
+std::string print_rule_header(const ast::Rule& rule) {
+    ast::Unit unit;
+    unit.rules.push_back(rule);
+    unit.rules.back().conditions.clear();
+    unit.rules.back().actions.clear();
+    std::string out = printed_alone(unit);
+    return out.substr(0, out.find('\n'));
+}
+
+std::string print_condition(const ast::Condition& c) { return condition(c); }
+
+std::string print_action(const ast::Action& a) { return action(a); }
+
+std::string print_report(const ast::ReportDecl& report) {
+    std::string out = "report " + report.role.name + " " + report.target.name;
+    if (!report.slots.empty()) {
+        out += "(";
+        for (std::size_t i = 0; i < report.slots.size(); ++i) out += (i ? ", " : "") + report.slots[i].name;
+        out += ")";
+    }
+    if (report.label) out += " " + quote(*report.label);
+    return out;
+}
+
 }  // namespace covenant

@@ -16,4 +16,19 @@ std::string print_pattern(const ast::Pattern& pattern);
 std::string print_fact(const ast::FactTerm& fact);
 std::string print_literal(const ast::Literal& literal);
 
+// Single definitions and the parts of one, each exactly as print_unit prints it, for the formatter
+// (syntax/format.hpp), which lays a file out in its own order and keeps its comments. The pieces print_unit spells
+// inline (pack, use, const, template header and slot, rule header) are cut out of print_unit's own output, so that
+// print_unit stays the one place that spells them and a change there reaches the formatter too.
+std::string print_pack_decl(const ast::PackDecl& pack);         // pack NAME ["doc"]
+std::string print_use(const ast::Use& use);                     // use NAME
+std::string print_constant(const ast::Constant& constant);      // const NAME = VALUE ["doc"]
+std::string print_template_header(const ast::Template& tmpl);   // template NAME ["doc"] {   (the slots left out)
+std::string print_slot_decl(const ast::SlotDecl& slot);         // NAME: TYPE [RANGE] [from KEY] [= DEFAULT]
+std::string print_rule_header(const ast::Rule& rule);           // KIND NAME ["doc"] [salience N] {
+std::string print_condition(const ast::Condition& condition);   // one condition of a rule's `when`
+std::string print_action(const ast::Action& action);            // one action of a rule's `then`
+// report ROLE TARGET [(SLOT, ...)] ["label"]. print_unit leaves reports out; this is their one printer.
+std::string print_report(const ast::ReportDecl& report);
+
 }  // namespace covenant

@@ -118,4 +118,43 @@ else
     echo "FAIL print-keeps-explain-json: stdout is not JSON"; head -5 "$scratch/json"; failures=$((failures + 1))
 fi
 
+# covenant fmt (docs/cli.md): in place (atomically, only when changed, permissions kept, --verbose names the file),
+# stdin to stdout, directories recursively with hidden ones skipped, and the usage errors. The goldens fmt_check,
+# fmt_diff and fmt_syntax_error pin --check, --diff and the syntax-error report.
+fmt_check() {  # fmt_check NAME CONDITION-DESCRIPTION: records ok/FAIL from the exit status of the test before it
+    if [[ $1 == 0 ]]; then echo "ok   $2"; else echo "FAIL $2"; cat "$scratch/out" 2>/dev/null; failures=$((failures + 1)); fi
+}
+mkdir -p "$scratch/fmt/sub" "$scratch/fmt/.hidden"
+cp tests/golden/fmt_check/unformatted.rules "$scratch/fmt/sub/messy.rules"
+cp tests/golden/fmt_check/unformatted.rules "$scratch/fmt/.hidden/messy.rules"
+cp tests/golden/fmt_check/formatted.rules "$scratch/fmt/tidy.rules"
+chmod 640 "$scratch/fmt/sub/messy.rules"
+touch -d '2000-01-01' "$scratch/fmt/tidy.rules"
+NO_COLOR=1 "$covenant" fmt <tests/golden/fmt_check/unformatted.rules >"$scratch/formatted.rules" 2>/dev/null
+NO_COLOR=1 "$covenant" fmt --verbose "$scratch/fmt" >"$scratch/out" 2>&1
+[[ $? == 0 && $(cat "$scratch/out") == "formatted $scratch/fmt/sub/messy.rules" ]] &&
+    cmp -s "$scratch/fmt/sub/messy.rules" "$scratch/formatted.rules" &&
+    ! cmp -s "$scratch/fmt/sub/messy.rules" tests/golden/fmt_check/unformatted.rules &&
+    [[ $(stat -c %a "$scratch/fmt/sub/messy.rules") == 640 ]] &&
+    [[ $(stat -c %Y "$scratch/fmt/tidy.rules") == $(date -d 2000-01-01 +%s) ]] &&
+    cmp -s "$scratch/fmt/.hidden/messy.rules" tests/golden/fmt_check/unformatted.rules
+fmt_check $? "fmt-in-place: rewrites what changes (keeping its mode), leaves the rest and hidden directories alone"
+NO_COLOR=1 "$covenant" fmt --check "$scratch/fmt" >"$scratch/out" 2>&1
+fmt_check $? "fmt-in-place-idempotent: a formatted tree passes --check"
+NO_COLOR=1 "$covenant" fmt <tests/golden/fmt_diff/input.rules >"$scratch/stdin.out" 2>"$scratch/out" &&
+    [[ ! -s $scratch/out ]] && patch -s -o "$scratch/patched.rules" tests/golden/fmt_diff/input.rules \
+        tests/golden/fmt_diff/expected.out >/dev/null && cmp -s "$scratch/stdin.out" "$scratch/patched.rules"
+fmt_check $? "fmt-stdin: standard input to standard output when no file is named (what --diff says it would be)"
+NO_COLOR=1 "$covenant" fmt - --stdin-name piped.rules <tests/golden/fmt_syntax_error/broken.rules \
+    >"$scratch/stdin.out" 2>"$scratch/out"
+[[ $? == 1 && ! -s $scratch/stdin.out ]] && grep -q '^piped.rules:6:3: error\[E0001\]' "$scratch/out"
+fmt_check $? "fmt-stdin-error: a syntax error on standard input is reported under --stdin-name, nothing printed"
+expect fmt-dash-and-files 2 'cannot be named together' fmt - rules/examples/family.rules
+if command -v script >/dev/null; then
+    NO_COLOR=1 script -qec "$covenant fmt" /dev/null </dev/null >"$scratch/out" 2>&1
+    [[ $? == 2 ]] && grep -q 'usage: covenant fmt' "$scratch/out"
+    fmt_check $? "fmt-tty: no file and a terminal on standard input is a usage error"
+fi
+expect fmt-help 0 'covenant fmt --check rules/' fmt --help
+
 exit $((failures > 0))

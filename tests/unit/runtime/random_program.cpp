@@ -259,6 +259,15 @@ private:
 
 const std::vector<std::string>& given_slots(const std::string& tmpl) { return slots_of(tmpl); }
 
+void assert_steps(Engine& e, const Program& p, const std::vector<Step>& steps) {
+    for (const auto& st : steps) {
+        if (st.kind != Step::Kind::Assert) continue;
+        std::vector<Value> values;
+        for (int v : st.values) values.push_back(Value::integer(v));
+        e.assert_fact(p.find_template(st.tmpl)->id, values);
+    }
+}
+
 std::string ProgramSpec::text() const {
     std::string s = kHeader;
     if (!facts.empty()) {

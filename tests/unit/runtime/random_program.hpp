@@ -53,4 +53,8 @@ std::vector<Step> random_steps(std::mt19937& rng, std::size_t n);
 // The slot names and counts of the given templates (a: x y z, b: x y, c: x).
 const std::vector<std::string>& given_slots(const std::string& tmpl);
 
+// Asserts the facts of the Assert steps into `e` (a program over the shared vocabulary), in order; the other steps
+// are left out.
+void assert_steps(Engine& e, const Program& p, const std::vector<Step>& steps);
+
 }  // namespace covenant::testing

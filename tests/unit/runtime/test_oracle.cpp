@@ -455,12 +455,7 @@ std::vector<std::string> trace(const Program& p, const std::vector<Step>& steps,
     e.set_output(sink);
     e.set_strategy(s);
     e.reset();
-    for (const auto& st : steps) {
-        if (st.kind != Step::Kind::Assert) continue;
-        std::vector<Value> values;
-        for (int v : st.values) values.push_back(Value::integer(v));
-        e.assert_fact(p.find_template(st.tmpl)->id, values);
-    }
+    assert_steps(e, p, steps);
     std::vector<std::string> out;
     RunLimits limits;
     limits.max_firings = one_by_one ? 1 : limit;
