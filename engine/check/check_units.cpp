@@ -51,8 +51,9 @@ public:
         for (std::size_t u : order_) {
             declare_templates(units_[u], pack_of_[u]);
             for (const auto& c : units_[u].constants)
-                program_.constants.push_back(
-                    {c.name.name, literal_value(c.value), c.doc ? c.doc->text : std::string(), pack_of_[u], c.span});
+                if (c.value.kind == ast::Expr::Kind::Literal)  // else its definition was reported (pass 0)
+                    program_.constants.push_back({c.name.name, literal_value(c.value.literal),
+                                                  c.doc ? c.doc->text : std::string(), pack_of_[u], c.span});
         }
         resolve_refs();
         for (std::size_t u : order_)
@@ -62,6 +63,10 @@ public:
                         warn_repeated_defaults(fact, *f);
                         program_.facts.push_back(std::move(*f));
                     }
+        std::vector<std::pair<const ast::Function*, PackId>> functions;
+        for (std::size_t u : order_)
+            for (const auto& f : units_[u].functions) functions.emplace_back(&f, pack_of_[u]);
+        check_functions(functions, program_, sm_, sink_);
         for (std::size_t u : order_)
             for (const auto& rule : units_[u].rules) declare_score_templates(rule, program_);
         for (std::size_t u : order_)
@@ -435,20 +440,6 @@ std::optional<ast::Literal> fact_literal(const ast::Expr& e) {
         return lit;
     }
     return std::nullopt;
-}
-
-// The text of `e` when it is symbols joined by '-' with nothing between them (green-couch, which parses as green
-// minus couch): "green-couch"; else nothing. Adjacency comes from the spans, so `green - couch` is not a slip.
-std::optional<std::string> hyphenated_symbols(const ast::Expr& e) {
-    if (e.kind == ast::Expr::Kind::Literal && e.literal.kind == ast::Literal::Kind::Symbol) return e.literal.text;
-    if (e.kind != ast::Expr::Kind::Binary || e.op != "-" || e.args.size() != 2) return std::nullopt;
-    const SourceSpan& l = e.args[0].span;
-    const SourceSpan& r = e.args[1].span;
-    if (l.offset + l.length + 1 != r.offset) return std::nullopt;
-    auto left = hyphenated_symbols(e.args[0]);
-    auto right = hyphenated_symbols(e.args[1]);
-    if (!left || !right) return std::nullopt;
-    return *left + "-" + *right;
 }
 
 }  // namespace

@@ -32,6 +32,12 @@ const Rule* Program::find_rule(std::string_view name) const {
     return nullptr;
 }
 
+const Function* Program::find_function(std::string_view name) const {
+    for (const auto& f : functions)
+        if (f->name == name) return f.get();
+    return nullptr;
+}
+
 const TemplateDef* Program::find_score_template(std::string_view pred, std::size_t arity) const {
     const TemplateDef* t = find_template(fmt::format("{}/{}", pred, arity));
     return t && t->is_score ? t : nullptr;
@@ -74,9 +80,14 @@ std::string escaped_text(std::string_view text) {
 
 class Printer {
 public:
-    Printer(const Program& p, const Rule& r) : p_(p), r_(r) {}
+    Printer(const Program& p, const Rule& r) : p_(p), r_(&r) {}
+    // For a function's body: its variables are the parameters.
+    Printer(const Program& p, const Function& f) : p_(p), f_(&f) {}
 
-    std::string var(VarId v) const { return v < r_.vars.size() ? "?" + r_.vars[v].name : "?_"; }
+    std::string var(VarId v) const {
+        if (f_) return v < f_->params.size() ? "?" + f_->params[v] : "?_";
+        return v < r_->vars.size() ? "?" + r_->vars[v].name : "?_";
+    }
 
     std::string operand(const Operand& o) const { return o.is_var ? var(o.var) : to_source(o.constant); }
 
@@ -118,6 +129,7 @@ public:
             case Builtin::Sym: return "sym";
             case Builtin::Int: return "int";
             case Builtin::Float: return "float";
+            case Builtin::If: return "if";
             case Builtin::None: return "none";
         }
         return "none";
@@ -141,7 +153,7 @@ public:
                 break;
             }
             case ExprKind::Call: {
-                s = std::string(builtin_name(e.fn)) + "(";
+                s = (e.callee ? e.callee->name : std::string(builtin_name(e.fn))) + "(";
                 for (std::size_t i = 0; i < e.args.size(); ++i) s += (i ? ", " : "") + expr(e.args[i]);
                 s += ")";
                 break;
@@ -283,7 +295,8 @@ public:
 
 private:
     const Program& p_;
-    const Rule& r_;
+    const Rule* r_ = nullptr;
+    const Function* f_ = nullptr;
 };
 
 }  // namespace
@@ -401,6 +414,17 @@ std::string print_program(const Program& p) {
             if (s.default_value) out += " = " + to_source(*s.default_value);
         }
         out += t.slots.empty() ? "}\n" : " }\n";
+    }
+    for (const auto& f : p.functions) {
+        Printer pr(p, *f);
+        out += "\nfunction " + f->name;
+        if (!f->doc.empty()) out += " " + to_source(Value::string(f->doc)) + " ";
+        out += "(";
+        for (std::size_t i = 0; i < f->params.size(); ++i)
+            out += (i ? ", ?" : "?") + f->params[i] + ": " + std::string(type_name(f->param_types[i]));
+        out += ")";
+        if (f->result != Type::Any) out += ": " + std::string(type_name(f->result));
+        out += " = " + pr.expr(f->body) + "\n";
     }
     if (!p.facts.empty()) {
         out += "\nfacts {\n";

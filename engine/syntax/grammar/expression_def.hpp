@@ -70,9 +70,10 @@ inline const auto call_close_def = x3::lit(')');
 inline const auto paren_close_def = x3::lit(')');
 inline const auto call_def = identifier >> x3::lit('(') > -(expression % ',') > call_close;
 inline const auto parenthesized_def = x3::lit('(') > expression > paren_close;
+inline const auto arith_expression_def = product >> *sum_tail;
 inline const auto primary_def = call | variable | number | string_literal | boolean | identifier | parenthesized;
 
-BOOST_SPIRIT_DEFINE(expression, or_tail, and_expr, and_tail, not_expr, not_unary, comparison, comparison_op,
+BOOST_SPIRIT_DEFINE(expression, arith_expression, or_tail, and_expr, and_tail, not_expr, not_unary, comparison, comparison_op,
                     comparison_tail, sum, sum_tail, product, product_tail, unary, negation_expr, call_close,
                     paren_close, call, parenthesized, primary)
 
