@@ -454,6 +454,9 @@ private:
             }
             case ast::Condition::Kind::Aggregate: return check_aggregate(c);
             case ast::Condition::Kind::Score: return check_score(c);
+            case ast::Condition::Kind::Forall:
+            case ast::Condition::Kind::Or:
+            case ast::Condition::Kind::And: break;  // rewritten before a rule is checked (disjuncts.cpp)
         }
         return std::nullopt;
     }

@@ -390,11 +390,35 @@ private:
         } else {
             rule_names_.emplace(rule.name.name, rule.name.span);
         }
-        Rule out;
-        out.id = static_cast<RuleId>(program_.rules.size());
-        out.pack = pack;
-        check_rule(rule, program_, &sm_, sink_, out);
-        program_.rules.push_back(std::move(out));
+        std::size_t errors = sink_.error_count();
+        std::vector<std::vector<ast::Condition>> disjuncts = rule_disjuncts(rule, sink_);
+        // After a malformed `or` or `forall` the rule is checked without it: its errors still count, but warnings
+        // (an unused variable the dropped condition used) would only be echoes.
+        bool quiet = sink_.error_count() != errors;
+        // One rule per branch combination (one for a rule without `or`). A mistake outside the `or` is in every one
+        // of them: each diagnostic is reported once.
+        std::vector<Diagnostic> reported;
+        for (std::size_t i = 0; i < disjuncts.size(); ++i) {
+            ast::Rule rewritten = rule;
+            rewritten.conditions = std::move(disjuncts[i]);
+            Rule out;
+            out.id = static_cast<RuleId>(program_.rules.size());
+            out.pack = pack;
+            out.disjunct = static_cast<std::uint16_t>(i);
+            out.disjuncts = static_cast<std::uint16_t>(disjuncts.size());
+            DiagnosticSink local(1000);
+            check_rule(rewritten, program_, &sm_, local, out);
+            for (const Diagnostic& d : local.diagnostics()) {
+                if (quiet && d.severity != Severity::Error) continue;
+                bool seen = false;
+                for (const Diagnostic& r : reported)
+                    seen = seen || (r.code == d.code && r.span == d.span && r.message == d.message);
+                if (seen) continue;
+                reported.push_back(d);
+                if (Diagnostic* copy = sink_.add(d.severity, d.span, d.code, d.message)) copy->notes = d.notes;
+            }
+            program_.rules.push_back(std::move(out));
+        }
     }
 
     const std::vector<ast::Unit>& units_;

@@ -89,6 +89,10 @@ std::optional<Value> fold_constant(const ast::Expr& e, const std::string& what, 
 void check_functions(const std::vector<std::pair<const ast::Function*, PackId>>& functions, Program& program,
                      const SourceManager& sm, DiagnosticSink& sink);
 
+// A rule's conditions with `and` spliced, `forall` rewritten and `or` split (disjuncts.cpp): one condition list per
+// rule the engine gets, in branch order; a single list for a rule without `or`. Reports E0133.
+std::vector<std::vector<ast::Condition>> rule_disjuncts(const ast::Rule& rule, DiagnosticSink& sink);
+
 // Pass 5: the `report` declarations of all units (in pack order), into program.report (reports.cpp). Needs every
 // template and score template.
 void check_reports(const std::vector<const ast::ReportDecl*>& decls, Program& program, DiagnosticSink& sink);

@@ -432,12 +432,25 @@ std::string print_program(const Program& p) {
         out += "}\n";
     }
     for (const auto& r : p.rules) {
+        if (r.disjunct != 0) continue;  // printed with the rule's first disjunct
         Printer pr(p, r);
         out += "\n" + std::string(rule_kind_name(r.kind)) + " " + r.name;
         if (!r.doc.empty()) out += " " + to_source(Value::string(r.doc));
         if (r.salience != 0) out += " salience " + std::to_string(r.salience);
         out += " {\n  when\n";
-        for (const auto& c : r.conditions) out += "    " + pr.condition(c) + "\n";
+        if (r.disjuncts > 1) {
+            // One `or` whose branches are the disjuncts' whole condition lists: it splits into the same rules.
+            out += "    or (\n";
+            for (RuleId k = r.id; k < r.id + r.disjuncts && k < p.rules.size(); ++k) {
+                Printer branch(p, p.rules[k]);
+                std::string conds;
+                for (const auto& c : p.rules[k].conditions) conds += (conds.empty() ? "" : ", ") + branch.condition(c);
+                out += "      and (" + conds + ")\n";
+            }
+            out += "    )\n";
+        }
+        for (const auto& c : r.disjuncts > 1 ? std::vector<Condition>{} : r.conditions)
+            out += "    " + pr.condition(c) + "\n";
         out += "  then\n";
         for (const auto& a : r.actions) out += "    " + pr.action(a) + "\n";
         out += "}\n";

@@ -210,10 +210,16 @@ struct VarInfo {
     SourceSpan span;         // the binding occurrence
 };
 
+// A rule written with `or` conditions becomes one Rule per combination of branches (as CLIPS splits an `or` CE),
+// in branch order, consecutive in Program::rules, all with the same name: `disjunct` counts 0..disjuncts-1. Each has
+// its own network path, variables and activations; what the rule is, for people (docs, profiles, `why-not`), is
+// all of them together.
 struct Rule {
     RuleId id = 0;
     RuleKind kind = RuleKind::Rule;
     std::string name;
+    std::uint16_t disjunct = 0;
+    std::uint16_t disjuncts = 1;
     std::string doc;
     int salience = 0;
     std::vector<Condition> conditions;

@@ -85,10 +85,12 @@ struct Pattern {
 };
 
 struct Condition {
-    enum class Kind { Pattern, Not, Exists, Test, Aggregate, Score };
+    // Forall: `forall (P C...)`, for every match of P the Cs hold. Or: `or (A B ...)`, each element a branch (an
+    // `and (...)` for a branch of several conditions). And: `and (...)`, a conjunction.
+    enum class Kind { Pattern, Not, Exists, Test, Aggregate, Score, Forall, Or, And };
     Kind kind = Kind::Pattern;
     Pattern pattern;               // Pattern; Aggregate: the pattern aggregated over
-    std::vector<Condition> group;  // Not, Exists: the conditions inside (`not p` is a group of one)
+    std::vector<Condition> group;  // Not, Exists, Forall, Or, And: the conditions inside (`not p` is a group of one)
     Expr test;                     // Test
     Variable result;               // Aggregate, Score: ?v = ...
     Identifier function;           // Aggregate: count | sum | min | max | avg

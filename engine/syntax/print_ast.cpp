@@ -113,6 +113,15 @@ std::string condition(const ast::Condition& c) {
             for (std::size_t i = 0; i < c.group.size(); ++i) out += (i ? ", " : "") + condition(c.group[i]);
             return out + ")";
         }
+        case ast::Condition::Kind::Forall:
+        case ast::Condition::Kind::Or:
+        case ast::Condition::Kind::And: {
+            std::string out = c.kind == ast::Condition::Kind::Forall ? "forall ("
+                              : c.kind == ast::Condition::Kind::Or   ? "or ("
+                                                                     : "and (";
+            for (std::size_t i = 0; i < c.group.size(); ++i) out += (i ? ", " : "") + condition(c.group[i]);
+            return out + ")";
+        }
     }
     return {};
 }

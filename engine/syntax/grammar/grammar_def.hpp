@@ -158,7 +158,7 @@ const x3::rule<pattern_as_condition_id, tree::Condition> pattern_as_condition = 
 const x3::rule<single_pattern_id, std::vector<tree::Condition>> single_pattern = "a pattern";
 const x3::rule<negation_body_id, std::vector<tree::Condition>> negation_body =
     "a pattern or '(' and conditions";
-const x3::rule<negation_keyword_id, std::string> negation_keyword = "not or exists";
+const x3::rule<negation_keyword_id, std::string> negation_keyword = "not, exists, forall, or or and";
 const x3::rule<predicate_args_id, std::vector<tree::Operand>> predicate_args = "the predicate's arguments";
 
 inline const auto count_text_def = keyword_text("count");
@@ -176,7 +176,9 @@ inline const auto aggregate_rhs_def = aggregate | score;
 inline const auto binding_rhs_def = (x3::lit("<-") > pattern) | (x3::lit('=') > aggregate_rhs);
 inline const auto binding_def = variable > binding_rhs;
 inline const auto test_condition_def = keyword_text("test") > expression;
-inline const auto negation_keyword_def = keyword_text("not") | keyword_text("exists");
+// `not`, `exists`, `forall`, and `or` / `and` of conditions (docs/language.md §5.3, §5.7): a keyword and a group.
+inline const auto negation_keyword_def = keyword_text("not") | keyword_text("exists") | keyword_text("forall") |
+                                         keyword_text("or") | keyword_text("and");
 inline const auto pattern_as_condition_def = pattern;
 inline const auto single_pattern_def = x3::repeat(1)[pattern_as_condition];
 inline const auto condition_group_def = x3::lit('(') > conditions > group_close;

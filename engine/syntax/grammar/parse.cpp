@@ -544,7 +544,12 @@ public:
                     out.span = span(node);
                 } else {
                     const tree::Negation& negation = node.get();
-                    out.kind = negation.keyword == "not" ? ast::Condition::Kind::Not : ast::Condition::Kind::Exists;
+                    using K = ast::Condition::Kind;
+                    out.kind = negation.keyword == "not"      ? K::Not
+                               : negation.keyword == "exists" ? K::Exists
+                               : negation.keyword == "forall" ? K::Forall
+                               : negation.keyword == "or"     ? K::Or
+                                                              : K::And;
                     for (const auto& inner : negation.conditions) out.group.push_back(condition(inner));
                     out.span = span(negation);
                 }

@@ -175,3 +175,40 @@ TEST_CASE("constant expression and function diagnostics", "[check][functions]") 
         REQUIRE_DIAG(c, Code::UnusedVariable, "?b");
     }
 }
+
+TEST_CASE("or and forall diagnostics", "[check][or]") {
+    SECTION("an or inside not") {
+        Checked c("template a { x: int }\nrule r { when a(x: ?x) not (or (a(x: 1) a(x: 2))) then halt }\n");
+        REQUIRE_DIAG(c, Code::BadDisjunction, "or (a(x: 1)");
+        CHECK(c.sink.diagnostics().size() == 1);  // no echo: ?x is used by the dropped condition
+    }
+    SECTION("a forall without conditions to meet") {
+        Checked c("template a { x: int }\nrule r { when forall (a(x: ?y)) then halt }\n");
+        REQUIRE_DIAG(c, Code::BadDisjunction, "forall");
+    }
+    SECTION("a mistake outside the or is reported once, not once per branch") {
+        Checked c("template a { x: int }\ntemplate b { x: int }\n"
+                  "rule r { when or (a(x: ?x) b(x: ?x)) test ?x > \"s\" then halt }\n");
+        REQUIRE_DIAG(c, Code::TypeMismatch, "?x > ");
+        CHECK(c.sink.error_count() == 1);
+    }
+    SECTION("a variable bound in one branch only") {
+        Checked c("template a { x: int }\ntemplate b { x: int, y: int }\n"
+                  "rule r { when or (a(x: ?x) b(x: ?x, y: ?y)) then print \"{?y}\" }\n");
+        REQUIRE_DIAG(c, Code::UnboundVariable, "{?y}");
+    }
+    SECTION("too many combinations") {
+        std::string conds;
+        for (int i = 0; i < 7; ++i) conds += "or (a(x: 1) a(x: 2)) ";
+        Checked c("template a { x: int }\nrule r { when " + conds + "then halt }\n");
+        REQUIRE_DIAG(c, Code::BadDisjunction, "or (a(x: 1) a(x: 2)) then");
+    }
+}
+
+TEST_CASE("a test followed by an or condition on the next line", "[syntax][or]") {
+    Checked c("template a { x: int }\nrule r {\n  when a(x: ?x)\n       test ?x > 1\n       or (a(x: 2) a(x: 3))\n"
+              "       test ?x > 0\n       or ?x < 5\n  then halt\n}\n");
+    REQUIRE(c.program);
+    // The or condition splits the rule; `or ?x < 5` (no parenthesis) continues the test above it.
+    CHECK(c.program->rules.size() == 2);
+}

@@ -222,7 +222,23 @@ private:
                 facts_.push_back({fact, t});
             }
             std::string pat = pattern(t);
+            if (fact.empty() && chance(12)) {
+                // An `or` whose branches bind the same variables: the pattern, and the pattern with one more
+                // condition (so both branches may match, and the rule fires once for each).
+                auto saved = scope_;
+                std::string extra = chance(50) ? "not " + pattern(any_template()) : "exists " + pattern(any_template());
+                scope_ = saved;
+                return fmt::format("or ({}, and ({}, {}))", pat, pat, extra);
+            }
             return fact.empty() ? pat : fact + " <- " + pat;
+        }
+        if (k < 41) {
+            // forall (P C): the variables of P and C stay inside.
+            auto saved = scope_;
+            std::string domain = pattern(any_template());
+            std::string need = pattern(any_template());
+            scope_ = saved;
+            return fmt::format("forall ({}, {})", domain, need);
         }
         if (k < 48 || k < 54) {
             auto saved = scope_;

@@ -139,3 +139,81 @@ rule r salience B {
     auto again = load(printed);
     CHECK(print_program(*again->program) == printed);
 }
+
+TEST_CASE("or: one rule per branch, firing once per matching branch", "[runtime][or]") {
+    auto l = load(R"(
+template member   { org: symbol, state: symbol }
+template observer { org: symbol, state: symbol }
+template ally     { state: symbol }
+template seen     { org: symbol, state: symbol }
+facts {
+  member(org: n, state: fr)
+  observer(org: n, state: jp)
+  ally(state: jp)
+  observer(org: n, state: br)
+  member(org: n, state: jp)
+}
+rule associated {
+  when or (member(org: ?o, state: ?s)
+           and (observer(org: ?o, state: ?s) ally(state: ?s)))
+  then assert seen(org: ?o, state: ?s)
+       print "{?s}"
+}
+)");
+    const Program& p = *l->program;
+    REQUIRE(p.rules.size() == 2);
+    CHECK(p.rules[0].name == "associated");
+    CHECK(p.rules[1].name == "associated");
+    CHECK(p.rules[0].disjunct == 0);
+    CHECK(p.rules[1].disjunct == 1);
+    CHECK(p.rules[1].disjuncts == 2);
+    Engine e(p);
+    std::ostringstream out;
+    e.set_output(out);
+    e.reset();
+    auto r = e.run();
+    // fr and jp as members, jp again as an observer that is an ally; br is an observer but no ally.
+    CHECK(r.firings == 3);
+    std::multiset<std::string> printed;
+    std::istringstream in(out.str());
+    for (std::string line; std::getline(in, line);) printed.insert(line);
+    CHECK(printed == std::multiset<std::string>{"fr", "jp", "jp"});
+    CHECK(facts_text(e, p.find_template("seen")->id) == S{"n,fr", "n,jp"});
+}
+
+TEST_CASE("forall: every match of the domain meets the conditions, or there is none", "[runtime][or]") {
+    auto l = load(R"(
+template member    { org: symbol, state: symbol }
+template org       { id: symbol }
+template democracy { state: symbol }
+facts {
+  org(id: good) org(id: mixed) org(id: empty)
+  member(org: good, state: a)   member(org: good, state: b)
+  member(org: mixed, state: a)  member(org: mixed, state: c)
+  democracy(state: a) democracy(state: b)
+}
+rule all_democratic {
+  when org(id: ?o)
+       forall (member(org: ?o, state: ?s) democracy(state: ?s))
+  then print "{?o}"
+}
+)");
+    Engine e(*l->program);
+    std::ostringstream out;
+    e.set_output(out);
+    e.reset();
+    e.run();
+    std::set<std::string> printed;
+    std::istringstream in(out.str());
+    for (std::string line; std::getline(in, line);) printed.insert(line);
+    CHECK(printed == S{"good", "empty"});
+    // Retracting the fact that spoils `mixed` makes it qualify: forall is matched incrementally like `not`.
+    FactId c = kNoFact;
+    for (FactId id : e.facts_of(l->program->find_template("member")->id))
+        if (e.fact(id).values[1] == Value::symbol("c")) c = id;
+    REQUIRE(c != kNoFact);
+    out.str("");
+    e.retract(c);
+    e.run();
+    CHECK(out.str() == "mixed\n");
+}
