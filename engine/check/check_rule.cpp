@@ -79,7 +79,7 @@ constexpr BuiltinInfo kBuiltins[] = {
     {"min", Builtin::Min, 2},     {"max", Builtin::Max, 2},     {"round", Builtin::Round, 1},
     {"floor", Builtin::Floor, 1}, {"ceil", Builtin::Ceil, 1},   {"sqrt", Builtin::Sqrt, 1},
     {"atan2", Builtin::Atan2, 2}, {"str", Builtin::Str, 1},     {"sym", Builtin::Sym, 1},
-    {"int", Builtin::Int, 1},     {"float", Builtin::Float, 1},
+    {"int", Builtin::Int, 1},     {"float", Builtin::Float, 1}, {"if", Builtin::If, 3},
 };
 
 bool numeric_or_any(Type t) { return t == Type::Int || t == Type::Float || t == Type::Any; }
@@ -117,13 +117,18 @@ public:
         rule_.name = r.name.name;
         if (r.doc) rule_.doc = r.doc->text;
         rule_.span = r.span;
-        if (r.salience) {
-            if (*r.salience < std::numeric_limits<int>::min() || *r.salience > std::numeric_limits<int>::max())
-                sink_.error(r.salience_span.valid() ? r.salience_span : r.name.span, Code::TypeMismatch,
-                            "salience {} is out of range; use a value between {} and {}", *r.salience,
+        // Pass 0 (constants.cpp) has folded a salience expression into a literal, or reported why it could not.
+        if (r.salience && r.salience->kind == ast::Expr::Kind::Literal) {
+            const ast::Literal& lit = r.salience->literal;
+            if (lit.kind != ast::Literal::Kind::Int)
+                sink_.error(r.salience->span, Code::TypeMismatch, "salience must be an integer, not {}",
+                            lit.kind == ast::Literal::Kind::Float ? "'" + lit.text + "'" : a_type(literal_value(lit).type));
+            else if (lit.int_value < std::numeric_limits<int>::min() || lit.int_value > std::numeric_limits<int>::max())
+                sink_.error(r.salience->span, Code::TypeMismatch,
+                            "salience {} is out of range; use a value between {} and {}", lit.int_value,
                             std::numeric_limits<int>::min(), std::numeric_limits<int>::max());
             else
-                rule_.salience = static_cast<int>(*r.salience);
+                rule_.salience = static_cast<int>(lit.int_value);
         }
         check_conditions(r.conditions, rule_.conditions);
         for (const auto& a : r.actions)
@@ -144,7 +149,44 @@ public:
         }
     }
 
+    // A function's body (engine/check/functions): the parameters, in order, are its variables (VarId = position).
+    Expr check_function_body(const ast::Function& f, const std::vector<Type>& types) {
+        mode_ = Mode::Function;
+        context_ = f.name.name;
+        std::size_t errors = sink_.error_count();
+        for (std::size_t i = 0; i < f.params.size(); ++i) {
+            const ast::Variable& v = f.params[i].var;
+            if (auto it = visible_.find(v.name); it != visible_.end()) {
+                Diagnostic* d = sink_.error(v.span, Code::RebindVariable, "{}() names its parameter ?{} twice",
+                                            f.name.name, v.name);
+                if (d) d->notes.push_back({rule_.vars[it->second].span, "the first time"});
+            }
+            bind(v.name, v.span, types[i]);
+        }
+        Expr body = check_expr(f.body);
+        for (std::size_t i = 0; i < rule_.vars.size() && sink_.error_count() == errors; ++i) {
+            const VarInfo& v = rule_.vars[i];
+            if (uses_[i] > 0 || v.name.empty() || v.name[0] == '_') continue;
+            sink_.warning(v.span, Code::UnusedVariable, "parameter ?{} of {}() is never used; name it ?_{} if that "
+                          "is meant", v.name, f.name.name, v.name);
+        }
+        return body;
+    }
+
+    // An expression that must have one value before anything runs (a constant, a salience, a slot constraint's
+    // value): no variables, no user functions. `what` says which, for messages.
+    Expr check_constant_expr(const ast::Expr& e, std::string what) {
+        mode_ = Mode::Constant;
+        context_ = std::move(what);
+        return check_expr(e);
+    }
+
 private:
+    // Rule: variables come from the rule's conditions. Function: from the parameters. Constant: there are none.
+    enum class Mode { Rule, Function, Constant };
+    Mode mode_ = Mode::Rule;
+    std::string context_;  // the function's name (Function), what the expression is (Constant)
+
     // ---- variables ----
 
     VarId bind(const std::string& name, const SourceSpan& span, Type type, bool is_fact = false,
@@ -215,6 +257,23 @@ private:
                 return kNoVar;
             }
             return it->second;
+        }
+        if (mode_ == Mode::Constant) {
+            sink_.error(span, Code::NotConstant, "{} must be known before the rules run, so it cannot use a variable "
+                        "(?{})", context_, name);
+            return kNoVar;
+        }
+        if (mode_ == Mode::Function) {
+            std::vector<std::string> names;
+            for (const auto& [n, id] : visible_) names.push_back("?" + n);
+            std::sort(names.begin(), names.end());
+            Diagnostic* d = sink_.error(span, Code::UnboundVariable, "?{} is not a parameter of {}()", name,
+                                        context_);
+            std::string list;
+            for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+            if (d) d->notes.push_back({{}, names.empty() ? std::string("it has no parameters")
+                                                          : "its parameters are " + list});
+            return kNoVar;
         }
         if (hidden_.count(name))
             report_hidden(name, span);
@@ -325,6 +384,10 @@ private:
                 for (const auto& operand : sc.values) {
                     Operand o;
                     o.span = operand.span;
+                    if (operand.is_expression) {  // pass 0 could not compute it, and said why
+                        ok = false;
+                        continue;
+                    }
                     if (operand.is_variable) {
                         o.is_var = true;
                         o.var = use_var(operand.variable.name, operand.variable.span);
@@ -333,6 +396,11 @@ private:
                             continue;
                         }
                         check_var_against_slot(o.var, operand.variable.span, slot, *t);
+                    } else if (op != CmpOp::Eq && op != CmpOp::Ne && slot.type == Type::Int &&
+                               operand.literal.kind == ast::Literal::Kind::Float) {
+                        // An order test compares numbers (compare() in semantics.hpp): `amount: < LIMIT * 0.75` on
+                        // an int slot is meaningful, unlike an equality with a float, which could never hold.
+                        o.constant = literal_value(operand.literal);
                     } else {
                         auto v = literal_for_slot(operand.literal, slot, t->name, sink_);
                         if (!v) {
@@ -386,6 +454,9 @@ private:
             }
             case ast::Condition::Kind::Aggregate: return check_aggregate(c);
             case ast::Condition::Kind::Score: return check_score(c);
+            case ast::Condition::Kind::Forall:
+            case ast::Condition::Kind::Or:
+            case ast::Condition::Kind::And: break;  // rewritten before a rule is checked (disjuncts.cpp)
         }
         return std::nullopt;
     }
@@ -691,9 +762,19 @@ private:
         const BuiltinInfo* info = nullptr;
         for (const auto& b : kBuiltins)
             if (a.function.name == b.name) info = &b;
+        if (!info && mode_ != Mode::Constant)
+            if (const Function* f = program_.find_function(a.function.name)) return check_user_call(a, f, std::move(e));
         if (!info) {
             std::vector<std::string> names;
             for (const auto& b : kBuiltins) names.emplace_back(b.name);
+            if (mode_ != Mode::Constant)
+                for (const auto& f : program_.functions) names.push_back(f->name);
+            if (mode_ == Mode::Constant) {
+                sink_.error(a.function.span, Code::NotConstant,
+                            "{} is computed before the rules run, so it can call only the built-in functions, not "
+                            "'{}'", context_, a.function.name);
+                return e;
+            }
             std::string guess = closest_match(a.function.name, names, TypoRule::EditsOrSwap);
             Diagnostic* d =
                 guess.empty()
@@ -746,8 +827,36 @@ private:
             case Builtin::Sym: e.type = Type::Symbol; break;
             case Builtin::Int: e.type = Type::Int; break;
             case Builtin::Float: e.type = Type::Float; break;
+            case Builtin::If: {
+                require(e.args[0], e.args[0].type == Type::Bool || e.args[0].type == Type::Any,
+                        "the condition of if() must be true or false");
+                Type t1 = e.args[1].type, t2 = e.args[2].type;
+                bool numbers = (t1 == Type::Int || t1 == Type::Float) && (t2 == Type::Int || t2 == Type::Float);
+                e.type = t1 == t2 ? t1 : Type::Any;
+                if (!numbers && t1 != t2 && t1 != Type::Any && t2 != Type::Any)
+                    sink_.error(a.span, Code::TypeMismatch, "the branches of if() give {} and {}; they must agree",
+                                a_type(t1), a_type(t2));
+                break;
+            }
             case Builtin::None: break;
         }
+        return e;
+    }
+
+    // A call of a user function: arity and the types of the arguments the checker can see.
+    Expr check_user_call(const ast::Expr& a, const Function* f, Expr e) {
+        e.callee = f;
+        e.type = f->result;
+        if (e.args.size() != f->params.size()) {
+            Diagnostic* d = sink_.error(a.function.span, Code::WrongArity, "'{}' takes {} argument{}, but is given {}",
+                                        f->name, f->params.size(), f->params.size() == 1 ? "" : "s", e.args.size());
+            if (d) d->notes.push_back({f->span, fmt::format("{}() is defined here", f->name)});
+            return e;
+        }
+        for (std::size_t i = 0; i < e.args.size(); ++i)
+            if (!fits(e.args[i].type, f->param_types[i]))
+                sink_.error(e.args[i].span, Code::TypeMismatch, "parameter ?{} of {}() is {}, but this is {}",
+                            f->params[i], f->name, a_type(f->param_types[i]), a_type(e.args[i].type));
         return e;
     }
 
@@ -953,6 +1062,34 @@ private:
 void check_rule(const ast::Rule& rule, const Program& program, const SourceManager* sm, DiagnosticSink& sink,
                 Rule& out) {
     RuleChecker(program, sm, sink, out).run(rule);
+}
+
+bool is_builtin_function(std::string_view name) {
+    for (const auto& b : kBuiltins)
+        if (name == b.name) return true;
+    return false;
+}
+
+Expr check_function_body(const ast::Function& f, const std::vector<Type>& param_types, const Program& program,
+                         const SourceManager* sm, DiagnosticSink& sink) {
+    Rule scope;
+    return RuleChecker(program, sm, sink, scope).check_function_body(f, param_types);
+}
+
+std::optional<Value> fold_constant(const ast::Expr& e, const std::string& what, DiagnosticSink& sink) {
+    static const Program no_program;
+    Rule scope;
+    std::size_t errors = sink.error_count();
+    Expr checked = RuleChecker(no_program, nullptr, sink, scope).check_constant_expr(e, what);
+    if (sink.error_count() != errors) return std::nullopt;
+    Value v;
+    EvalError error;
+    if (!evaluate(checked, nullptr, v, error)) {
+        sink.error(error.span.valid() ? error.span : e.span, Code::NotConstant, "{} cannot be computed: {}", what,
+                   error.message);
+        return std::nullopt;
+    }
+    return v;
 }
 
 }  // namespace covenant::check_detail

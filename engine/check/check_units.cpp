@@ -51,8 +51,9 @@ public:
         for (std::size_t u : order_) {
             declare_templates(units_[u], pack_of_[u]);
             for (const auto& c : units_[u].constants)
-                program_.constants.push_back(
-                    {c.name.name, literal_value(c.value), c.doc ? c.doc->text : std::string(), pack_of_[u], c.span});
+                if (c.value.kind == ast::Expr::Kind::Literal)  // else its definition was reported (pass 0)
+                    program_.constants.push_back({c.name.name, literal_value(c.value.literal),
+                                                  c.doc ? c.doc->text : std::string(), pack_of_[u], c.span});
         }
         resolve_refs();
         for (std::size_t u : order_)
@@ -62,6 +63,10 @@ public:
                         warn_repeated_defaults(fact, *f);
                         program_.facts.push_back(std::move(*f));
                     }
+        std::vector<std::pair<const ast::Function*, PackId>> functions;
+        for (std::size_t u : order_)
+            for (const auto& f : units_[u].functions) functions.emplace_back(&f, pack_of_[u]);
+        check_functions(functions, program_, sm_, sink_);
         for (std::size_t u : order_)
             for (const auto& rule : units_[u].rules) declare_score_templates(rule, program_);
         for (std::size_t u : order_)
@@ -385,11 +390,35 @@ private:
         } else {
             rule_names_.emplace(rule.name.name, rule.name.span);
         }
-        Rule out;
-        out.id = static_cast<RuleId>(program_.rules.size());
-        out.pack = pack;
-        check_rule(rule, program_, &sm_, sink_, out);
-        program_.rules.push_back(std::move(out));
+        std::size_t errors = sink_.error_count();
+        std::vector<std::vector<ast::Condition>> disjuncts = rule_disjuncts(rule, sink_);
+        // After a malformed `or` or `forall` the rule is checked without it: its errors still count, but warnings
+        // (an unused variable the dropped condition used) would only be echoes.
+        bool quiet = sink_.error_count() != errors;
+        // One rule per branch combination (one for a rule without `or`). A mistake outside the `or` is in every one
+        // of them: each diagnostic is reported once.
+        std::vector<Diagnostic> reported;
+        for (std::size_t i = 0; i < disjuncts.size(); ++i) {
+            ast::Rule rewritten = rule;
+            rewritten.conditions = std::move(disjuncts[i]);
+            Rule out;
+            out.id = static_cast<RuleId>(program_.rules.size());
+            out.pack = pack;
+            out.disjunct = static_cast<std::uint16_t>(i);
+            out.disjuncts = static_cast<std::uint16_t>(disjuncts.size());
+            DiagnosticSink local(1000);
+            check_rule(rewritten, program_, &sm_, local, out);
+            for (const Diagnostic& d : local.diagnostics()) {
+                if (quiet && d.severity != Severity::Error) continue;
+                bool seen = false;
+                for (const Diagnostic& r : reported)
+                    seen = seen || (r.code == d.code && r.span == d.span && r.message == d.message);
+                if (seen) continue;
+                reported.push_back(d);
+                if (Diagnostic* copy = sink_.add(d.severity, d.span, d.code, d.message)) copy->notes = d.notes;
+            }
+            program_.rules.push_back(std::move(out));
+        }
     }
 
     const std::vector<ast::Unit>& units_;
@@ -435,20 +464,6 @@ std::optional<ast::Literal> fact_literal(const ast::Expr& e) {
         return lit;
     }
     return std::nullopt;
-}
-
-// The text of `e` when it is symbols joined by '-' with nothing between them (green-couch, which parses as green
-// minus couch): "green-couch"; else nothing. Adjacency comes from the spans, so `green - couch` is not a slip.
-std::optional<std::string> hyphenated_symbols(const ast::Expr& e) {
-    if (e.kind == ast::Expr::Kind::Literal && e.literal.kind == ast::Literal::Kind::Symbol) return e.literal.text;
-    if (e.kind != ast::Expr::Kind::Binary || e.op != "-" || e.args.size() != 2) return std::nullopt;
-    const SourceSpan& l = e.args[0].span;
-    const SourceSpan& r = e.args[1].span;
-    if (l.offset + l.length + 1 != r.offset) return std::nullopt;
-    auto left = hyphenated_symbols(e.args[0]);
-    auto right = hyphenated_symbols(e.args[1]);
-    if (!left || !right) return std::nullopt;
-    return *left + "-" + *right;
 }
 
 }  // namespace

@@ -122,6 +122,21 @@ void report_unknown_slot(const ast::Identifier& slot, const TemplateDef& t, Diag
 
 std::string line_col(const SourceSpan& s) { return fmt::format("{}:{}", s.line, s.col); }
 
+// The text of `e` when it is symbols joined by '-' with nothing between them (green-couch, which parses as green
+// minus couch): "green-couch"; else nothing. Adjacency comes from the spans, so `green - couch` is not a slip.
+std::optional<std::string> hyphenated_symbols(const ast::Expr& e) {
+    if (e.kind == ast::Expr::Kind::Literal && e.literal.kind == ast::Literal::Kind::Symbol) return e.literal.text;
+    if (e.kind != ast::Expr::Kind::Binary || e.op != "-" || e.args.size() != 2) return std::nullopt;
+    const SourceSpan& l = e.args[0].span;
+    const SourceSpan& r = e.args[1].span;
+    if (l.offset + l.length + 1 != r.offset) return std::nullopt;
+    auto left = hyphenated_symbols(e.args[0]);
+    auto right = hyphenated_symbols(e.args[1]);
+    if (!left || !right) return std::nullopt;
+    return *left + "-" + *right;
+}
+
+
 }  // namespace covenant::check_detail
 
 namespace covenant {

@@ -49,6 +49,10 @@ void report_unknown_template(const ast::Identifier& name, const Program& p, Diag
 // Reports an unknown slot (E0102) with a "did you mean" or the list of the template's slots.
 void report_unknown_slot(const ast::Identifier& slot, const TemplateDef& t, DiagnosticSink& sink);
 
+// The text of `e` when it is symbols joined by '-' with nothing between them (green-couch, which parses as green
+// minus couch): "green-couch"; a lone symbol gives its name; else nothing.
+std::optional<std::string> hyphenated_symbols(const ast::Expr& e);
+
 // "4:12" for notes and messages.
 std::string line_col(const SourceSpan& s);
 
@@ -65,6 +69,29 @@ void declare_score_templates(const ast::Rule& rule, Program& program);
 // interpolation diagnostics; it may be null.
 void check_rule(const ast::Rule& rule, const Program& program, const SourceManager* sm, DiagnosticSink& sink,
                 Rule& out);
+
+// Whether `name` is a built-in function (div, mod, abs, ..., if): user functions may not take these names.
+bool is_builtin_function(std::string_view name);
+
+// A user function's body, checked with its parameters (of `param_types`, in order) as its only variables; calls
+// resolve against program.functions (which already holds every function, bodies not yet filled in).
+Expr check_function_body(const ast::Function& f, const std::vector<Type>& param_types, const Program& program,
+                         const SourceManager* sm, DiagnosticSink& sink);
+
+// The value of an expression that must be known before any rule runs: a constant's definition, a salience, a slot
+// constraint's value. Literals (constants already substituted), operators and the built-in functions only; a
+// variable, a user function or an evaluation error (division by zero) is reported (E0132) with `what` ("the
+// constant LIMIT", "the salience of rule r") and gives nullopt.
+std::optional<Value> fold_constant(const ast::Expr& e, const std::string& what, DiagnosticSink& sink);
+
+// Checks the functions of all units (in pack order) into program.functions: names (E0131: twice, or a built-in's
+// name), parameter types, bodies, declared result types.
+void check_functions(const std::vector<std::pair<const ast::Function*, PackId>>& functions, Program& program,
+                     const SourceManager& sm, DiagnosticSink& sink);
+
+// A rule's conditions with `and` spliced, `forall` rewritten and `or` split (disjuncts.cpp): one condition list per
+// rule the engine gets, in branch order; a single list for a rule without `or`. Reports E0133.
+std::vector<std::vector<ast::Condition>> rule_disjuncts(const ast::Rule& rule, DiagnosticSink& sink);
 
 // Pass 5: the `report` declarations of all units (in pack order), into program.report (reports.cpp). Needs every
 // template and score template.

@@ -531,6 +531,8 @@ WhyNotRule analyse_rule(const Engine& engine, const SourceManager& sm, const Rul
     WhyNotRule out;
     out.rule = rule.id;
     out.rule_name = rule.name;
+    // One branch of a rule's `or` (program.hpp): say which, since each is searched on its own.
+    if (rule.disjuncts > 1) out.rule_name += fmt::format(" (branch {} of its `or`)", rule.disjunct + 1);
     out.rule_kind = std::string(rule_kind_name(rule.kind));
     out.location = location_text(sm, rule.span);
     out.conditions_total = rule.conditions.size();

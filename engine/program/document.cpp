@@ -172,11 +172,15 @@ void document_pack(const Context& c, const PackInfo& pack, std::string& out) {
         // Cross-references: where its facts come from and which rules read them.
         std::string made, read;
         for (const auto& r : p.rules) {
+            if (r.disjunct != 0) continue;  // the branches of one rule's `or`: the first stands for all
             bool makes = std::any_of(r.actions.begin(), r.actions.end(), [&](const Action& a) {
                 return (a.kind == ActionKind::Assert || a.kind == ActionKind::Conclude) && a.tmpl == t.id;
             });
             if (makes) made += (made.empty() ? "" : ", ") + ("`" + r.name + "`");
-            if (reads_template(r.conditions, t.id)) read += (read.empty() ? "" : ", ") + ("`" + r.name + "`");
+            bool reads = false;
+            for (RuleId k = r.id; k < r.id + r.disjuncts && k < p.rules.size(); ++k)
+                reads = reads || reads_template(p.rules[k].conditions, t.id);
+            if (reads) read += (read.empty() ? "" : ", ") + ("`" + r.name + "`");
         }
         out += fmt::format("Asserted or concluded by: {}.  \nMatched by: {}.\n\n",
                            made.empty() ? "no rule (its facts come from fact files and facts blocks)" : made,
@@ -196,13 +200,21 @@ void document_pack(const Context& c, const PackInfo& pack, std::string& out) {
 
     bool any_rule = false;
     for (const auto& r : p.rules) {
-        if (r.pack != pack.id) continue;
+        if (r.pack != pack.id || r.disjunct != 0) continue;
         if (!any_rule) out += "### Rules\n\n";
         any_rule = true;
         out += fmt::format("#### {} `{}`\n\n", rule_kind_name(r.kind), r.name);
         if (!r.doc.empty()) out += r.doc + ".\n\n";
         std::vector<std::string> reads;
         describe_conditions(p, r.conditions, reads);
+        // A rule with `or`: what each branch combination reads, joined by "or".
+        for (RuleId k = r.id + 1; k < r.id + r.disjuncts && k < p.rules.size(); ++k) {
+            std::vector<std::string> branch;
+            describe_conditions(p, p.rules[k].conditions, branch);
+            std::string joined;
+            for (const auto& b : branch) joined += (joined.empty() ? "" : ", ") + b;
+            reads.push_back("or " + joined);
+        }
         std::vector<std::string> does;
         for (const auto& a : r.actions) {
             std::string d = describe_action(p, r, a);
@@ -239,7 +251,7 @@ std::string document_program(const Program& p, const SourceManager& sm, const st
         };
         long templates = count(p.templates, [&](const TemplateDef& t) { return t.pack == pack.id && !t.is_score; });
         long constants = count(p.constants, [&](const ConstantInfo& c) { return c.pack == pack.id; });
-        long rules = count(p.rules, [&](const Rule& r) { return r.pack == pack.id; });
+        long rules = count(p.rules, [&](const Rule& r) { return r.pack == pack.id && r.disjunct == 0; });
         std::string name = pack.name.empty() ? c.file(pack.file) : pack.name;
         out += fmt::format("| `{}` | {} | {} | {} | {} |\n", name, cell(pack.doc), templates, constants, rules);
     }
@@ -250,7 +262,7 @@ std::string document_program(const Program& p, const SourceManager& sm, const st
     std::map<std::string, std::vector<std::string>> by_predicate;
     for (const auto& r : p.rules)
         for (const auto& a : r.actions)
-            if (a.kind == ActionKind::Evidence)
+            if (a.kind == ActionKind::Evidence && r.disjunct == 0)
                 by_predicate[p.templates[a.tmpl].predicate].push_back(
                     fmt::format("| {} `{}` | {} | {} | {} |", rule_kind_name(r.kind), r.name, weight_text(a.weight),
                                 cell(r.doc), c.where(a.span)));

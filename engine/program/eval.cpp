@@ -115,7 +115,46 @@ Value parse_number(const Expr& e, const Value& v, bool want_int) {
     return Value::real(r);
 }
 
+// How deep user-function calls are nested on this thread (each worker of a parallel run evaluates on its own).
+thread_local int call_depth = 0;
+
+struct CallDepth {
+    CallDepth() { ++call_depth; }
+    ~CallDepth() { --call_depth; }
+    CallDepth(const CallDepth&) = delete;
+    CallDepth& operator=(const CallDepth&) = delete;
+};
+
+// A value for a parameter or result of declared type `t`: ints are accepted where a float is declared (converted,
+// as in slots); any other mismatch is a run-time error (the checker already refused the ones it could see).
+Value fit_declared(const Expr& where, const Value& v, Type t, std::string_view what) {
+    if (t == Type::Any || v.type == t) return v;
+    if (t == Type::Float && v.type == Type::Int) return Value::real(static_cast<double>(v.i));
+    fail(where, fmt::format("{} is declared {}, got {} {}", what, type_name(t), kind_word(v), to_source(v)));
+}
+
+// A call of a user function: the arguments are evaluated in the caller's bindings, then the body with the
+// arguments as its variables.
+Value call_function(const Expr& e, const Value* b) {
+    const Function& f = *e.callee;
+    if (e.args.size() != f.params.size()) fail(e, fmt::format("{}() takes {} arguments", f.name, f.params.size()));
+    std::vector<Value> frame;
+    frame.reserve(e.args.size());
+    for (std::size_t i = 0; i < e.args.size(); ++i)
+        frame.push_back(fit_declared(e.args[i], eval(e.args[i], b), f.param_types[i],
+                                     fmt::format("parameter ?{} of {}()", f.params[i], f.name)));
+    if (call_depth >= kMaxCallDepth)
+        fail(e, fmt::format("calls of {}() nest more than {} deep; does its recursion end?", f.name, kMaxCallDepth));
+    CallDepth depth;
+    return fit_declared(e, eval(f.body, frame.data()), f.result, fmt::format("the result of {}()", f.name));
+}
+
 Value call(const Expr& e, const Value* b) {
+    if (e.fn == Builtin::If) {  // lazy: only the branch taken is evaluated (recursion ends through it)
+        if (e.args.size() != 3) fail(e, "if() takes three arguments");
+        return eval(e.args[need_bool(e.args[0], eval(e.args[0], b)) ? 1 : 2], b);
+    }
+    if (e.callee) return call_function(e, b);
     std::vector<Value> a;
     a.reserve(e.args.size());
     for (const auto& arg : e.args) a.push_back(eval(arg, b));
@@ -189,6 +228,7 @@ Value call(const Expr& e, const Value* b) {
             if (x.type == Type::String || x.type == Type::Symbol) return parse_number(e, x, false);
             fail(e, fmt::format("float() of {} {}", kind_word(x), to_source(x)));
         }
+        case Builtin::If:
         case Builtin::None: break;
     }
     fail(e, "unknown function");

@@ -14,6 +14,10 @@ struct EvalError {
     SourceSpan span;
 };
 
+// How deeply user-function calls may nest (recursion included) before evaluation stops with a run-time error. Kept
+// low enough that the deepest nesting fits a worker thread's stack under the sanitizers.
+constexpr int kMaxCallDepth = 200;
+
 // Evaluates `e` with rule variables read from `bindings` (indexed by VarId). Returns false and fills `error` on a
 // run-time error (division by zero, an operand of the wrong kind, an integer overflow).
 bool evaluate(const Expr& e, const Value* bindings, Value& out, EvalError& error);

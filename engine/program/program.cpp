@@ -32,6 +32,12 @@ const Rule* Program::find_rule(std::string_view name) const {
     return nullptr;
 }
 
+const Function* Program::find_function(std::string_view name) const {
+    for (const auto& f : functions)
+        if (f->name == name) return f.get();
+    return nullptr;
+}
+
 const TemplateDef* Program::find_score_template(std::string_view pred, std::size_t arity) const {
     const TemplateDef* t = find_template(fmt::format("{}/{}", pred, arity));
     return t && t->is_score ? t : nullptr;
@@ -74,9 +80,14 @@ std::string escaped_text(std::string_view text) {
 
 class Printer {
 public:
-    Printer(const Program& p, const Rule& r) : p_(p), r_(r) {}
+    Printer(const Program& p, const Rule& r) : p_(p), r_(&r) {}
+    // For a function's body: its variables are the parameters.
+    Printer(const Program& p, const Function& f) : p_(p), f_(&f) {}
 
-    std::string var(VarId v) const { return v < r_.vars.size() ? "?" + r_.vars[v].name : "?_"; }
+    std::string var(VarId v) const {
+        if (f_) return v < f_->params.size() ? "?" + f_->params[v] : "?_";
+        return v < r_->vars.size() ? "?" + r_->vars[v].name : "?_";
+    }
 
     std::string operand(const Operand& o) const { return o.is_var ? var(o.var) : to_source(o.constant); }
 
@@ -118,6 +129,7 @@ public:
             case Builtin::Sym: return "sym";
             case Builtin::Int: return "int";
             case Builtin::Float: return "float";
+            case Builtin::If: return "if";
             case Builtin::None: return "none";
         }
         return "none";
@@ -141,7 +153,7 @@ public:
                 break;
             }
             case ExprKind::Call: {
-                s = std::string(builtin_name(e.fn)) + "(";
+                s = (e.callee ? e.callee->name : std::string(builtin_name(e.fn))) + "(";
                 for (std::size_t i = 0; i < e.args.size(); ++i) s += (i ? ", " : "") + expr(e.args[i]);
                 s += ")";
                 break;
@@ -283,7 +295,8 @@ public:
 
 private:
     const Program& p_;
-    const Rule& r_;
+    const Rule* r_ = nullptr;
+    const Function* f_ = nullptr;
 };
 
 }  // namespace
@@ -402,18 +415,42 @@ std::string print_program(const Program& p) {
         }
         out += t.slots.empty() ? "}\n" : " }\n";
     }
+    for (const auto& f : p.functions) {
+        Printer pr(p, *f);
+        out += "\nfunction " + f->name;
+        if (!f->doc.empty()) out += " " + to_source(Value::string(f->doc)) + " ";
+        out += "(";
+        for (std::size_t i = 0; i < f->params.size(); ++i)
+            out += (i ? ", ?" : "?") + f->params[i] + ": " + std::string(type_name(f->param_types[i]));
+        out += ")";
+        if (f->result != Type::Any) out += ": " + std::string(type_name(f->result));
+        out += " = " + pr.expr(f->body) + "\n";
+    }
     if (!p.facts.empty()) {
         out += "\nfacts {\n";
         for (const auto& f : p.facts) out += "  " + format_fact(p, f.tmpl, f.values.data()) + "\n";
         out += "}\n";
     }
     for (const auto& r : p.rules) {
+        if (r.disjunct != 0) continue;  // printed with the rule's first disjunct
         Printer pr(p, r);
         out += "\n" + std::string(rule_kind_name(r.kind)) + " " + r.name;
         if (!r.doc.empty()) out += " " + to_source(Value::string(r.doc));
         if (r.salience != 0) out += " salience " + std::to_string(r.salience);
         out += " {\n  when\n";
-        for (const auto& c : r.conditions) out += "    " + pr.condition(c) + "\n";
+        if (r.disjuncts > 1) {
+            // One `or` whose branches are the disjuncts' whole condition lists: it splits into the same rules.
+            out += "    or (\n";
+            for (RuleId k = r.id; k < r.id + r.disjuncts && k < p.rules.size(); ++k) {
+                Printer branch(p, p.rules[k]);
+                std::string conds;
+                for (const auto& c : p.rules[k].conditions) conds += (conds.empty() ? "" : ", ") + branch.condition(c);
+                out += "      and (" + conds + ")\n";
+            }
+            out += "    )\n";
+        }
+        for (const auto& c : r.disjuncts > 1 ? std::vector<Condition>{} : r.conditions)
+            out += "    " + pr.condition(c) + "\n";
         out += "  then\n";
         for (const auto& a : r.actions) out += "    " + pr.action(a) + "\n";
         out += "}\n";

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -127,11 +128,14 @@ enum class Builtin : std::uint8_t {
     Atan2,  // atan2(y, x) in radians
     Str,    // str(x): display text of x as a string
     Sym,    // sym(x): a symbol from the display text of x
-    Int, Float
+    Int, Float,
+    If      // if(c, a, b): a when c is true, b when false; only the branch taken is evaluated
 };
 // Result types the checker gives calls (Expr::type): div, mod, round, floor, ceil, int -> int; sqrt, atan2, float ->
 // float; abs -> its argument's type; min, max -> int for two ints, float if either is a float, else any; str ->
 // string; sym -> symbol. An int-typed expression stored into a float slot is wrapped in a float() call by the checker.
+
+struct Function;
 
 struct Expr {
     ExprKind kind = ExprKind::Const;
@@ -142,6 +146,21 @@ struct Expr {
     std::vector<Expr> args;      // Unary: 1, Binary: 2, Call: the arguments, Format: the pieces in order
     Type type = Type::Any;       // statically known result type, Any when it depends on run-time values
     std::string spec;            // a Format piece `{?x:SPEC}`: the checked format spec (eval.hpp); empty: display text
+    const Function* callee = nullptr;  // Call of a user function (fn == None): owned by the Program (Program::functions)
+    SourceSpan span;
+};
+
+// A user function `function NAME(?a: TYPE, ...) [: TYPE] = EXPR`. Its parameters are its variables: a Var in the
+// body refers to parameter `var` (VarId = the parameter's position). Pure: it reads only its arguments. Calls nest
+// at most kMaxCallDepth deep at run time (eval.hpp), so unbounded recursion is a run-time error, not a crash.
+struct Function {
+    std::string name;
+    std::string doc;
+    std::vector<std::string> params;       // names without '?'
+    std::vector<Type> param_types;
+    Type result = Type::Any;               // declared, or the body's type
+    Expr body;
+    PackId pack = 0;
     SourceSpan span;
 };
 
@@ -191,10 +210,16 @@ struct VarInfo {
     SourceSpan span;         // the binding occurrence
 };
 
+// A rule written with `or` conditions becomes one Rule per combination of branches (as CLIPS splits an `or` CE),
+// in branch order, consecutive in Program::rules, all with the same name: `disjunct` counts 0..disjuncts-1. Each has
+// its own network path, variables and activations; what the rule is, for people (docs, profiles, `why-not`), is
+// all of them together.
 struct Rule {
     RuleId id = 0;
     RuleKind kind = RuleKind::Rule;
     std::string name;
+    std::uint16_t disjunct = 0;
+    std::uint16_t disjuncts = 1;
     std::string doc;
     int salience = 0;
     std::vector<Condition> conditions;
@@ -278,11 +303,15 @@ struct Program {
     std::vector<InitialFact> facts;         // from `facts { }` blocks, in order
     std::vector<PackInfo> packs;
     std::vector<ConstantInfo> constants;    // in pack order, then file order
+    // User functions in pack order, then file order. Shared so that copies of a Program keep the Expr::callee
+    // pointers of every copy valid.
+    std::vector<std::shared_ptr<Function>> functions;
     std::unordered_map<std::string, TemplateId> template_by_name;
     ReportSpec report;                      // from `report` declarations; empty when there are none
 
     const TemplateDef* find_template(std::string_view name) const;
     const Rule* find_rule(std::string_view name) const;
+    const Function* find_function(std::string_view name) const;
     // The score template for predicate `pred` with `arity` arguments, or nullptr.
     const TemplateDef* find_score_template(std::string_view pred, std::size_t arity) const;
 };

@@ -35,11 +35,27 @@ struct Literal {
     SourceSpan span;
 };
 
-// An operand of a slot test: a literal or a variable.
+// Expressions: literals, variables, unary/binary operators, function calls.
+struct Expr {
+    enum class Kind { Literal, Variable, Unary, Binary, Call };
+    Kind kind = Kind::Literal;
+    Literal literal;          // Literal
+    Variable variable;        // Variable
+    std::string op;  // Unary: "-", "not"; Binary: "+", "-", "*", "/", "==", "!=", "<", "<=", ">", ">=", "and", "or"
+    Identifier function;      // Call
+    std::vector<Expr> args;   // Unary: 1; Binary: 2; Call: the arguments
+    SourceSpan span;
+};
+
+// An operand of a slot test: a literal, a variable, or an arithmetic expression (`< LIMIT * 0.75`). The checker's
+// pass 0 folds an expression without variables into a literal (is_expression becomes false); one with variables is
+// reported there.
 struct Operand {
     bool is_variable = false;
+    bool is_expression = false;
     Literal literal;
     Variable variable;
+    Expr expression;  // is_expression
     SourceSpan span;
 };
 
@@ -68,23 +84,13 @@ struct Pattern {
     SourceSpan span;
 };
 
-// Expressions: literals, variables, unary/binary operators, function calls.
-struct Expr {
-    enum class Kind { Literal, Variable, Unary, Binary, Call };
-    Kind kind = Kind::Literal;
-    Literal literal;          // Literal
-    Variable variable;        // Variable
-    std::string op;  // Unary: "-", "not"; Binary: "+", "-", "*", "/", "==", "!=", "<", "<=", ">", ">=", "and", "or"
-    Identifier function;      // Call
-    std::vector<Expr> args;   // Unary: 1; Binary: 2; Call: the arguments
-    SourceSpan span;
-};
-
 struct Condition {
-    enum class Kind { Pattern, Not, Exists, Test, Aggregate, Score };
+    // Forall: `forall (P C...)`, for every match of P the Cs hold. Or: `or (A B ...)`, each element a branch (an
+    // `and (...)` for a branch of several conditions). And: `and (...)`, a conjunction.
+    enum class Kind { Pattern, Not, Exists, Test, Aggregate, Score, Forall, Or, And };
     Kind kind = Kind::Pattern;
     Pattern pattern;               // Pattern; Aggregate: the pattern aggregated over
-    std::vector<Condition> group;  // Not, Exists: the conditions inside (`not p` is a group of one)
+    std::vector<Condition> group;  // Not, Exists, Forall, Or, And: the conditions inside (`not p` is a group of one)
     Expr test;                     // Test
     Variable result;               // Aggregate, Score: ?v = ...
     Identifier function;           // Aggregate: count | sum | min | max | avg
@@ -126,8 +132,7 @@ struct Rule {
     RuleKind kind = RuleKind::Rule;
     Identifier name;
     std::optional<Literal> doc;
-    std::optional<std::int64_t> salience;
-    SourceSpan salience_span;
+    std::optional<Expr> salience;  // a constant expression: `salience HIGH + 1`
     std::vector<Condition> conditions;
     std::vector<Action> actions;
     SourceSpan span;  // from the keyword to the closing brace
@@ -159,6 +164,23 @@ struct SlotDecl {
     SourceSpan span;
 };
 
+// function NAME ["doc"] (?a: TYPE, ...) [: TYPE] = EXPR: a pure function of its parameters, callable in any
+// expression of a rule (and in other functions' bodies, recursion included).
+struct Param {
+    Variable var;
+    TypeRef type;  // a simple type: symbol, string, int, float or bool
+    SourceSpan span;
+};
+
+struct Function {
+    Identifier name;
+    std::optional<Literal> doc;
+    std::vector<Param> params;
+    std::optional<TypeRef> result;
+    Expr body;
+    SourceSpan span;
+};
+
 struct Template {
     Identifier name;
     std::optional<Literal> doc;
@@ -182,11 +204,12 @@ struct Use {
     SourceSpan span;
 };
 
-// const NAME = LITERAL ["doc"]: a named value. Wherever a bare name (a symbol literal) in a rule or fact equals a
-// constant's name, the checker substitutes the constant's value.
+// const NAME = EXPR ["doc"]: a named value. EXPR is a constant expression (literals, earlier constants, operators,
+// builtin functions); wherever a bare name (a symbol literal) in a rule or fact equals a constant's name, the
+// checker substitutes the constant's value.
 struct Constant {
     Identifier name;
-    Literal value;
+    Expr value;
     std::optional<Literal> doc;
     SourceSpan span;
 };
@@ -212,6 +235,7 @@ struct Unit {
     std::vector<FactsBlock> facts;
     std::vector<Rule> rules;
     std::vector<ReportDecl> reports;
+    std::vector<Function> functions;
 };
 
 }  // namespace covenant::ast

@@ -50,7 +50,10 @@ std::string float_text(double v) {
     return s;
 }
 
-std::string operand(const ast::Operand& o) { return o.is_variable ? "?" + o.variable.name : print_literal(o.literal); }
+std::string operand(const ast::Operand& o) {
+    if (o.is_expression) return print_expr(o.expression);
+    return o.is_variable ? "?" + o.variable.name : print_literal(o.literal);
+}
 
 const char* cmp_text(ast::CmpOp op) {
     switch (op) {
@@ -107,6 +110,15 @@ std::string condition(const ast::Condition& c) {
                 !c.group[0].pattern.fact_variable)
                 return out + print_pattern(c.group[0].pattern);
             out += "(";
+            for (std::size_t i = 0; i < c.group.size(); ++i) out += (i ? ", " : "") + condition(c.group[i]);
+            return out + ")";
+        }
+        case ast::Condition::Kind::Forall:
+        case ast::Condition::Kind::Or:
+        case ast::Condition::Kind::And: {
+            std::string out = c.kind == ast::Condition::Kind::Forall ? "forall ("
+                              : c.kind == ast::Condition::Kind::Or   ? "or ("
+                                                                     : "and (";
             for (std::size_t i = 0; i < c.group.size(); ++i) out += (i ? ", " : "") + condition(c.group[i]);
             return out + ")";
         }
@@ -225,10 +237,21 @@ std::string print_unit(const ast::Unit& unit) {
     if (!unit.constants.empty()) {
         blank_line();
         for (const auto& c : unit.constants) {
-            out += "const " + c.name.name + " = " + print_literal(c.value);
+            out += "const " + c.name.name + " = " + print_expr(c.value);
             if (c.doc) out += " " + quote(*c.doc);
             out += "\n";
         }
+    }
+    for (const auto& f : unit.functions) {
+        blank_line();
+        out += "function " + f.name.name;
+        if (f.doc) out += " " + quote(*f.doc) + " ";
+        out += "(";
+        for (std::size_t i = 0; i < f.params.size(); ++i)
+            out += (i ? ", ?" : "?") + f.params[i].var.name + ": " + type_name(f.params[i].type);
+        out += ")";
+        if (f.result) out += std::string(": ") + type_name(*f.result);
+        out += " = " + print_expr(f.body) + "\n";
     }
     for (const auto& t : unit.templates) {
         blank_line();
@@ -262,7 +285,7 @@ std::string print_unit(const ast::Unit& unit) {
         blank_line();
         out += std::string(rule_keyword(r.kind)) + " " + r.name.name;
         if (r.doc) out += " " + quote(*r.doc);
-        if (r.salience) out += " salience " + std::to_string(*r.salience);
+        if (r.salience) out += " salience " + print_expr(*r.salience);
         out += " {\n";
         if (!r.conditions.empty()) {
             out += "  when\n";

@@ -37,3 +37,5 @@ BOOST_FUSION_ADAPT_STRUCT(covenant::grammar::tree::TemplateDef, name, doc, slots
 BOOST_FUSION_ADAPT_STRUCT(covenant::grammar::tree::FactsDef, keyword, facts)
 BOOST_FUSION_ADAPT_STRUCT(covenant::grammar::tree::ReportDef, role, target, slots, label)
 BOOST_FUSION_ADAPT_STRUCT(covenant::grammar::tree::RuleDef, kind, name, doc, salience, conditions, actions)
+BOOST_FUSION_ADAPT_STRUCT(covenant::grammar::tree::ParamDef, var, type)
+BOOST_FUSION_ADAPT_STRUCT(covenant::grammar::tree::FunctionDef, keyword, name, doc, params, result, body)

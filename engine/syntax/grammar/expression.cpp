@@ -5,5 +5,6 @@
 namespace covenant::grammar {
 
 BOOST_SPIRIT_INSTANTIATE(expression_type, iterator_type, context_type)
+BOOST_SPIRIT_INSTANTIATE(arith_expression_type, iterator_type, context_type)
 
 }  // namespace covenant::grammar

@@ -48,10 +48,16 @@ const x3::rule<call_close_id> call_close = "')' to close the call";
 const x3::rule<paren_close_id> paren_close = "')' to close the parenthesis";
 const x3::rule<comparison_op_id, std::string> comparison_op = "a comparison operator";
 
+// An `or` or `and` that begins a line and is followed by '(' starts a condition (`or (p q)`, docs/language.md §5.7),
+// not a continuation of a `test` on the line above; anywhere else it is the operator. no_skip lets the lookahead see
+// the line break the skipper would pass over.
+inline const auto condition_keyword_ahead =
+    x3::no_skip[*x3::blank >> -('#' >> *(x3::char_ - x3::eol)) >> x3::eol >> *x3::space] >>
+    (keyword("or") | keyword("and")) >> x3::lit('(');
 inline const auto expression_def = and_expr >> *or_tail;
-inline const auto or_tail_def = keyword_text("or") > and_expr;
+inline const auto or_tail_def = !condition_keyword_ahead >> keyword_text("or") > and_expr;
 inline const auto and_expr_def = not_expr >> *and_tail;
-inline const auto and_tail_def = keyword_text("and") > not_expr;
+inline const auto and_tail_def = !condition_keyword_ahead >> keyword_text("and") > not_expr;
 inline const auto not_expr_def = not_unary | comparison;
 inline const auto not_unary_def = keyword_text("not") > not_expr;
 inline const auto comparison_def = sum >> *comparison_tail;
@@ -70,9 +76,10 @@ inline const auto call_close_def = x3::lit(')');
 inline const auto paren_close_def = x3::lit(')');
 inline const auto call_def = identifier >> x3::lit('(') > -(expression % ',') > call_close;
 inline const auto parenthesized_def = x3::lit('(') > expression > paren_close;
+inline const auto arith_expression_def = product >> *sum_tail;
 inline const auto primary_def = call | variable | number | string_literal | boolean | identifier | parenthesized;
 
-BOOST_SPIRIT_DEFINE(expression, or_tail, and_expr, and_tail, not_expr, not_unary, comparison, comparison_op,
+BOOST_SPIRIT_DEFINE(expression, arith_expression, or_tail, and_expr, and_tail, not_expr, not_unary, comparison, comparison_op,
                     comparison_tail, sum, sum_tail, product, product_tail, unary, negation_expr, call_close,
                     paren_close, call, parenthesized, primary)
 

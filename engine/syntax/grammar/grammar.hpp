@@ -43,10 +43,12 @@ struct template_definition_id : annotate_position, record_failure {};
 struct facts_definition_id : annotate_position, record_failure {};
 struct rule_definition_id : annotate_position, record_failure {};
 struct report_definition_id : annotate_position, record_failure {};
+struct function_definition_id : annotate_position, record_failure {};
 // Not annotated: the whole-input rules end after trailing blanks, and the fact or pattern keeps its own span.
 struct whole_fact_id : record_failure {};
 struct whole_pattern_id : record_failure {};
 struct expression_id : annotate_position {};
+struct arith_expression_id : annotate_position {};
 
 using pack_definition_type = x3::rule<pack_definition_id, tree::PackDef>;
 using use_definition_type = x3::rule<use_definition_id, tree::UseDef>;
@@ -57,11 +59,15 @@ using rule_definition_type = x3::rule<rule_definition_id, tree::RuleDef>;
 using report_definition_type = x3::rule<report_definition_id, tree::ReportDef>;
 using whole_fact_type = x3::rule<whole_fact_id, tree::FactTerm>;
 using whole_pattern_type = x3::rule<whole_pattern_id, tree::Pattern>;
+using function_definition_type = x3::rule<function_definition_id, tree::FunctionDef>;
 using expression_type = x3::rule<expression_id, tree::Chain>;
+// The `+ -` level of expressions and tighter: a slot constraint's values (`born: < LIMIT - 10`), where a comparison
+// or `and`/`or` would be ambiguous with the constraint's own operators.
+using arith_expression_type = x3::rule<arith_expression_id, tree::Chain>;
 
 BOOST_SPIRIT_DECLARE(pack_definition_type, use_definition_type, const_definition_type, template_definition_type,
                      facts_definition_type, rule_definition_type, report_definition_type, whole_fact_type,
-                     whole_pattern_type, expression_type)
+                     whole_pattern_type, function_definition_type, expression_type, arith_expression_type)
 
 // The rule objects (internal linkage: each TU has its own copy of the same type; only the types matter to X3).
 const pack_definition_type pack_definition = "a pack declaration";
@@ -73,5 +79,7 @@ const rule_definition_type rule_definition = "a rule definition";
 const report_definition_type report_definition = "a report declaration";
 const whole_fact_type whole_fact = "a fact such as template(slot: value)";
 const whole_pattern_type whole_pattern = "a pattern such as template(slot: value)";
+const function_definition_type function_definition = "a function definition";
 const expression_type expression = "an expression";
+const arith_expression_type arith_expression = "a value, a variable or an arithmetic expression";
 }  // namespace covenant::grammar

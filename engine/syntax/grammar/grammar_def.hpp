@@ -38,6 +38,9 @@ COVENANT_TOKEN(rule_close, "an action or '}' to close the rule")
 COVENANT_TOKEN(then_keyword, "'then' and the rule's actions")
 COVENANT_TOKEN(const_equals, "'=' and the constant's value")
 COVENANT_TOKEN(report_slots_close, "')' to close the list of slots")
+COVENANT_TOKEN(param_colon, "':' and the parameter's type")
+COVENANT_TOKEN(params_close, "')' to close the parameters")
+COVENANT_TOKEN(function_equals, "'=' and the function's body (an expression)")
 COVENANT_TOKEN(end_of_input, "the end of the input")
 #undef COVENANT_TOKEN
 
@@ -62,12 +65,15 @@ inline const auto rule_close_def = x3::lit('}');
 inline const auto then_keyword_def = keyword("then");
 inline const auto const_equals_def = x3::lit('=');
 inline const auto report_slots_close_def = x3::lit(')');
+inline const auto param_colon_def = x3::lit(':');
+inline const auto params_close_def = x3::lit(')');
+inline const auto function_equals_def = x3::lit('=');
 inline const auto end_of_input_def = x3::eoi;
 
 BOOST_SPIRIT_DEFINE(slot_colon, type_colon, open_paren, open_brace, comma, of_keyword, pattern_close, fact_close,
                     modify_close, evidence_close, aggregate_close, score_close, predicate_close, group_close,
                     one_of_close, template_close, facts_close, rule_close, then_keyword, const_equals,
-                    report_slots_close, end_of_input)
+                    report_slots_close, param_colon, params_close, function_equals, end_of_input)
 
 // ---- patterns ----
 struct ne_test_id : annotate_position {};
@@ -81,9 +87,11 @@ struct pattern_id : annotate_position {};
 struct alternatives_id;
 struct single_operand_id;
 struct order_op_id;
+struct comparand_id;
 
-const x3::rule<alternatives_id, std::vector<tree::Operand>> alternatives = "a value, or values separated by '|'";
-const x3::rule<single_operand_id, std::vector<tree::Operand>> single_operand = "a value or a variable to compare with";
+const x3::rule<comparand_id, tree::Chain> comparand = "a value, a variable or an arithmetic expression";
+const x3::rule<alternatives_id, std::vector<tree::Chain>> alternatives = "a value, or values separated by '|'";
+const x3::rule<single_operand_id, std::vector<tree::Chain>> single_operand = "a value or a variable to compare with";
 const x3::rule<order_op_id, std::string> order_op = "a comparison (< <= > >=)";
 const x3::rule<op_test_id, tree::Test> op_test = "a comparison such as '< 10' or '!= a | b'";
 const x3::rule<plain_test_id, tree::Test> plain_test = "a value, or values separated by '|'";
@@ -93,17 +101,20 @@ const x3::rule<constraint_body_id, tree::ConstraintBody> constraint_body =
 const x3::rule<slot_constraint_id, tree::SlotConstraint> slot_constraint = "a slot constraint (slot: value)";
 const x3::rule<pattern_id, tree::Pattern> pattern = "a pattern such as template(slot: value)";
 
-inline const auto alternatives_def = operand % '|';
-inline const auto single_operand_def = x3::repeat(1)[operand];
+// Values are arithmetic expressions (`< LIMIT * 0.75`): `|` and the comparison operators stay the constraint's own.
+inline const auto comparand_def = arith_expression;
+inline const auto alternatives_def = comparand % '|';
+inline const auto single_operand_def = x3::repeat(1)[comparand];
 inline const auto order_op_def = x3::string("<=") | x3::string(">=") | x3::string("<") | x3::string(">");
 inline const auto op_test_def = (x3::string("!=") > alternatives) | (order_op > single_operand);
 inline const auto plain_test_def = x3::attr(std::string()) >> alternatives;
-inline const auto bound_test_def = variable >> -op_test;
+// `of: ?x` binds (and may test) the variable; `of: ?x + 1` is an expression, read by plain_test.
+inline const auto bound_test_def = variable >> !x3::char_("-+*/") >> -op_test;
 inline const auto constraint_body_def = bound_test | op_test | plain_test;
 inline const auto slot_constraint_def = identifier > slot_colon > constraint_body;
 inline const auto pattern_def = identifier >> x3::lit('(') > -(slot_constraint % ',') > pattern_close;
 
-BOOST_SPIRIT_DEFINE(alternatives, single_operand, order_op, op_test, plain_test, bound_test, constraint_body,
+BOOST_SPIRIT_DEFINE(comparand, alternatives, single_operand, order_op, op_test, plain_test, bound_test, constraint_body,
                     slot_constraint, pattern)
 
 // ---- conditions ----
@@ -147,7 +158,7 @@ const x3::rule<pattern_as_condition_id, tree::Condition> pattern_as_condition = 
 const x3::rule<single_pattern_id, std::vector<tree::Condition>> single_pattern = "a pattern";
 const x3::rule<negation_body_id, std::vector<tree::Condition>> negation_body =
     "a pattern or '(' and conditions";
-const x3::rule<negation_keyword_id, std::string> negation_keyword = "not or exists";
+const x3::rule<negation_keyword_id, std::string> negation_keyword = "not, exists, forall, or or and";
 const x3::rule<predicate_args_id, std::vector<tree::Operand>> predicate_args = "the predicate's arguments";
 
 inline const auto count_text_def = keyword_text("count");
@@ -165,7 +176,9 @@ inline const auto aggregate_rhs_def = aggregate | score;
 inline const auto binding_rhs_def = (x3::lit("<-") > pattern) | (x3::lit('=') > aggregate_rhs);
 inline const auto binding_def = variable > binding_rhs;
 inline const auto test_condition_def = keyword_text("test") > expression;
-inline const auto negation_keyword_def = keyword_text("not") | keyword_text("exists");
+// `not`, `exists`, `forall`, and `or` / `and` of conditions (docs/language.md §5.3, §5.7): a keyword and a group.
+inline const auto negation_keyword_def = keyword_text("not") | keyword_text("exists") | keyword_text("forall") |
+                                         keyword_text("or") | keyword_text("and");
 inline const auto pattern_as_condition_def = pattern;
 inline const auto single_pattern_def = x3::repeat(1)[pattern_as_condition];
 inline const auto condition_group_def = x3::lit('(') > conditions > group_close;
@@ -285,13 +298,22 @@ const x3::rule<facts_body_id, std::vector<tree::FactTerm>> facts_body = "facts";
 const x3::rule<rule_kind_id, std::string> rule_kind = "rule, norm, criterion or interest";
 const x3::rule<when_part_id, std::vector<tree::Condition>> when_part =
     "'when' and the rule's conditions, or 'then' and its actions";
-const x3::rule<salience_part_id, tree::Number> salience_part = "a salience (an integer)";
+const x3::rule<salience_part_id, tree::Chain> salience_part =
+    "a salience (an integer, or a constant expression such as HIGH + 1)";
 const x3::rule<const_name_id, tree::Name> const_name = "the constant's name";
 const x3::rule<report_role_id, tree::Name> report_role = "what is reported (subject, conclusion, finding or score)";
 const x3::rule<report_target_id, tree::Name> report_target = "the name of a template or score predicate";
 const x3::rule<report_slots_id, std::vector<tree::Name>> report_slots = "'(' and slot names separated by ','";
-const x3::rule<const_value_id, tree::Literal> const_value =
-    "the constant's value (a number, string, true, false or a symbol)";
+const x3::rule<const_value_id, tree::Chain> const_value =
+    "the constant's value (a number, string, true, false, a symbol, or an expression of other constants)";
+struct function_name_id : annotate_position {};
+struct param_id : annotate_position {};
+struct params_id;
+struct result_type_id;
+const x3::rule<function_name_id, tree::Name> function_name = "the function's name";
+const x3::rule<param_id, tree::ParamDef> param = "a parameter (?name: type)";
+const x3::rule<params_id, std::vector<tree::ParamDef>> params = "the parameters (?name: type, ...)";
+const x3::rule<result_type_id, std::string> result_type = "the result type (symbol, string, int, float or bool)";
 
 inline const auto simple_type_def = keyword_text("symbol") | keyword_text("string") | keyword_text("int") |
                                     keyword_text("float") | keyword_text("bool");
@@ -323,14 +345,22 @@ inline const auto slot_decls_def = *(slot_decl >> -x3::lit(','));
 inline const auto facts_body_def = *(fact_term >> -x3::lit(','));
 inline const auto rule_kind_def =
     keyword_text("rule") | keyword_text("norm") | keyword_text("criterion") | keyword_text("interest");
-inline const auto salience_part_def = number;
+inline const auto salience_part_def = expression;
 inline const auto when_part_def = (keyword("when") > conditions > then_keyword) |
                                   (keyword("then") >> x3::attr(std::vector<tree::Condition>()));
 
 inline const auto pack_definition_def = keyword("pack") > pack_name > -string_literal;
 inline const auto use_definition_def = keyword_text("use") > pack_name;
 inline const auto const_name_def = identifier;
-inline const auto const_value_def = literal;
+inline const auto const_value_def = expression;
+// function NAME ["doc"] (?a: TYPE, ...) [: TYPE] = EXPRESSION
+inline const auto function_name_def = identifier;
+inline const auto param_def = variable > param_colon > simple_type;
+inline const auto params_def = -(param % ',');
+inline const auto result_type_def = simple_type;
+inline const auto function_definition_def = keyword_text("function") > function_name > -string_literal > open_paren >
+                                            params > params_close > -(x3::lit(':') > result_type) >
+                                            function_equals > expression;
 inline const auto const_definition_def =
     keyword_text("const") > const_name > const_equals > const_value > -string_literal;
 // `report ROLE TARGET [(SLOT, ...)] ["label"]`: which templates a domain layer reports (docs/language.md §12). The
@@ -354,6 +384,7 @@ BOOST_SPIRIT_DEFINE(simple_type, one_of_keyword, one_of_names, rule_name, templa
                     slot_source, default_value, slot_decl, slot_decls, facts_body, rule_kind, salience_part, when_part,
                     const_name, const_value, pack_definition, use_definition, const_definition, template_definition,
                     facts_definition, rule_definition, whole_fact, whole_pattern, report_role, report_target,
-                    report_slots, report_definition)
+                    report_slots, report_definition, function_name, param, params, result_type,
+                    function_definition)
 
 }  // namespace covenant::grammar

@@ -23,8 +23,8 @@ namespace tree = grammar::tree;
 using grammar::iterator_type;
 using grammar::ParseState;
 
-constexpr std::array<std::string_view, 10> kDefinitionKeywords = {"pack", "use",  "const",     "template", "facts",
-                                                                  "rule", "norm", "criterion", "interest", "report"};
+constexpr std::array<std::string_view, 11> kDefinitionKeywords = {
+    "pack", "use", "const", "template", "facts", "rule", "norm", "criterion", "interest", "report", "function"};
 bool is_ident_start(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
 bool is_ident_char(char c) { return is_ident_start(c) || (c >= '0' && c <= '9'); }
 bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v'; }
@@ -418,6 +418,24 @@ public:
         return result;
     }
 
+    // A slot constraint's value: a lone literal or variable is an Operand as before; anything else an expression.
+    ast::Operand comparand(const tree::Chain& c) const {
+        ast::Operand result;
+        ast::Expr e = chain(c);
+        if (e.kind == ast::Expr::Kind::Variable) {
+            result.is_variable = true;
+            result.variable = e.variable;
+        } else if (e.kind == ast::Expr::Kind::Literal) {
+            result.literal = e.literal;
+        } else {
+            result.is_expression = true;
+            result.expression = std::move(e);
+        }
+        result.span = span(c);
+        if (!result.span.valid()) result.span = result.is_expression ? result.expression.span : result.literal.span;
+        return result;
+    }
+
     ast::Expr term(const tree::Term& t) const {
         return boost::apply_visitor(
             [&](const auto& node) -> ast::Expr {
@@ -480,7 +498,7 @@ public:
 
     void test_into(const tree::Test& test, ast::SlotConstraint& out) const {
         out.op = cmp_op(test.op);
-        for (const auto& v : test.values) out.values.push_back(operand(v));
+        for (const auto& v : test.values) out.values.push_back(comparand(v));
     }
 
     ast::SlotConstraint slot_constraint(const tree::SlotConstraint& sc) const {
@@ -526,7 +544,12 @@ public:
                     out.span = span(node);
                 } else {
                     const tree::Negation& negation = node.get();
-                    out.kind = negation.keyword == "not" ? ast::Condition::Kind::Not : ast::Condition::Kind::Exists;
+                    using K = ast::Condition::Kind;
+                    out.kind = negation.keyword == "not"      ? K::Not
+                               : negation.keyword == "exists" ? K::Exists
+                               : negation.keyword == "forall" ? K::Forall
+                               : negation.keyword == "or"     ? K::Or
+                                                              : K::And;
                     for (const auto& inner : negation.conditions) out.group.push_back(condition(inner));
                     out.span = span(negation);
                 }
@@ -615,7 +638,31 @@ public:
     ast::PackDecl pack(const tree::PackDef& p) const { return {name(p.name), doc(p.doc), span(p)}; }
     ast::Use use(const tree::UseDef& u) const { return {name(u.pack), span(u)}; }
     ast::Constant constant(const tree::ConstDef& c) const {
-        return {name(c.name), literal(c.value), doc(c.doc), span(c)};
+        return {name(c.name), chain(c.value), doc(c.doc), span(c)};
+    }
+    ast::Function function(const tree::FunctionDef& f) const {
+        ast::Function out;
+        out.name = name(f.name);
+        out.doc = doc(f.doc);
+        for (const auto& p : f.params) {
+            ast::Param param;
+            param.var = var(p.var);
+            param.type = simple_type(p.type, span(p));
+            param.span = span(p);
+            out.params.push_back(std::move(param));
+        }
+        if (f.result) out.result = simple_type(*f.result, out.name.span);
+        out.body = chain(f.body);
+        out.span = span(f);
+        return out;
+    }
+    static ast::TypeRef simple_type(const std::string& t, const SourceSpan& where) {
+        ast::TypeRef out;
+        using K = ast::TypeRef::Kind;
+        out.kind = t == "string" ? K::String : t == "int" ? K::Int : t == "float" ? K::Float : t == "bool" ? K::Bool
+                                                                                                        : K::Symbol;
+        out.span = where;
+        return out;
     }
     ast::ReportDecl report(const tree::ReportDef& r) const {
         ast::ReportDecl out{name(r.role), name(r.target), {}, doc(r.label), span(r)};
@@ -699,15 +746,7 @@ public:
                                            : ast::RuleKind::Rule;
         out.name = name(r.name);
         out.doc = doc(r.doc);
-        if (r.salience) {
-            ast::Literal value = number(*r.salience);
-            out.salience_span = value.span;
-            if (value.kind == ast::Literal::Kind::Int) {
-                out.salience = value.int_value;
-            } else {
-                sink_.error(value.span, Code::InvalidNumber, "salience must be an integer, not '{}'", value.text);
-            }
-        }
+        if (r.salience) out.salience = chain(*r.salience);
         for (const auto& c : r.conditions) out.conditions.push_back(condition(c));
         for (const auto& a : r.actions) out.actions.push_back(action(a));
         out.span = span(r);
@@ -761,7 +800,8 @@ ast::Unit parse_unit(const SourceFile& file, DiagnosticSink& sink) {
         if (std::find(kDefinitionKeywords.begin(), kDefinitionKeywords.end(), keyword) == kDefinitionKeywords.end()) {
             report_failure(
                 file, sink, pos, pos,
-                "a definition (pack, use, const, template, facts, rule, norm, criterion, interest or report)");
+                "a definition (pack, use, const, function, template, facts, rule, norm, criterion, interest or "
+                "report)");
             pos = next_definition(text, pos + 1);
             continue;
         }
@@ -798,6 +838,10 @@ ast::Unit parse_unit(const SourceFile& file, DiagnosticSink& sink) {
             tree::ConstDef def;
             ok = run_rule(grammar::const_definition, file, state, first, def, sink);
             if (ok) unit.constants.push_back(convert.constant(def));
+        } else if (keyword == "function") {
+            tree::FunctionDef def;
+            ok = run_rule(grammar::function_definition, file, state, first, def, sink);
+            if (ok) unit.functions.push_back(convert.function(def));
         } else if (keyword == "template") {
             tree::TemplateDef def;
             ok = run_rule(grammar::template_definition, file, state, first, def, sink);

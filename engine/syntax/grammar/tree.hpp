@@ -85,9 +85,10 @@ struct Call : x3::position_tagged {
 // ---- patterns and conditions ----
 
 // A comparison or a list of alternatives: op is "" for `a | b`, else "!=", "<", "<=", ">", ">=".
+// Each value is an arithmetic expression (the `+ -` level and tighter); a lone literal or variable is the usual case.
 struct Test : x3::position_tagged {
     std::string op;
-    std::vector<Operand> values;
+    std::vector<Chain> values;
 };
 
 // ?x, optionally followed by a test on it.
@@ -203,7 +204,7 @@ struct UseDef : x3::position_tagged {
 struct ConstDef : x3::position_tagged {
     std::string keyword;
     Name name;
-    Literal value;
+    Chain value;
     boost::optional<String> doc;
 };
 
@@ -264,9 +265,25 @@ struct RuleDef : x3::position_tagged {
     std::string kind;  // rule | norm | criterion | interest
     Name name;
     boost::optional<String> doc;
-    boost::optional<Number> salience;
+    boost::optional<Chain> salience;
     std::vector<Condition> conditions;
     std::vector<Action> actions;
+};
+
+// ?name: type, a parameter of a function.
+struct ParamDef : x3::position_tagged {
+    Var var;
+    std::string type;
+};
+
+// function NAME ["doc"] (params) [: type] = expression
+struct FunctionDef : x3::position_tagged {
+    std::string keyword;
+    Name name;
+    boost::optional<String> doc;
+    std::vector<ParamDef> params;
+    boost::optional<std::string> result;
+    Chain body;
 };
 
 }  // namespace covenant::grammar::tree

@@ -88,7 +88,7 @@ TEST_CASE("constants print and re-parse", "[syntax]") {
     REQUIRE_FALSE(sink.has_errors());
     REQUIRE(u.constants.size() == 2);
     CHECK(u.constants[0].name.name == "W");
-    CHECK(u.constants[0].value.float_value == Approx(-0.25));
+    CHECK(u.constants[0].value.literal.float_value == Approx(-0.25));
     CHECK(u.constants[0].span.line == 1);
     CHECK(u.constants[1].span.line == 2);
     std::string printed = print_unit(u);
@@ -109,4 +109,106 @@ TEST_CASE("a malformed constant is a located syntax error", "[syntax]") {
     CHECK(d.span.col == 9);
     CHECK(d.message.find("'='") != std::string::npos);
     CHECK(u.templates.size() == 1);  // recovery at the next definition
+}
+
+TEST_CASE("constant expression and function diagnostics", "[check][functions]") {
+    SECTION("constants defined through each other") {
+        Checked c("const A = B + 1\nconst B = A * 2\n");
+        REQUIRE_DIAG(c, Code::NotConstant, "A = B");
+    }
+    SECTION("a constant that cannot be computed") {
+        Checked c("const C = 1 / 0\n");
+        const Diagnostic& d = REQUIRE_DIAG(c, Code::NotConstant, "1 / 0");
+        CHECK(d.message.find("division by zero") != std::string::npos);
+    }
+    SECTION("a constant with a variable") {
+        Checked c("const D = ?x + 1\n");
+        REQUIRE_DIAG(c, Code::NotConstant, "?x");
+    }
+    SECTION("a constant calling a user function") {
+        Checked c("function f(?a: int) = ?a\nconst E = f(3)\n");
+        REQUIRE_DIAG(c, Code::NotConstant, "f(3)");
+    }
+    SECTION("a slot constraint's expression with a variable, and nothing more about it") {
+        Checked c("template t { x: int, y: int }\nrule r { when t(x: ?v, y: < ?v + 1) then halt }\n");
+        const Diagnostic& d = REQUIRE_DIAG(c, Code::NotConstant, "?v + 1");
+        REQUIRE_FALSE(d.notes.empty());
+        CHECK(c.sink.error_count() == 1);
+    }
+    SECTION("a salience that is not an integer") {
+        Checked c("template t { x: int }\nrule r salience 1.5 { when t(x: ?v) then halt }\n");
+        REQUIRE_DIAG(c, Code::TypeMismatch, "1.5");
+    }
+    SECTION("a salience naming an unknown constant is reported once") {
+        Checked c("const HIGH = 3\ntemplate t { x: int }\nrule r salience HIHG { when t(x: 1) then halt }\n");
+        REQUIRE_DIAG(c, Code::UnknownConstant, "HIHG");
+        CHECK(c.sink.error_count() == 1);
+    }
+    SECTION("a function named like a built-in") {
+        Checked c("function div(?a: int) = ?a\n");
+        REQUIRE_DIAG(c, Code::DuplicateFunction, "div");
+    }
+    SECTION("a function defined twice") {
+        Checked c("function f(?a: int) = ?a\nfunction f(?b: int) = ?b\n");
+        REQUIRE_DIAG(c, Code::DuplicateFunction, "f(?b");
+    }
+    SECTION("a body using something that is not a parameter") {
+        Checked c("function g(?a: int) = ?a + ?b\n");
+        REQUIRE_DIAG(c, Code::UnboundVariable, "?b");
+    }
+    SECTION("a body of the wrong type") {
+        Checked c("function h(?s: string): int = ?s\n");
+        REQUIRE_DIAG(c, Code::TypeMismatch, "?s\n");
+    }
+    SECTION("a call with the wrong number or type of arguments") {
+        Checked c("function h(?s: string) = ?s\ntemplate t { x: int }\n"
+                  "rule r { when t(x: ?x) test h(?x) == \"a\" test h() == \"b\" then halt }\n");
+        REQUIRE_DIAG(c, Code::TypeMismatch, "?x) ==");
+        REQUIRE_DIAG(c, Code::WrongArity, "h() ==");
+    }
+    SECTION("if() with branches of different types") {
+        Checked c("function k(?c: bool) = if(?c, 1, \"one\")\n");
+        REQUIRE_DIAG(c, Code::TypeMismatch, "if(");
+    }
+    SECTION("an unused parameter is a warning") {
+        Checked c("function u(?a: int, ?b: int) = ?a\n");
+        REQUIRE_DIAG(c, Code::UnusedVariable, "?b");
+    }
+}
+
+TEST_CASE("or and forall diagnostics", "[check][or]") {
+    SECTION("an or inside not") {
+        Checked c("template a { x: int }\nrule r { when a(x: ?x) not (or (a(x: 1) a(x: 2))) then halt }\n");
+        REQUIRE_DIAG(c, Code::BadDisjunction, "or (a(x: 1)");
+        CHECK(c.sink.diagnostics().size() == 1);  // no echo: ?x is used by the dropped condition
+    }
+    SECTION("a forall without conditions to meet") {
+        Checked c("template a { x: int }\nrule r { when forall (a(x: ?y)) then halt }\n");
+        REQUIRE_DIAG(c, Code::BadDisjunction, "forall");
+    }
+    SECTION("a mistake outside the or is reported once, not once per branch") {
+        Checked c("template a { x: int }\ntemplate b { x: int }\n"
+                  "rule r { when or (a(x: ?x) b(x: ?x)) test ?x > \"s\" then halt }\n");
+        REQUIRE_DIAG(c, Code::TypeMismatch, "?x > ");
+        CHECK(c.sink.error_count() == 1);
+    }
+    SECTION("a variable bound in one branch only") {
+        Checked c("template a { x: int }\ntemplate b { x: int, y: int }\n"
+                  "rule r { when or (a(x: ?x) b(x: ?x, y: ?y)) then print \"{?y}\" }\n");
+        REQUIRE_DIAG(c, Code::UnboundVariable, "{?y}");
+    }
+    SECTION("too many combinations") {
+        std::string conds;
+        for (int i = 0; i < 7; ++i) conds += "or (a(x: 1) a(x: 2)) ";
+        Checked c("template a { x: int }\nrule r { when " + conds + "then halt }\n");
+        REQUIRE_DIAG(c, Code::BadDisjunction, "or (a(x: 1) a(x: 2)) then");
+    }
+}
+
+TEST_CASE("a test followed by an or condition on the next line", "[syntax][or]") {
+    Checked c("template a { x: int }\nrule r {\n  when a(x: ?x)\n       test ?x > 1\n       or (a(x: 2) a(x: 3))\n"
+              "       test ?x > 0\n       or ?x < 5\n  then halt\n}\n");
+    REQUIRE(c.program);
+    // The or condition splits the rule; `or ?x < 5` (no parenthesis) continues the test above it.
+    CHECK(c.program->rules.size() == 2);
 }

@@ -248,7 +248,7 @@ std::vector<NaiveFact> live_facts(const Engine& e) {
 std::string match_text(const Program& p, RuleId rule, const std::vector<FactId>& facts,
                        const std::vector<Value>& bindings) {
     const Rule& r = p.rules.at(rule);
-    std::string s = r.name + " [";
+    std::string s = rule_label(r) + " [";
     for (std::size_t i = 0; i < facts.size(); ++i) s += (i ? " " : "") + std::to_string(facts[i]);
     s += "]";
     for (std::size_t v = 0; v < bindings.size() && v < r.vars.size(); ++v) {

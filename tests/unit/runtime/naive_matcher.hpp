@@ -18,6 +18,13 @@
 
 namespace covenant::testing {
 
+// A rule as the oracle names matches: its name, and for one branch of a rule's `or` which branch (the branches are
+// separate rules with one name, program.hpp).
+inline std::string rule_label(const Rule& r) {
+    return r.disjuncts > 1 ? r.name + "/" + std::to_string(r.disjunct + 1) : r.name;
+}
+
+
 struct NaiveFact {
     FactId id = kNoFact;
     TemplateId tmpl = 0;

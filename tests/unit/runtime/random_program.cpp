@@ -12,6 +12,10 @@ template b { x: int, y: int }
 template c { x: int }
 template p { x: int, y: int }
 template q { x: int }
+const ONE = 1
+const TWO = ONE + 1 "a constant from a constant"
+function twice(?n: int): int = ?n * 2
+function within(?v: int, ?lo: int, ?hi: int) = ?v >= ?lo and ?v <= ?hi
 )";
 
 const std::vector<std::string> kTemplates = {"a", "b", "c", "p", "q"};
@@ -37,6 +41,17 @@ public:
     int pick(int n) { return static_cast<int>(rng_() % static_cast<unsigned>(n)); }
     bool chance(int percent) { return pick(100) < percent; }
     int value() { return pick(3); }  // facts hold 0..2: small domains make joins, blocks and groups common
+    // A value a slot is compared with: a literal, or now and then the same value as a constant expression (folded
+    // by the checker: the Rete network and the naive matcher both see the literal).
+    std::string comparand() {
+        int v = value();
+        if (!chance(25)) return std::to_string(v);
+        switch (pick(3)) {
+            case 0: return fmt::format("ONE * {}", v);
+            case 1: return fmt::format("TWO - {}", 2 - v);
+            default: return fmt::format("max({}, 0) + 0", v);
+        }
+    }
 
     RuleSpec rule(int index) {
         RuleSpec r;
@@ -85,7 +100,7 @@ private:
         static const char* cmp[] = {"<", "<=", ">", ">="};
         if (!over.empty()) {
             std::string s = over;
-            if (chance(20)) s += fmt::format(" {} {}", cmp[pick(4)], value());
+            if (chance(20)) s += fmt::format(" {} {}", cmp[pick(4)], comparand());
             scope_.push_back({over, false});
             return s;
         }
@@ -93,7 +108,7 @@ private:
         if (k < 35) return "";
         if (k < 58) {
             std::string v = new_var();
-            if (chance(15)) v += fmt::format(" {} {}", cmp[pick(4)], value());
+            if (chance(15)) v += fmt::format(" {} {}", cmp[pick(4)], comparand());
             return v;
         }
         if (k < 78) {
@@ -153,7 +168,11 @@ private:
         const Var* a = any_var(false);
         const Var* b = any_var(false);
         if (!a) return "test 1 < 2";
-        switch (pick(5)) {
+        const Var* i = any_var(true);
+        const Var* j = any_var(true);
+        switch (pick(i ? 7 : 5)) {
+            case 5: return fmt::format("test twice({}) >= {}", i->name, j->name);
+            case 6: return fmt::format("test within({}, ONE, {})", i->name, j->name);
             case 0: return fmt::format("test {} + {} > {}", a->name, b->name, pick(6));
             case 1: return fmt::format("test {} != {}", a->name, b->name);
             case 2: return fmt::format("test {} * 2 <= {} + 1", a->name, b->name);
@@ -203,7 +222,23 @@ private:
                 facts_.push_back({fact, t});
             }
             std::string pat = pattern(t);
+            if (fact.empty() && chance(12)) {
+                // An `or` whose branches bind the same variables: the pattern, and the pattern with one more
+                // condition (so both branches may match, and the rule fires once for each).
+                auto saved = scope_;
+                std::string extra = chance(50) ? "not " + pattern(any_template()) : "exists " + pattern(any_template());
+                scope_ = saved;
+                return fmt::format("or ({}, and ({}, {}))", pat, pat, extra);
+            }
             return fact.empty() ? pat : fact + " <- " + pat;
+        }
+        if (k < 41) {
+            // forall (P C): the variables of P and C stay inside.
+            auto saved = scope_;
+            std::string domain = pattern(any_template());
+            std::string need = pattern(any_template());
+            scope_ = saved;
+            return fmt::format("forall ({}, {})", domain, need);
         }
         if (k < 48 || k < 54) {
             auto saved = scope_;
@@ -276,7 +311,12 @@ std::string ProgramSpec::text() const {
         s += "}\n";
     }
     for (const auto& r : rules) {
-        s += fmt::format("rule {}{} {{\n", r.name, r.salience ? fmt::format(" salience {}", r.salience) : "");
+        // Some saliences are written as constant expressions (the checker folds them).
+        std::string salience = r.salience == 2   ? " salience TWO"
+                               : r.salience == 1 ? " salience TWO - ONE"
+                               : r.salience      ? fmt::format(" salience {}", r.salience)
+                                                 : "";
+        s += fmt::format("rule {}{} {{\n", r.name, salience);
         for (std::size_t i = 0; i < r.conditions.size(); ++i)
             s += fmt::format("  {} {}\n", i ? "    " : "when", r.conditions[i]);
         for (std::size_t i = 0; i < r.actions.size(); ++i)

@@ -5,7 +5,8 @@
 // Every program shares one vocabulary: three templates given from outside (a, b, c: small ints), two concluded ones
 // (p, q) and one evidence predicate e/1. Rules draw from every condition kind the language has: patterns joining on
 // one to three slots, constants, comparisons with constants and variables, alternatives, `!=`, intra-pattern tests,
-// `?f <-`, `not` / `exists` of a pattern or a group (with negation nested inside), `test`, every aggregate (count,
+// `?f <-`, constant expressions (constants from constants, comparands, saliences), user functions in tests,
+// `or` (split into one rule per branch) and `forall`, `not` / `exists` of a pattern or a group (with negation nested inside), `test`, every aggregate (count,
 // sum, min, max, avg, several in one rule over one template with different filters, and inside groups) and `score`;
 // actions conclude (chains and support cycles through p and q), evidence, assert, modify and retract, with salience.
 #pragma once

@@ -125,7 +125,7 @@ public:
             if (now.count(t)) fail("the engine holds one match twice: " + t);
             now[t] = m.on_agenda;
             by_text[t] = &m;
-            if (m.on_agenda) on_agenda.insert(p_.rules[m.rule].name + " [" + fact_list(m.facts) + "]");
+            if (m.on_agenda) on_agenda.insert(rule_label(p_.rules[m.rule]) + " [" + fact_list(m.facts) + "]");
         }
         std::set<std::string> want = naive();
         ++coverage.changes;
@@ -140,7 +140,7 @@ public:
             if (!want.count(t)) fail("extra match (the engine has it, the naive matcher not): " + t);
 
         std::multiset<std::string> agenda;
-        for (const auto& a : e_.agenda()) agenda.insert(p_.rules[a.rule].name + " [" + fact_list(a.facts) + "]");
+        for (const auto& a : e_.agenda()) agenda.insert(rule_label(p_.rules[a.rule]) + " [" + fact_list(a.facts) + "]");
         if (agenda != on_agenda) fail("the agenda is not the set of matches that have not fired");
 
         for (const auto& [t, a] : now) {
@@ -334,7 +334,7 @@ std::string why_not_agrees(const Program& p, const SourceManager& sm, const Engi
 std::string last_firing(const Program& p, const Engine& e) {
     auto since = firings_since(e, e.stats().firings - 1);
     if (since.empty()) return "(no justification kept for the last firing)";
-    return p.rules[since.back().rule].name + " [" + fact_list(since.back().facts) + "]";
+    return rule_label(p.rules[since.back().rule]) + " [" + fact_list(since.back().facts) + "]";
 }
 
 std::optional<FactId> resolve(Engine& e, const Program& p, Step& s) {
@@ -424,7 +424,7 @@ Result run_checked(const ProgramSpec& spec, std::vector<Step>& steps, Strategy s
                     auto agenda = e.agenda();
                     if (agenda.empty()) break;
                     if (auto err = check.agenda_order(); !err.empty()) return fail(i, where_text() + err);
-                    std::string first = p.rules[agenda[0].rule].name + " [" + fact_list(agenda[0].facts) + "]";
+                    std::string first = rule_label(p.rules[agenda[0].rule]) + " [" + fact_list(agenda[0].facts) + "]";
                     RunLimits one;
                     one.max_firings = 1;
                     RunResult r = e.run(one);

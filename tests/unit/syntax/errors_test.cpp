@@ -71,7 +71,6 @@ TEST_CASE("numbers out of range or malformed", "[syntax]") {
     require_error("facts { p(x: 1.) }", {Code::InvalidNumber, 1, 14});
     require_error("facts { p(x: 12abc) }", {Code::InvalidNumber, 1, 14});
     require_error("facts { p(x: 1e999) }", {Code::InvalidNumber, 1, 14});
-    require_error("rule a salience 2.5 { then halt }", {Code::InvalidNumber, 1, 17});
     auto p = parse_text("facts { p(x: -9223372036854775808, y: 9223372036854775807) }");
     CHECK_FALSE(p.sink.has_errors());
     CHECK(p.unit.facts[0].facts[0].slots[0].value.literal.int_value == INT64_MIN);

@@ -108,8 +108,9 @@ TEST_CASE("the issue's example parses with no diagnostics and the expected shape
     CHECK(orphan.span.end_line == 32);
     CHECK(orphan.span.end_col == 2);
     REQUIRE(orphan.salience);
-    CHECK(*orphan.salience == -10);
-    require_span(orphan.salience_span, 28, 22, 3);
+    CHECK(orphan.salience->kind == ast::Expr::Kind::Literal);
+    CHECK(orphan.salience->literal.int_value == -10);
+    require_span(orphan.salience->span, 28, 22, 3);
     REQUIRE(orphan.conditions.size() == 2);
     CHECK(orphan.conditions[1].kind == Kind::Not);
     require_span(orphan.conditions[1].span, 30, 8, 18);
@@ -241,7 +242,7 @@ TEST_CASE("actions", "[syntax]") {
        halt
 })");
     CHECK(r.kind == ast::RuleKind::Criterion);
-    CHECK(*r.salience == 5);
+    CHECK(r.salience->literal.int_value == 5);
     const auto& a = r.actions;
     REQUIRE(a.size() == 8);
     CHECK((a[0].kind == AKind::Assert && a[0].fact.slots[0].value.op == "+"));

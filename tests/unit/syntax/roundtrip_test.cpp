@@ -47,6 +47,14 @@ rule r1 "doc" salience -7 {
 norm n1 { then halt }
 criterion c1 { when e() then halt }
 interest i1 salience 3 { when e() then conclude e() }
+const LIMIT = 3 * (TEN + 1) "a constant expression"
+function twice "double" (?n: int): int = ?n * 2
+function none() = true
+rule either salience LIMIT - 1 {
+  when or (t(s: ?x, n: LIMIT * 2 | twice(2), m: < -LIMIT) and (e() t(s: ?x)))
+       forall (t(s: ?y) e(s: ?y), not t(s: ?x))
+  then halt
+}
 )";
 
 std::string reprint(const std::string& text) {
@@ -93,6 +101,12 @@ TEST_CASE("the printer keeps what it prints", "[syntax]") {
     CHECK(printed.find("rule r1 \"doc\" salience -7 {") != std::string::npos);
     CHECK(printed.find("evidence pred(?x, 1) -0.25 \"reason\"") != std::string::npos);
     CHECK(printed.find("print \"n = {?n} \\{not a var}\"") != std::string::npos);
+    CHECK(printed.find("const LIMIT = 3 * (TEN + 1) \"a constant expression\"") != std::string::npos);
+    CHECK(printed.find("function twice \"double\" (?n: int): int = ?n * 2") != std::string::npos);
+    CHECK(printed.find("function none() = true") != std::string::npos);
+    CHECK(printed.find("rule either salience LIMIT - 1 {") != std::string::npos);
+    CHECK(printed.find("or (t(s: ?x, n: LIMIT * 2 | twice(2), m: < -LIMIT), and (e(), t(s: ?x)))") != std::string::npos);
+    CHECK(printed.find("forall (t(s: ?y), e(s: ?y), not t(s: ?x))") != std::string::npos);
 }
 
 TEST_CASE("every prefix of the example parses without crashing", "[syntax]") {
