@@ -72,8 +72,8 @@ std::vector<Token> scan(std::string_view text, bool& in_comment, bool& in_string
     return out;
 }
 
-const std::set<std::string> kDefinitionWords = {"pack", "use",  "const",     "template", "facts",
-                                                "rule", "norm", "criterion", "interest", "report"};
+const std::set<std::string> kDefinitionWords = {"pack", "use",  "const",     "template", "facts",   "rule",
+                                                "norm", "criterion", "interest", "report", "function"};
 
 struct Paren {
     std::string opener;  // the word before '(' (a template, function, aggregate, `not`, `exists`), or "modify"
@@ -268,7 +268,8 @@ json completion(const Analysis& a, const std::string& text, Position p) {
             return items;
         else if (prev.empty() || tokens.back().type != Token::Word || !kDefinitionWords.count(prev))
             c.keywords(
-                {"pack", "use", "const", "template", "facts", "rule", "norm", "criterion", "interest", "report"});
+                {"pack", "use", "const", "function", "template", "facts", "rule", "norm", "criterion", "interest",
+                 "report"});
         return items;
     }
     Block block = braces.back();
@@ -317,9 +318,10 @@ json completion(const Analysis& a, const std::string& text, Position p) {
             }
             return items;
         }
-        if (paren.opener == "not" || paren.opener == "exists" || paren.opener == "count") {
+        if (paren.opener == "not" || paren.opener == "exists" || paren.opener == "count" || paren.opener == "or" ||
+            paren.opener == "and" || paren.opener == "forall") {
             c.templates();
-            if (paren.opener != "count") c.keywords({"not", "exists", "test"});
+            if (paren.opener != "count") c.keywords({"not", "exists", "forall", "or", "and", "test"});
         } else if (paren.opener == "score") {
             c.predicates();
         } else if (paren.opener == "sum" || paren.opener == "min" || paren.opener == "max" || paren.opener == "avg" ||
@@ -355,7 +357,7 @@ json completion(const Analysis& a, const std::string& text, Position p) {
         c.keywords({"assert", "conclude", "retract", "modify", "evidence", "print", "halt"});
     } else {
         c.templates();
-        c.keywords({"not", "exists", "test", "then"});
+        c.keywords({"not", "exists", "forall", "or", "and", "test", "then"});
     }
     return items;
 }

@@ -1,6 +1,8 @@
 // Hover, go to definition and document symbols of `covenant lsp` (completion: lsp_completion.cpp).
 #include "lsp_features.hpp"
 
+#include "syntax/print_ast.hpp"
+
 #include <fmt/format.h>
 
 #include <filesystem>
@@ -147,7 +149,7 @@ std::string hover_rule(const Analysis& a, const std::string& name) {
     auto r = a.find_rule(name);
     if (!r) return {};
     std::string head = rule_kind_word(r.node->kind) + " " + name;
-    if (r.node->salience) head += fmt::format(" salience {}", *r.node->salience);
+    if (r.node->salience) head += " salience " + print_expr(*r.node->salience);
     std::string out = code_block(head);
     if (r.node->doc) out += "\n\n" + r.node->doc->text;
     return out + "\n\n" + where(a, *r.unit, r.node->name.span);

@@ -21,8 +21,10 @@ public:
         for (const auto& use : u.uses) add(Kind::Pack, use.pack, false);
         for (const auto& c : u.constants) {
             add(Kind::Constant, c.name, true);
-            literal(c.value);
+            expr(c.value);
         }
+        // Function bodies: the constants they name (parameters are not rule variables).
+        for (const auto& f : u.functions) expr(f.body);
         for (const auto& t : u.templates) template_decl(t);
         for (const auto& block : u.facts)
             for (const auto& f : block.facts) fact_term(f);
@@ -84,7 +86,9 @@ private:
     }
 
     void operand(const ast::Operand& o) {
-        if (o.is_variable)
+        if (o.is_expression)
+            expr(o.expression);
+        else if (o.is_variable)
             variable(o.variable);
         else
             literal(o.literal);
@@ -192,6 +196,7 @@ private:
         add(Kind::Rule, r.name, true);
         rule_ = index;
         rule_name_ = r.name.name;
+        if (r.salience) expr(*r.salience);
         for (const auto& c : r.conditions) condition(c);
         for (const auto& act : r.actions) action(act, r);
         rule_ = -1;

@@ -373,7 +373,8 @@ void keep_spelling(ast::Expr& e) {
 }
 
 void keep_spelling(ast::Operand& o) {
-    if (!o.is_variable) keep_spelling(o.literal);
+    if (o.is_expression) keep_spelling(o.expression);
+    else if (!o.is_variable) keep_spelling(o.literal);
 }
 
 void keep_spelling(ast::Pattern& p) {
@@ -409,7 +410,9 @@ void keep_spelling(ast::Unit& unit) {
     }
     for (auto& block : unit.facts)
         for (auto& fact : block.facts) keep_spelling(fact);
+    for (auto& f : unit.functions) keep_spelling(f.body);
     for (auto& rule : unit.rules) {
+        if (rule.salience) keep_spelling(*rule.salience);
         for (auto& c : rule.conditions) keep_spelling(c);
         for (auto& a : rule.actions) keep_spelling(a);
     }
@@ -419,7 +422,7 @@ void keep_spelling(ast::Unit& unit) {
 
 // One top-level definition, for walking them in file order (the AST groups them by kind).
 struct Definition {
-    enum class Kind { Pack, Use, Constant, Template, Facts, Rule, Report };
+    enum class Kind { Pack, Use, Constant, Function, Template, Facts, Rule, Report };
     Kind kind;
     std::size_t index;  // in its vector of the unit
     SourceSpan span;
@@ -453,6 +456,9 @@ public:
                 case Definition::Kind::Report:
                     leaf(print_report(unit_.reports[d.index]), d.span);
                     break;
+                case Definition::Kind::Function:
+                    leaf(print_function(unit_.functions[d.index]), d.span);
+                    break;
                 case Definition::Kind::Template:
                     template_def(d.index);
                     break;
@@ -480,6 +486,8 @@ private:
             defs.push_back({Definition::Kind::Use, i, unit_.uses[i].span});
         for (std::size_t i = 0; i < unit_.constants.size(); ++i)
             defs.push_back({Definition::Kind::Constant, i, unit_.constants[i].span});
+        for (std::size_t i = 0; i < unit_.functions.size(); ++i)
+            defs.push_back({Definition::Kind::Function, i, unit_.functions[i].span});
         for (std::size_t i = 0; i < unit_.templates.size(); ++i)
             defs.push_back({Definition::Kind::Template, i, unit_.templates[i].span});
         for (std::size_t i = 0; i < unit_.facts.size(); ++i)

@@ -327,6 +327,12 @@ std::string print_constant(const ast::Constant& constant) {
     return printed_alone(unit);
 }
 
+std::string print_function(const ast::Function& function) {
+    ast::Unit unit;
+    unit.functions.push_back(function);
+    return printed_alone(unit);
+}
+
 // print_unit prints a template without slots as `template NAME ["doc"] {}`; the header is that without its `}`.
 std::string print_template_header(const ast::Template& tmpl) {
     ast::Unit unit;

@@ -22,7 +22,8 @@ std::string print_literal(const ast::Literal& literal);
 // print_unit stays the one place that spells them and a change there reaches the formatter too.
 std::string print_pack_decl(const ast::PackDecl& pack);         // pack NAME ["doc"]
 std::string print_use(const ast::Use& use);                     // use NAME
-std::string print_constant(const ast::Constant& constant);      // const NAME = VALUE ["doc"]
+std::string print_constant(const ast::Constant& constant);
+std::string print_function(const ast::Function& function);      // const NAME = VALUE ["doc"]
 std::string print_template_header(const ast::Template& tmpl);   // template NAME ["doc"] {   (the slots left out)
 std::string print_slot_decl(const ast::SlotDecl& slot);         // NAME: TYPE [RANGE] [from KEY] [= DEFAULT]
 std::string print_rule_header(const ast::Rule& rule);           // KIND NAME ["doc"] [salience N] {

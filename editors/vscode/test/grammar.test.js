@@ -161,6 +161,8 @@ const sample = [
   /* 27 */ "}",
   /* 28 */ 'report score community "comm"',
   /* 29 */ "report finding burden(kind, severity, reason)",
+  /* 30 */ "function twice(?n: int): int = if(?n > 0, ?n * 2, 0)",
+  /* 31 */ "rule both { when or (person(name: ?p) and (person(born: ?p) test ?p > 1)) forall (person() person()) then halt }",
 ].join("\n");
 
 const expectations = [
@@ -170,6 +172,12 @@ const expectations = [
   [2, '"A sample"', /^string\.quoted\.double/],
   [3, "use", /^keyword\.other\.use/],
   [4, "const", /^keyword\./],
+  [30, "function", /^keyword\.other\.function/],
+  [30, "twice", /^entity\.name\.function/],
+  [30, "if", /^support\.function|^entity\.name\.function|^keyword/],
+  [31, "or", /^keyword\./],
+  [31, "and", /^keyword\./],
+  [31, "forall", /^keyword\./],
   [4, "LIMIT", /^constant\.other\.covenant$/],
   [4, "3", /^constant\.numeric/],
   [5, "template", /^keyword\./],

@@ -48,12 +48,20 @@ const x3::rule<call_close_id> call_close = "')' to close the call";
 const x3::rule<paren_close_id> paren_close = "')' to close the parenthesis";
 const x3::rule<comparison_op_id, std::string> comparison_op = "a comparison operator";
 
-// An `or` or `and` that begins a line and is followed by '(' starts a condition (`or (p q)`, docs/language.md §5.7),
-// not a continuation of a `test` on the line above; anywhere else it is the operator. no_skip lets the lookahead see
-// the line break the skipper would pass over.
-inline const auto condition_keyword_ahead =
-    x3::no_skip[*x3::blank >> -('#' >> *(x3::char_ - x3::eol)) >> x3::eol >> *x3::space] >>
-    (keyword("or") | keyword("and")) >> x3::lit('(');
+// `or (...)` and `and (...)` are also conditions (docs/language.md §5.7). After a `test`, the expression's `or` /
+// `and` stops where what follows the '(' can only be a condition: a pattern (`name(` then `)` or `slot:`), `test`,
+// a binding (`?f <-`, `?n =`), or `not` / `exists` / `forall` / `or` / `and` before one of these. None of them can
+// start an expression, so no expression loses a meaning.
+struct condition_start_id;
+const x3::rule<condition_start_id> condition_start = "a condition";
+inline const auto pattern_start = x3::omit[identifier_text] >> '(' >> (x3::lit(')') | (x3::omit[identifier_text] >> ':'));
+inline const auto condition_start_def =
+    keyword("test") | (x3::lit('?') >> x3::omit[variable_text] >> (x3::lit("<-") | (x3::lit('=') >> !x3::lit('=')))) |
+    pattern_start |
+    ((keyword("not") | keyword("exists") | keyword("forall") | keyword("or") | keyword("and")) >>
+     (pattern_start | (x3::lit('(') >> condition_start)));
+BOOST_SPIRIT_DEFINE(condition_start)
+inline const auto condition_keyword_ahead = (keyword("or") | keyword("and")) >> x3::lit('(') >> condition_start;
 inline const auto expression_def = and_expr >> *or_tail;
 inline const auto or_tail_def = !condition_keyword_ahead >> keyword_text("or") > and_expr;
 inline const auto and_expr_def = not_expr >> *and_tail;

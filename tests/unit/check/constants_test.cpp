@@ -211,4 +211,11 @@ TEST_CASE("a test followed by an or condition on the next line", "[syntax][or]")
     REQUIRE(c.program);
     // The or condition splits the rule; `or ?x < 5` (no parenthesis) continues the test above it.
     CHECK(c.program->rules.size() == 2);
+    // An expression in parentheses after `and` / `or`, even at the start of a line, stays the test's.
+    Checked e("template a { x: int }\nrule r {\n  when a(x: ?x)\n       test ?x > 1\n       and (?x < 5 or not ?x == 3)"
+              "\n       or (f(?x) > 2)\n  then halt\n}\nfunction f(?n: int) = ?n\n");
+    REQUIRE(e.program);
+    CHECK(e.program->rules.size() == 1);
+    REQUIRE(e.program->rules[0].conditions.size() == 2);
+    CHECK(e.program->rules[0].conditions[1].kind == CondKind::Test);
 }

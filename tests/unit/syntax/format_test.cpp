@@ -135,6 +135,15 @@ rule r1 "doc" salience -7 {
 norm n1 { then halt }
 criterion c1 { when e() then halt }
 interest i1 salience 3 { when e() then conclude e() }
+const LIMIT2 = LIMIT * (2 + 1) "a constant expression"
+# a function
+function twice "double" (?n: int): int = if(?n > 0, ?n * 2, 0)   # trailing
+rule either salience LIMIT2 + 1 {
+  when or (t(s: ?x, i: LIMIT2 * 2 | twice(2), f: < -LIMIT)   # first branch
+           and (e() t(s: ?x)))
+       forall (t(s: ?y) e(), not t(s: ?x))
+  then halt
+}
 report subject t
 report finding t(s, i) "label"
 )";
