@@ -95,6 +95,8 @@ Scalar to_scalar(const Value& v) {
         case Type::Symbol:
         case Type::String:
             return Scalar(std::string(v.text()));
+        case Type::List:  // the public records hold single values: a list is given as its text, "[a, b]"
+            return Scalar(to_source(v));
         case Type::Any:
             break;
     }

@@ -1,5 +1,6 @@
 #include "base/value.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <cstring>
@@ -37,6 +38,30 @@ SymbolStore& store() {
     return *s;
 }
 
+// Interned lists: the same chunked directory as the symbols, and an index from a list's hash to its ids.
+struct ListStore {
+    std::mutex mutex;
+    std::unordered_multimap<std::size_t, ListId> index;
+    std::atomic<std::vector<Value>*>* chunks;
+    std::atomic<std::size_t> size{0};
+
+    ListStore() {
+        chunks = new std::atomic<std::vector<Value>*>[kChunks];
+        for (std::size_t i = 0; i < kChunks; ++i) chunks[i].store(nullptr, std::memory_order_relaxed);
+    }
+};
+
+ListStore& list_store() {
+    static ListStore* s = new ListStore();  // never destroyed, like the symbol store
+    return *s;
+}
+
+std::size_t hash_items(std::span<const Value> items) {
+    std::size_t h = items.size();
+    for (const auto& v : items) h = h * 1000003u ^ (v.hash() + static_cast<std::size_t>(v.type));
+    return h;
+}
+
 }  // namespace
 
 SymbolId Symbols::intern(std::string_view text) {
@@ -65,6 +90,35 @@ std::string_view Symbols::name(SymbolId id) {
 
 std::size_t Symbols::count() { return store().size.load(std::memory_order_acquire); }
 
+ListId Lists::intern(std::span<const Value> items) {
+    auto& s = list_store();
+    std::size_t h = hash_items(items);
+    std::lock_guard<std::mutex> lock(s.mutex);
+    auto [lo, hi] = s.index.equal_range(h);
+    for (auto it = lo; it != hi; ++it) {
+        std::span<const Value> have = Lists::items(it->second);
+        if (have.size() == items.size() && std::equal(have.begin(), have.end(), items.begin())) return it->second;
+    }
+    std::size_t id = s.size.load(std::memory_order_relaxed);
+    std::size_t chunk = id / kChunkSize;
+    if (chunk >= kChunks) throw std::length_error("too many distinct lists");
+    std::vector<Value>* arr = s.chunks[chunk].load(std::memory_order_relaxed);
+    if (!arr) {
+        arr = new std::vector<Value>[kChunkSize];
+        s.chunks[chunk].store(arr, std::memory_order_release);
+    }
+    arr[id % kChunkSize].assign(items.begin(), items.end());
+    s.index.emplace(h, static_cast<ListId>(id));
+    s.size.store(id + 1, std::memory_order_release);
+    return static_cast<ListId>(id);
+}
+
+std::span<const Value> Lists::items(ListId id) {
+    auto& s = list_store();
+    if (id >= s.size.load(std::memory_order_acquire)) return {};
+    return s.chunks[id / kChunkSize].load(std::memory_order_acquire)[id % kChunkSize];
+}
+
 std::string_view type_name(Type t) {
     switch (t) {
         case Type::Symbol: return "symbol";
@@ -73,6 +127,7 @@ std::string_view type_name(Type t) {
         case Type::Float: return "float";
         case Type::Bool: return "bool";
         case Type::Any: return "any";
+        case Type::List: return "list";
     }
     return "?";
 }
@@ -90,6 +145,15 @@ int compare(const Value& a, const Value& b, bool& comparable) {
     }
     switch (a.type) {
         case Type::Bool: return static_cast<int>(a.b) - static_cast<int>(b.b);
+        case Type::List: {  // element by element, then the shorter first; incomparable elements make it so
+            if (a.list == b.list) return 0;
+            auto x = a.items(), y = b.items();
+            for (std::size_t k = 0; k < x.size() && k < y.size(); ++k) {
+                int c = compare(x[k], y[k], comparable);
+                if (!comparable || c != 0) return c;
+            }
+            return x.size() < y.size() ? -1 : (x.size() > y.size() ? 1 : 0);
+        }
         case Type::Symbol:
         case Type::String: {
             if (a.sym == b.sym) return 0;
@@ -132,6 +196,11 @@ std::string to_source(const Value& v) {
         }
         case Type::Bool: return v.b ? "true" : "false";
         case Type::Any: return "?";
+        case Type::List: {
+            std::string out = "[";
+            for (const auto& item : v.items()) out += (out.size() > 1 ? ", " : "") + to_source(item);
+            return out + "]";
+        }
     }
     return "?";
 }
@@ -150,6 +219,11 @@ std::string to_reading(const Value& v) {
 
 std::string to_display(const Value& v) {
     if (v.type == Type::String) return std::string(v.text());
+    if (v.type == Type::List) {  // the items as they display: "a, b, c"
+        std::string out;
+        for (const auto& item : v.items()) out += (out.empty() ? "" : ", ") + to_display(item);
+        return out;
+    }
     return to_source(v);
 }
 

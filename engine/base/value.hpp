@@ -8,8 +8,10 @@
 #include <cstdint>
 #include <cstring>
 #include <functional>
+#include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace covenant {
 
@@ -25,10 +27,23 @@ public:
     static std::size_t count();
 };
 
-enum class Type : std::uint8_t { Symbol, String, Int, Float, Bool, Any };
+// List: an immutable sequence of values (a multislot, `members: list of symbol`), interned like text (Lists).
+enum class Type : std::uint8_t { Symbol, String, Int, Float, Bool, Any, List };
 
 // The user-facing name of a type, as written in templates: "symbol", "string", "int", "float", "bool", "any".
 std::string_view type_name(Type t);
+
+struct Value;
+
+// Interns lists of values: equal lists (element for element, by Value ==) get one id, so a list Value stays 16
+// trivially copyable bytes and compares and hashes as an integer, like interned text. Same storage discipline as
+// Symbols: thread-safe intern, lock-free reads, entries never move or die (a limit stated in docs/language.md).
+using ListId = std::uint32_t;
+class Lists {
+public:
+    static ListId intern(std::span<const Value> items);
+    static std::span<const Value> items(ListId id);
+};
 
 struct Value {
     Type type = Type::Symbol;
@@ -37,6 +52,7 @@ struct Value {
         double f;
         bool b;
         SymbolId sym;  // Symbol and String
+        ListId list;   // List
     };
 
     Value() : i(0) {}
@@ -47,6 +63,10 @@ struct Value {
     static Value integer(std::int64_t x) { Value v; v.type = Type::Int; v.i = x; return v; }
     static Value real(double x) { Value v; v.type = Type::Float; v.f = x; return v; }
     static Value boolean(bool x) { Value v; v.type = Type::Bool; v.i = 0; v.b = x; return v; }
+    static Value of_list(std::span<const Value> items) {
+        Value v; v.type = Type::List; v.i = 0; v.list = Lists::intern(items); return v;
+    }
+    std::span<const Value> items() const { return Lists::items(list); }  // List only
 
     bool is_number() const { return type == Type::Int || type == Type::Float; }
     double as_double() const { return type == Type::Int ? static_cast<double>(i) : f; }
@@ -60,6 +80,7 @@ struct Value {
             case Type::Int: return a.i == b.i;
             case Type::Float: return a.f == b.f;
             case Type::Bool: return a.b == b.b;
+            case Type::List: return a.list == b.list;
             default: return a.sym == b.sym;
         }
     }
@@ -75,6 +96,7 @@ struct Value {
                 else std::memcpy(&x, &f, sizeof x);
                 break;
             case Type::Bool: x = b ? 1 : 0; break;
+            case Type::List: x = list; break;
             default: x = sym; break;
         }
         std::uint64_t t = (type == Type::Int || type == Type::Float) ? 1 : static_cast<std::uint64_t>(type) + 2;

@@ -80,6 +80,8 @@ constexpr BuiltinInfo kBuiltins[] = {
     {"floor", Builtin::Floor, 1}, {"ceil", Builtin::Ceil, 1},   {"sqrt", Builtin::Sqrt, 1},
     {"atan2", Builtin::Atan2, 2}, {"str", Builtin::Str, 1},     {"sym", Builtin::Sym, 1},
     {"int", Builtin::Int, 1},     {"float", Builtin::Float, 1}, {"if", Builtin::If, 3},
+    {"length", Builtin::Length, 1}, {"nth", Builtin::Nth, 2},   {"first", Builtin::First, 1},
+    {"rest", Builtin::Rest, 1},   {"append", Builtin::Append, 2},
 };
 
 bool numeric_or_any(Type t) { return t == Type::Int || t == Type::Float || t == Type::Any; }
@@ -370,7 +372,12 @@ private:
             }
             if (sc.op && !sc.values.empty()) {
                 CmpOp op = program_cmp_op(*sc.op);
-                if (op != CmpOp::Eq && op != CmpOp::Ne && sc.values.size() != 1) {
+                if (op == CmpOp::Has && slot.type != Type::List) {
+                    sink_.error(sc.span, Code::TypeMismatch, "`has` looks in a list, but slot '{}' of '{}' holds {}",
+                                slot.name, t->name, a_type(slot.type));
+                    continue;
+                }
+                if (op != CmpOp::Eq && op != CmpOp::Ne && op != CmpOp::Has && sc.values.size() != 1) {
                     sink_.error(sc.values[1].span, Code::TypeMismatch,
                                 "a comparison takes exactly one value; alternatives `a | b` work only with equality "
                                 "and `!=`");
@@ -388,6 +395,12 @@ private:
                         ok = false;
                         continue;
                     }
+                    // `has` compares with the list's items: check its values against an item.
+                    SlotDef item = slot;
+                    if (op == CmpOp::Has) {
+                        item.type = slot.element;
+                        item.range.clear();
+                    }
                     if (operand.is_variable) {
                         o.is_var = true;
                         o.var = use_var(operand.variable.name, operand.variable.span);
@@ -395,14 +408,14 @@ private:
                             ok = false;
                             continue;
                         }
-                        check_var_against_slot(o.var, operand.variable.span, slot, *t);
+                        check_var_against_slot(o.var, operand.variable.span, item, *t);
                     } else if (op != CmpOp::Eq && op != CmpOp::Ne && slot.type == Type::Int &&
                                operand.literal.kind == ast::Literal::Kind::Float) {
                         // An order test compares numbers (compare() in semantics.hpp): `amount: < LIMIT * 0.75` on
                         // an int slot is meaningful, unlike an equality with a float, which could never hold.
                         o.constant = literal_value(operand.literal);
                     } else {
-                        auto v = literal_for_slot(operand.literal, slot, t->name, sink_);
+                        auto v = literal_for_slot(operand.literal, item, t->name, sink_);
                         if (!v) {
                             ok = false;
                             continue;
@@ -710,6 +723,15 @@ private:
             }
             case ast::Expr::Kind::Binary: return check_binary(a);
             case ast::Expr::Kind::Call: return check_call(a);
+            case ast::Expr::Kind::List: {
+                e.kind = ExprKind::List;
+                e.type = Type::List;
+                for (const auto& item : a.args) {
+                    e.args.push_back(check_expr(item));
+                    require(e.args.back(), e.args.back().type != Type::List, "a list holds single values");
+                }
+                return e;
+            }
         }
         return e;
     }
@@ -738,6 +760,10 @@ private:
             if (!comparable)
                 sink_.error(a.span, Code::TypeMismatch, "'{}' compares {} with {}, which never match", op,
                             a_type(l.type), a_type(r.type));
+            e.op = *binary;
+            e.type = Type::Bool;
+        } else if (binary == ExprOp::In) {
+            require(r, r.type == Type::List || r.type == Type::Any, "`in` looks in a list");
             e.op = *binary;
             e.type = Type::Bool;
         } else if (binary == ExprOp::And || binary == ExprOp::Or) {
@@ -836,6 +862,23 @@ private:
                 if (!numbers && t1 != t2 && t1 != Type::Any && t2 != Type::Any)
                     sink_.error(a.span, Code::TypeMismatch, "the branches of if() give {} and {}; they must agree",
                                 a_type(t1), a_type(t2));
+                break;
+            }
+            case Builtin::Length:
+            case Builtin::Nth:
+            case Builtin::First:
+            case Builtin::Rest:
+            case Builtin::Append: {
+                const Expr& l = e.args[0];
+                require(l, l.type == Type::List || l.type == Type::Any, fmt::format("'{}' needs a list", info->name));
+                if (info->fn == Builtin::Nth)
+                    require(e.args[1], e.args[1].type == Type::Int || e.args[1].type == Type::Any,
+                            "nth() counts items with an int");
+                if (info->fn == Builtin::Append)
+                    require(e.args[1], e.args[1].type != Type::List, "a list holds single values");
+                e.type = info->fn == Builtin::Length ? Type::Int
+                         : info->fn == Builtin::Rest || info->fn == Builtin::Append ? Type::List
+                                                                                     : Type::Any;
                 break;
             }
             case Builtin::None: break;

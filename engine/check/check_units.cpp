@@ -35,6 +35,7 @@ Type slot_type(ast::TypeRef::Kind k) {
         case ast::TypeRef::Kind::Bool: return Type::Bool;
         case ast::TypeRef::Kind::OneOf: return Type::Symbol;
         case ast::TypeRef::Kind::Ref: return Type::Symbol;
+        case ast::TypeRef::Kind::List: return Type::List;
     }
     return Type::Symbol;
 }
@@ -211,6 +212,7 @@ private:
                 SlotDef slot;
                 slot.name = decl.name.name;
                 slot.type = slot_type(decl.type.kind);
+                if (slot.type == Type::List) slot.element = slot_type(decl.type.element);
                 slot.span = decl.name.span;
                 if (decl.type.kind == ast::TypeRef::Kind::OneOf) {
                     std::unordered_map<std::string, SourceSpan> values;
@@ -239,6 +241,8 @@ private:
                             v.reset();
                         }
                     slot.default_value = v ? *v : placeholder(slot.type);
+                } else if (slot.type == Type::List) {
+                    slot.default_value = Value::of_list({});  // a list slot left out is empty, as a CLIPS multislot
                 }
                 if (!slot.range.empty()) def.has_range = true;
                 def.slots.push_back(std::move(slot));
@@ -450,6 +454,17 @@ private:
 // Only literals may appear in a fact; a minus sign before a number literal is folded into it.
 std::optional<ast::Literal> fact_literal(const ast::Expr& e) {
     if (e.kind == ast::Expr::Kind::Literal) return e.literal;
+    if (e.kind == ast::Expr::Kind::List) {  // [a, b]: a list of values
+        ast::Literal list;
+        list.kind = ast::Literal::Kind::List;
+        list.span = e.span;
+        for (const auto& item : e.args) {
+            auto lit = fact_literal(item);
+            if (!lit) return std::nullopt;
+            list.items.push_back(std::move(*lit));
+        }
+        return list;
+    }
     if (e.kind == ast::Expr::Kind::Unary && e.op == "-" && e.args.size() == 1 &&
         e.args[0].kind == ast::Expr::Kind::Literal) {
         ast::Literal lit = e.args[0].literal;

@@ -51,6 +51,10 @@ ast::Literal literal_from_value(const Value& v, const SourceSpan& span) {
             for (std::size_t i = 0; i < lit.text.size(); ++i)
                 if (lit.text[i] == '{') lit.escaped_braces.push_back(static_cast<std::uint32_t>(i));
             break;
+        case Type::List:
+            lit.kind = ast::Literal::Kind::List;
+            for (const Value& item : v.items()) lit.items.push_back(literal_from_value(item, span));
+            break;
         default: lit.kind = ast::Literal::Kind::Symbol; lit.text = std::string(v.text()); break;
     }
     return lit;

@@ -20,6 +20,11 @@ Value literal_value(const ast::Literal& lit) {
         case ast::Literal::Kind::Int: return Value::integer(lit.int_value);
         case ast::Literal::Kind::Float: return Value::real(lit.float_value);
         case ast::Literal::Kind::Bool: return Value::boolean(lit.bool_value);
+        case ast::Literal::Kind::List: {
+            std::vector<Value> items;
+            for (const auto& item : lit.items) items.push_back(literal_value(item));
+            return Value::of_list(items);
+        }
     }
     return Value::symbol(lit.text);
 }
@@ -32,6 +37,19 @@ std::optional<Value> value_for_slot(const Value& v, const SourceSpan& span, cons
                                     std::string_view owner, DiagnosticSink& sink, Code mismatch, Code not_listed) {
     if (slot.type == Type::Any) return v;
     if (slot.type == Type::Float && v.type == Type::Int) return Value::real(static_cast<double>(v.i));
+    if (slot.type == Type::List && v.type == Type::List) {
+        // Each item fits the slot's item type (ints are converted in a list of float).
+        SlotDef item = slot;
+        item.type = slot.element;
+        item.range.clear();
+        std::vector<Value> items;
+        for (const Value& x : v.items()) {
+            auto fitted = value_for_slot(x, span, item, owner, sink, mismatch, not_listed);
+            if (!fitted) return std::nullopt;
+            items.push_back(*fitted);
+        }
+        return Value::of_list(items);
+    }
     if (v.type != slot.type) {
         Diagnostic* d = sink.error(span, mismatch, "slot '{}' of '{}' holds {}, but this is the {} {}", slot.name,
                                    owner, a_type(slot.type), type_name(v.type), to_source(v));
@@ -149,6 +167,7 @@ CmpOp program_cmp_op(ast::CmpOp op) {
         case ast::CmpOp::Le: return CmpOp::Le;
         case ast::CmpOp::Gt: return CmpOp::Gt;
         case ast::CmpOp::Ge: return CmpOp::Ge;
+        case ast::CmpOp::Has: return CmpOp::Has;
     }
     return CmpOp::Eq;
 }

@@ -223,6 +223,11 @@ nlohmann::ordered_json json_value(const Value& v) {
         case Type::Bool: return v.b;
         case Type::Symbol:
         case Type::String: return std::string(v.text());
+        case Type::List: {
+            auto list = nlohmann::ordered_json::array();
+            for (const auto& item : v.items()) list.push_back(json_value(item));
+            return list;
+        }
         case Type::Any: break;
     }
     return to_display(v);

@@ -192,7 +192,8 @@ public:
 
 private:
     enum class Event { Null, Scalar, SeqStart, MapStart, Skipped };
-    enum class FrameKind { TopMap, FactsMap, FactList, FactMap, Meta, Skip };
+    // ListValue: the items of a `list of T` slot's value, a YAML sequence inside a FactMap.
+    enum class FrameKind { TopMap, FactsMap, FactList, FactMap, ListValue, Meta, Skip };
 
     struct Frame {
         FrameKind kind = FrameKind::Skip;
@@ -330,7 +331,7 @@ private:
             if (e == Event::SeqStart || e == Event::MapStart) ++f.skip_depth;
             return;
         }
-        bool is_map = f.kind != FrameKind::FactList &&
+        bool is_map = f.kind != FrameKind::FactList && f.kind != FrameKind::ListValue &&
                       !(f.kind == FrameKind::Meta && f.meta.kind == MetaValue::Kind::Sequence);
         if (e == Event::Skipped) {
             // Already reported where it was found; it only takes up its place (a key or a value) in the parent.
@@ -357,6 +358,7 @@ private:
             case FrameKind::FactsMap: return template_value(f, e, span);
             case FrameKind::FactList: return fact_item(f, e, span);
             case FrameKind::FactMap: return slot_value(f, e, span, value, quoted);
+            case FrameKind::ListValue: return list_item(f, e, span, value, quoted);
             case FrameKind::Meta: return meta_node(e, span, value);
             case FrameKind::Skip: return;
         }
@@ -427,6 +429,7 @@ private:
                 break;
             }
             case FrameKind::FactList:
+            case FrameKind::ListValue:  // not a map: has no keys
             case FrameKind::Skip: break;
         }
         completed();
@@ -524,6 +527,14 @@ private:
 
     void slot_value(Frame& f, Event e, const SourceSpan& span, const std::string& value, bool quoted) {
         const SlotDef& slot = f.tmpl->slots[static_cast<std::size_t>(f.slot)];
+        if (e == Event::SeqStart && slot.type == Type::List) {
+            const TemplateDef* tmpl = f.tmpl;
+            int index = f.slot;
+            push(FrameKind::ListValue, span);
+            stack_.back().tmpl = tmpl;
+            stack_.back().slot = index;
+            return;
+        }
         if (e == Event::Scalar) {
             kb::ValueProblem problem;
             if (auto v = kb::convert_scalar(value, quoted, slot, problem)) {
@@ -558,6 +569,34 @@ private:
                   slot.name, f.tmpl->name, kind_words(e));
         skip(e, span);
     }
+
+    // One item of a list slot's value: a scalar of the list's item type.
+    void list_item(Frame& f, Event e, const SourceSpan& span, const std::string& value, bool quoted) {
+        const SlotDef& slot = f.tmpl->slots[static_cast<std::size_t>(f.slot)];
+        SlotDef item = slot;
+        item.type = slot.element;
+        item.range.clear();
+        if (e == Event::Scalar) {
+            kb::ValueProblem problem;
+            if (auto v = kb::convert_scalar(value, quoted, item, problem)) {
+                f.values.push_back(*v);
+            } else {
+                f.fact_ok = false;
+                std::string hint = problem.hint.empty() ? "" : " (" + problem.hint + ")";
+                error(span, Code::FactBadValue, "expected {} in the list of slot '{}' of '{}', got {}{}",
+                      problem.expected.empty() ? kb::expected_words(item) : problem.expected, slot.name,
+                      f.tmpl->name, problem.got.empty() ? shown_value(value) : problem.got, hint);
+            }
+            return;
+        }
+        f.fact_ok = false;
+        if (e != Event::Skipped)
+            error(span, Code::FactBadValue, "the items of slot '{}' of '{}' are single values, not {}", slot.name,
+                  f.tmpl->name, kind_words(e));
+        if (e == Event::SeqStart || e == Event::MapStart) skip(e, span);
+    }
+
+    static std::string shown_value(const std::string& value) { return "'" + value + "'"; }
 
     void meta_node(Event e, const SourceSpan& span, const std::string& value) {
         if (e == Event::SeqStart || e == Event::MapStart) {
@@ -598,6 +637,15 @@ private:
         stack_.pop_back();
         switch (done.kind) {
             case FrameKind::FactMap: finish_fact(done); break;
+            case FrameKind::ListValue: {  // the parent is the fact whose slot this list fills
+                if (stack_.empty()) break;
+                Frame& fact = stack_.back();
+                auto index = static_cast<std::size_t>(done.slot);
+                fact.given[index] = true;
+                if (done.fact_ok) fact.values[index] = Value::of_list(done.values);
+                else fact.fact_ok = false;
+                break;
+            }
             case FrameKind::Meta: {
                 if (stack_.empty()) break;
                 Frame& parent = stack_.back();

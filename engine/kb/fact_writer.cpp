@@ -27,6 +27,11 @@ std::string yaml_quoted(std::string_view text) {
 
 std::string yaml_value(const Value& v) {
     if (v.type == Type::String) return yaml_quoted(v.text());
+    if (v.type == Type::List) {  // a flow sequence, each item as it is written on its own
+        std::string out = "[";
+        for (const auto& item : v.items()) out += (out.size() > 1 ? ", " : "") + yaml_value(item);
+        return out + "]";
+    }
     return to_source(v);
 }
 

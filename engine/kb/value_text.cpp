@@ -16,6 +16,8 @@
 #include <charconv>
 #include <cmath>
 
+#include <fmt/format.h>
+
 #include "kb/fact_file.hpp"
 
 namespace covenant::kb {
@@ -105,6 +107,8 @@ std::string expected_words(const SlotDef& slot) {
         case Type::Float: return "a number";
         case Type::Bool: return "true or false";
         case Type::Any: return "a value";
+        case Type::List: return fmt::format("a list of {} values ([a, b] or a `- item` on each line)",
+                                            type_name(slot.element));
     }
     return "a value";
 }
@@ -165,6 +169,7 @@ std::optional<Value> convert_scalar(std::string_view text, bool quoted, const Sl
                 if (text == w) return fail("YAML 1.2 reads only true and false as booleans");
             return fail();
         }
+        case Type::List: return fail("write the items as a list, [a, b]");
         case Type::String:
         case Type::Any: break;
     }

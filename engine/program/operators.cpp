@@ -18,7 +18,7 @@ constexpr std::array<std::pair<std::string_view, AggOp>, 6> kAggregates = {{
 
 }  // namespace
 
-const char* cmp_op_text(CmpOp op) { return kCmpText[static_cast<std::size_t>(op)]; }
+const char* cmp_op_text(CmpOp op) { return op == CmpOp::Has ? "has" : kCmpText[static_cast<std::size_t>(op)]; }
 
 const char* cmp_op_dump_text(CmpOp op) { return op == CmpOp::Eq ? "=" : cmp_op_text(op); }
 
@@ -36,6 +36,7 @@ ExprOp expr_op_of(CmpOp op) {
         case CmpOp::Le: return ExprOp::Le;
         case CmpOp::Gt: return ExprOp::Gt;
         case CmpOp::Ge: return ExprOp::Ge;
+        case CmpOp::Has: return ExprOp::In;  // not an expression operator; `x in list` is its reading
     }
     return ExprOp::Eq;
 }
@@ -70,6 +71,7 @@ const char* expr_op_text(ExprOp op) {
         case ExprOp::Div: return "/";
         case ExprOp::And: return "and";
         case ExprOp::Or: return "or";
+        case ExprOp::In: return "in";
         case ExprOp::Neg: return "-";
         case ExprOp::Not: return "not";
         default: return "";
@@ -78,7 +80,7 @@ const char* expr_op_text(ExprOp op) {
 
 std::optional<ExprOp> binary_op_from_text(std::string_view text) {
     if (auto cmp = cmp_op_from_text(text)) return expr_op_of(*cmp);
-    for (ExprOp op : {ExprOp::Add, ExprOp::Sub, ExprOp::Mul, ExprOp::Div, ExprOp::And, ExprOp::Or})
+    for (ExprOp op : {ExprOp::Add, ExprOp::Sub, ExprOp::Mul, ExprOp::Div, ExprOp::And, ExprOp::Or, ExprOp::In})
         if (text == expr_op_text(op)) return op;
     return std::nullopt;
 }

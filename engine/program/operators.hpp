@@ -43,6 +43,7 @@ inline bool order_holds(CmpOp op, int c) {
         case CmpOp::Le: return c <= 0;
         case CmpOp::Gt: return c > 0;
         case CmpOp::Ge: return c >= 0;
+        case CmpOp::Has: return false;  // not an order (semantics.hpp tests it)
     }
     return false;
 }
@@ -58,6 +59,7 @@ inline bool bound_holds(CmpOp op, T x, T y) {
         case CmpOp::Le: return x <= y;
         case CmpOp::Gt: return x > y;
         case CmpOp::Ge: return x >= y;
+        case CmpOp::Has: return false;
     }
     return false;
 }

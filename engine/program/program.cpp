@@ -130,6 +130,11 @@ public:
             case Builtin::Int: return "int";
             case Builtin::Float: return "float";
             case Builtin::If: return "if";
+            case Builtin::Length: return "length";
+            case Builtin::Nth: return "nth";
+            case Builtin::First: return "first";
+            case Builtin::Rest: return "rest";
+            case Builtin::Append: return "append";
             case Builtin::None: return "none";
         }
         return "none";
@@ -156,6 +161,12 @@ public:
                 s = (e.callee ? e.callee->name : std::string(builtin_name(e.fn))) + "(";
                 for (std::size_t i = 0; i < e.args.size(); ++i) s += (i ? ", " : "") + expr(e.args[i]);
                 s += ")";
+                break;
+            }
+            case ExprKind::List: {
+                s = "[";
+                for (std::size_t i = 0; i < e.args.size(); ++i) s += (i ? ", " : "") + expr(e.args[i]);
+                s += "]";
                 break;
             }
             case ExprKind::Format: {
@@ -326,6 +337,8 @@ std::string slot_type_text(const Program& p, const SlotDef& s) {
         out = "ref " + (s.ref < p.templates.size() ? p.templates[s.ref].name : std::string("?"));
     else if (!s.one_of.empty())
         out = "one of " + one_of_list(s);
+    else if (s.type == Type::List)
+        out = "list of " + std::string(type_name(s.element));
     else
         out = type_name(s.type);
     if (!s.range.empty()) out += " " + slot_range_text(s);
@@ -411,7 +424,8 @@ std::string print_program(const Program& p) {
         for (std::size_t i = 0; i < t.slots.size(); ++i) {
             const SlotDef& s = t.slots[i];
             out += (i ? ", " : " ") + s.name + ": " + slot_type_text(p, s);
-            if (s.default_value) out += " = " + to_source(*s.default_value);
+            // A list slot's default is always the empty list, which is not written.
+            if (s.default_value && s.type != Type::List) out += " = " + to_source(*s.default_value);
         }
         out += t.slots.empty() ? "}\n" : " }\n";
     }

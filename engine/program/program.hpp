@@ -25,7 +25,8 @@ constexpr VarId kNoVar = 0xFFFF;
 
 constexpr std::uint32_t kNoTemplate = 0xFFFFFFFF;
 
-enum class CmpOp : std::uint8_t { Eq, Ne, Lt, Le, Gt, Ge };
+// Has: a list slot holds one of the values (`members: has fr | de`); slot tests only, not an expression operator.
+enum class CmpOp : std::uint8_t { Eq, Ne, Lt, Le, Gt, Ge, Has };
 
 // One bound of a numeric slot's range (`members: int >= 1`, `share: float in [0, 1]`). The bound is a number, or a
 // Symbol naming a key of the case file's header (`year: int <= as_of`): such a bound is checked only where a header
@@ -48,6 +49,7 @@ struct SlotDef {
     TemplateId ref = kNoTemplate;          // `ref T`: the value must be the `id` of a T fact in the same world (the
                                            // default value, when there is one, stands for "none" and is exempt)
     std::string from;                      // `from as_of`: case files fill the slot from this header key
+    Type element = Type::Any;              // `list of T` (type List): the items' type
     SourceSpan span;
 
     bool is_ref() const { return ref != kNoTemplate; }
@@ -83,7 +85,7 @@ struct Operand {
 };
 
 // slot OP values. Eq with several values: the slot equals one of them; Ne with several: it equals none of them;
-// Lt/Le/Gt/Ge: exactly one value. A var operand refers to a variable bound earlier in the rule, or earlier in the
+// Lt/Le/Gt/Ge: exactly one value; Has: the slot is a list holding one of them. A var operand refers to a variable bound earlier in the rule, or earlier in the
 // same pattern (an intra-pattern test, which the Rete compiler puts into the alpha network).
 struct SlotTest {
     SlotIndex slot = 0;
@@ -110,13 +112,14 @@ struct Pattern {
     SourceSpan span;
 };
 
-enum class ExprKind : std::uint8_t { Const, Var, Unary, Binary, Call, Format };
+enum class ExprKind : std::uint8_t { Const, Var, Unary, Binary, Call, Format, List };
 enum class ExprOp : std::uint8_t {
     None, Neg, Not,                         // unary
     Add, Sub, Mul, Div,                     // arithmetic: + - * on two ints give an int, otherwise a float;
                                             // `/` always gives a float (as in CLIPS); div() is integer division
     Eq, Ne, Lt, Le, Gt, Ge,                 // comparisons -> bool
-    And, Or                                 // short-circuit -> bool
+    And, Or,                                // short-circuit -> bool
+    In                                      // x in list: some item equals x (as rules compare) -> bool
 };
 
 // Built-in functions callable in expressions. The checker resolves names to these; arity is checked.
@@ -129,7 +132,12 @@ enum class Builtin : std::uint8_t {
     Str,    // str(x): display text of x as a string
     Sym,    // sym(x): a symbol from the display text of x
     Int, Float,
-    If      // if(c, a, b): a when c is true, b when false; only the branch taken is evaluated
+    If,     // if(c, a, b): a when c is true, b when false; only the branch taken is evaluated
+    Length, // length(l): the number of items of a list
+    Nth,    // nth(l, i): item i, counting from 1 as CLIPS's nth$; error outside 1..length(l)
+    First,  // first(l): item 1; error on an empty list
+    Rest,   // rest(l): the list without its first item (empty for an empty list)
+    Append  // append(l, x): the list with x added at the end
 };
 // Result types the checker gives calls (Expr::type): div, mod, round, floor, ceil, int -> int; sqrt, atan2, float ->
 // float; abs -> its argument's type; min, max -> int for two ints, float if either is a float, else any; str ->

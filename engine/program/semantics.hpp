@@ -29,6 +29,7 @@ inline bool match_equal(const Value& a, const Value& b) { return a.type == b.typ
 //   Ne              v equals none of them; true with no operands
 //   Lt, Le, Gt, Ge  v compared with the one operand by compare(); false when they are incomparable (a symbol against
 //                   a number) or when there is no operand. Operands after the first are ignored.
+//   Has             v is a list and one of its items equals one of the operands (match_equal)
 // Two ints are compared inline: most numeric joins in rule bases (and the benchmarks) are int against int.
 // Users: the matcher (rete/matcher.cpp), why-not (explain/whynot.cpp), expectations (classify/expect.cpp) and the
 // REPL's fact patterns (repl/repl_facts.cpp); see also slot_values_pass below.
@@ -43,6 +44,14 @@ inline bool slot_test_holds(CmpOp op, const Value& v, std::size_t n, OperandAt&&
             for (std::size_t k = 0; k < n; ++k)
                 if (match_equal(v, operand(k))) return false;
             return true;
+        case CmpOp::Has:
+            if (v.type != Type::List) return false;
+            for (std::size_t k = 0; k < n; ++k) {
+                const Value& want = operand(k);
+                for (const Value& item : v.items())
+                    if (match_equal(item, want)) return true;
+            }
+            return false;
         default: {
             if (n == 0) return false;
             const Value& other = operand(std::size_t{0});

@@ -23,8 +23,9 @@ struct Variable {
 };
 
 struct Literal {
-    enum class Kind { Symbol, String, Int, Float, Bool };
+    enum class Kind { Symbol, String, Int, Float, Bool, List };
     Kind kind = Kind::Symbol;
+    std::vector<Literal> items;  // List: made by the checker's pass 0 from a list of literals `[a, b]`
     std::string text;       // Symbol: the name; String: the content with escapes already decoded (`{` kept as is
                             // for interpolation, `\{` decoded to a marker: see `escaped_braces`)
     std::int64_t int_value = 0;
@@ -37,13 +38,13 @@ struct Literal {
 
 // Expressions: literals, variables, unary/binary operators, function calls.
 struct Expr {
-    enum class Kind { Literal, Variable, Unary, Binary, Call };
+    enum class Kind { Literal, Variable, Unary, Binary, Call, List };
     Kind kind = Kind::Literal;
     Literal literal;          // Literal
     Variable variable;        // Variable
     std::string op;  // Unary: "-", "not"; Binary: "+", "-", "*", "/", "==", "!=", "<", "<=", ">", ">=", "and", "or"
     Identifier function;      // Call
-    std::vector<Expr> args;   // Unary: 1; Binary: 2; Call: the arguments
+    std::vector<Expr> args;   // Unary: 1; Binary: 2; Call: the arguments; List: the items
     SourceSpan span;
 };
 
@@ -59,7 +60,7 @@ struct Operand {
     SourceSpan span;
 };
 
-enum class CmpOp { Eq, Ne, Lt, Le, Gt, Ge };
+enum class CmpOp { Eq, Ne, Lt, Le, Gt, Ge, Has };
 
 // One `slot: constraint` inside a pattern. Forms and how they are stored:
 //   name: ann            op = Eq,  values = [ann]
@@ -69,6 +70,7 @@ enum class CmpOp { Eq, Ne, Lt, Le, Gt, Ge };
 //   of: ?x               variable = x, no op
 //   born: ?b < 1960      variable = b, op = Lt, values = [1960]   (binds ?b, then tests it)
 //   born: > ?y           op = Gt,  values = [?y]
+//   members: has a | b   op = Has, values = [a, b]          (a list slot holding one of these)
 struct SlotConstraint {
     Identifier slot;
     std::optional<Variable> variable;
@@ -139,8 +141,9 @@ struct Rule {
 };
 
 struct TypeRef {
-    enum class Kind { Symbol, String, Int, Float, Bool, OneOf, Ref };
+    enum class Kind { Symbol, String, Int, Float, Bool, OneOf, Ref, List };
     Kind kind = Kind::Symbol;
+    Kind element = Kind::Symbol;  // List: the items' type (Symbol, String, Int, Float or Bool)
     std::vector<Identifier> one_of;
     Identifier ref;  // Ref: the template referred to (`ref person`)
     SourceSpan span;

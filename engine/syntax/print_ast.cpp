@@ -63,6 +63,7 @@ const char* cmp_text(ast::CmpOp op) {
         case ast::CmpOp::Le: return "<=";
         case ast::CmpOp::Gt: return ">";
         case ast::CmpOp::Ge: return ">=";
+        case ast::CmpOp::Has: return "has";
     }
     return "==";
 }
@@ -154,6 +155,7 @@ const char* type_name(const ast::TypeRef& t) {
         case ast::TypeRef::Kind::Bool: return "bool";
         case ast::TypeRef::Kind::OneOf: return "one of";
         case ast::TypeRef::Kind::Ref: return "ref";
+        case ast::TypeRef::Kind::List: return "list";
     }
     return "";
 }
@@ -177,6 +179,11 @@ std::string print_literal(const ast::Literal& lit) {
         case ast::Literal::Kind::Int: return std::to_string(lit.int_value);
         case ast::Literal::Kind::Float: return float_text(lit.float_value);
         case ast::Literal::Kind::Bool: return lit.bool_value ? "true" : "false";
+        case ast::Literal::Kind::List: {
+            std::string out = "[";
+            for (std::size_t i = 0; i < lit.items.size(); ++i) out += (i ? ", " : "") + print_literal(lit.items[i]);
+            return out + "]";
+        }
     }
     return {};
 }
@@ -187,6 +194,11 @@ std::string print_expr(const ast::Expr& e) {
     switch (e.kind) {
         case ast::Expr::Kind::Literal: return print_literal(e.literal);
         case ast::Expr::Kind::Variable: return "?" + e.variable.name;
+        case ast::Expr::Kind::List: {
+            std::string out = "[";
+            for (std::size_t i = 0; i < e.args.size(); ++i) out += (i ? ", " : "") + print_expr(e.args[i]);
+            return out + "]";
+        }
         case ast::Expr::Kind::Call: {
             std::string out = e.function.name + "(";
             for (std::size_t i = 0; i < e.args.size(); ++i) out += (i ? ", " : "") + print_expr(e.args[i]);
@@ -268,6 +280,11 @@ std::string print_unit(const ast::Unit& unit) {
                 out += ")";
             }
             if (s.type.kind == ast::TypeRef::Kind::Ref) out += " " + s.type.ref.name;
+            if (s.type.kind == ast::TypeRef::Kind::List) {
+                ast::TypeRef item;
+                item.kind = s.type.element;
+                out += std::string(" of ") + type_name(item);
+            }
             for (const auto& limit : s.range)
                 out += std::string(" ") + cmp_text(limit.op) + " " + print_literal(limit.bound);
             if (s.from) out += " from " + s.from->name;

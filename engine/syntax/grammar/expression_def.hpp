@@ -24,6 +24,8 @@ struct and_tail_id : annotate_position {};
 struct comparison_tail_id : annotate_position {};
 struct sum_tail_id : annotate_position {};
 struct product_tail_id : annotate_position {};
+struct list_literal_id : annotate_position {};
+struct list_close_id;
 struct call_close_id;
 struct paren_close_id;
 struct comparison_op_id;
@@ -44,6 +46,8 @@ const x3::rule<and_tail_id, tree::Operation> and_tail = "an expression";
 const x3::rule<comparison_tail_id, tree::Operation> comparison_tail = "an expression";
 const x3::rule<sum_tail_id, tree::Operation> sum_tail = "an expression";
 const x3::rule<product_tail_id, tree::Operation> product_tail = "an expression";
+const x3::rule<list_literal_id, tree::ListLit> list_literal = "a list such as [a, b]";
+const x3::rule<list_close_id> list_close = "']' to close the list";
 const x3::rule<call_close_id> call_close = "')' to close the call";
 const x3::rule<paren_close_id> paren_close = "')' to close the parenthesis";
 const x3::rule<comparison_op_id, std::string> comparison_op = "a comparison operator";
@@ -70,8 +74,9 @@ inline const auto not_expr_def = not_unary | comparison;
 inline const auto not_unary_def = keyword_text("not") > not_expr;
 inline const auto comparison_def = sum >> *comparison_tail;
 // Two-character operators first; `<-` is not an operator here (it only follows a fact variable in a rule's `when`).
-inline const auto comparison_op_def =
-    x3::string("==") | x3::string("!=") | x3::string("<=") | x3::string(">=") | x3::string("<") | x3::string(">");
+// `in` (membership in a list) binds like a comparison: `?x in ?members and ...`.
+inline const auto comparison_op_def = x3::string("==") | x3::string("!=") | x3::string("<=") | x3::string(">=") |
+                                      x3::string("<") | x3::string(">") | keyword_text("in");
 inline const auto comparison_tail_def = comparison_op > sum;
 inline const auto sum_def = product >> *sum_tail;
 inline const auto sum_tail_def = (x3::string("+") | x3::string("-")) > product;
@@ -81,14 +86,18 @@ inline const auto product_tail_def = (x3::string("*") | x3::string("/")) > unary
 inline const auto unary_def = primary | negation_expr;
 inline const auto negation_expr_def = x3::string("-") > unary;
 inline const auto call_close_def = x3::lit(')');
+inline const auto list_close_def = x3::lit(']');
+inline const auto list_literal_def = x3::string("[") > -(expression % ',') > list_close;
 inline const auto paren_close_def = x3::lit(')');
 inline const auto call_def = identifier >> x3::lit('(') > -(expression % ',') > call_close;
 inline const auto parenthesized_def = x3::lit('(') > expression > paren_close;
 inline const auto arith_expression_def = product >> *sum_tail;
-inline const auto primary_def = call | variable | number | string_literal | boolean | identifier | parenthesized;
+inline const auto primary_def =
+    call | variable | number | string_literal | boolean | identifier | parenthesized | list_literal;
 
 BOOST_SPIRIT_DEFINE(expression, arith_expression, or_tail, and_expr, and_tail, not_expr, not_unary, comparison, comparison_op,
                     comparison_tail, sum, sum_tail, product, product_tail, unary, negation_expr, call_close,
+                    list_close, list_literal,
                     paren_close, call, parenthesized, primary)
 
 }  // namespace covenant::grammar

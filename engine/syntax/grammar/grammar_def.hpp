@@ -93,7 +93,7 @@ const x3::rule<comparand_id, tree::Chain> comparand = "a value, a variable or an
 const x3::rule<alternatives_id, std::vector<tree::Chain>> alternatives = "a value, or values separated by '|'";
 const x3::rule<single_operand_id, std::vector<tree::Chain>> single_operand = "a value or a variable to compare with";
 const x3::rule<order_op_id, std::string> order_op = "a comparison (< <= > >=)";
-const x3::rule<op_test_id, tree::Test> op_test = "a comparison such as '< 10' or '!= a | b'";
+const x3::rule<op_test_id, tree::Test> op_test = "a comparison such as '< 10', '!= a | b' or 'has a'";
 const x3::rule<plain_test_id, tree::Test> plain_test = "a value, or values separated by '|'";
 const x3::rule<bound_test_id, tree::BoundTest> bound_test = "a variable, optionally with a comparison";
 const x3::rule<constraint_body_id, tree::ConstraintBody> constraint_body =
@@ -106,7 +106,10 @@ inline const auto comparand_def = arith_expression;
 inline const auto alternatives_def = comparand % '|';
 inline const auto single_operand_def = x3::repeat(1)[comparand];
 inline const auto order_op_def = x3::string("<=") | x3::string(">=") | x3::string("<") | x3::string(">");
-inline const auto op_test_def = (x3::string("!=") > alternatives) | (order_op > single_operand);
+// `has` is a keyword only when a value follows (`kind: has` is the symbol has).
+inline const auto has_keyword = keyword_text("has") >> !(x3::lit(',') | ')' | '|');
+inline const auto op_test_def =
+    (x3::string("!=") > alternatives) | (order_op > single_operand) | (has_keyword > alternatives);
 inline const auto plain_test_def = x3::attr(std::string()) >> alternatives;
 // `of: ?x` binds (and may test) the variable; `of: ?x + 1` is an expression, read by plain_test.
 inline const auto bound_test_def = variable >> !x3::char_("-+*/") >> -op_test;
@@ -274,13 +277,15 @@ struct report_target_id : annotate_position {};
 struct report_slots_id;
 
 const x3::rule<simple_type_id, std::string> simple_type = "a type name";
+struct list_element_id : annotate_position {};
+const x3::rule<list_element_id, tree::Name> list_element = "the type of the list's items (symbol, string, int, float or bool)";
 const x3::rule<one_of_keyword_id, std::string> one_of_keyword = "one of";
 const x3::rule<one_of_names_id, std::vector<tree::Name>> one_of_names = "the values, separated by '|'";
 const x3::rule<rule_name_id, tree::Name> rule_name = "the rule's name";
 const x3::rule<template_name_id, tree::Name> template_name = "the template's name";
 const x3::rule<one_of_values_id, std::vector<tree::Name>> one_of_values = "'(' and values separated by '|'";
 const x3::rule<type_ref_id, tree::TypeRef> type_ref =
-    "a slot type (symbol, string, int, float, bool, one of (...) or ref TEMPLATE)";
+    "a slot type (symbol, string, int, float, bool, one of (...), ref TEMPLATE or list of TYPE)";
 const x3::rule<ref_target_id, std::vector<tree::Name>> ref_target = "the name of the template referred to";
 const x3::rule<range_bound_id, tree::Bound> range_bound =
     "a bound (a number, or a name such as as_of or owner.founded)";
@@ -317,12 +322,15 @@ const x3::rule<result_type_id, std::string> result_type = "the result type (symb
 
 inline const auto simple_type_def = keyword_text("symbol") | keyword_text("string") | keyword_text("int") |
                                     keyword_text("float") | keyword_text("bool");
+inline const auto list_element_def = simple_type;
 inline const auto one_of_keyword_def = keyword("one") >> x3::attr(std::string("one of")) > of_keyword;
 inline const auto one_of_names_def = identifier % '|';
 inline const auto one_of_values_def = x3::lit('(') > one_of_names > one_of_close;
 inline const auto rule_name_def = identifier;
 inline const auto template_name_def = identifier;
-inline const auto type_ref_def = (simple_type >> x3::attr(std::vector<tree::Name>())) |
+// `list of T`: kind "list", the element type's name as the one entry of `one_of`.
+inline const auto type_ref_def = (keyword_text("list") > of_keyword > x3::repeat(1)[list_element]) |
+                                 (simple_type >> x3::attr(std::vector<tree::Name>())) |
                                   (one_of_keyword > one_of_values) | (keyword_text("ref") > ref_target);
 inline const auto ref_target_def = x3::repeat(1)[identifier];
 inline const auto default_value_def = literal;
@@ -379,7 +387,7 @@ inline const auto rule_definition_def = rule_kind > rule_name > -string_literal 
 inline const auto whole_fact_def = fact_term > end_of_input;
 inline const auto whole_pattern_def = pattern > end_of_input;
 
-BOOST_SPIRIT_DEFINE(simple_type, one_of_keyword, one_of_names, rule_name, template_name, one_of_values, type_ref,
+BOOST_SPIRIT_DEFINE(simple_type, list_element, one_of_keyword, one_of_names, rule_name, template_name, one_of_values, type_ref,
                     ref_target, range_bound, range_op, range_limit, interval_open, interval_close, interval, slot_range,
                     slot_source, default_value, slot_decl, slot_decls, facts_body, rule_kind, salience_part, when_part,
                     const_name, const_value, pack_definition, use_definition, const_definition, template_definition,

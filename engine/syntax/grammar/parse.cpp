@@ -459,6 +459,11 @@ public:
                     e.span = span(unary);
                 } else if constexpr (std::is_same_v<T, x3::forward_ast<tree::Chain>>) {
                     return chain(node.get());
+                } else if constexpr (std::is_same_v<T, x3::forward_ast<tree::ListLit>>) {
+                    const tree::ListLit& list = node.get();
+                    e.kind = ast::Expr::Kind::List;
+                    for (const auto& item : list.items) e.args.push_back(chain(item));
+                    e.span = span(list);
                 } else {
                     e.kind = ast::Expr::Kind::Literal;
                     e.literal = literal_of(node);
@@ -493,6 +498,7 @@ public:
         if (op == "<=") return ast::CmpOp::Le;
         if (op == ">") return ast::CmpOp::Gt;
         if (op == ">=") return ast::CmpOp::Ge;
+        if (op == "has") return ast::CmpOp::Has;
         return ast::CmpOp::Eq;
     }
 
@@ -681,7 +687,14 @@ public:
                    : t.kind == "float"  ? K::Float
                    : t.kind == "bool"   ? K::Bool
                    : t.kind == "ref"    ? K::Ref
+                   : t.kind == "list"   ? K::List
                                         : K::OneOf;
+        if (out.kind == K::List) {
+            const std::string e = t.one_of.empty() ? "symbol" : t.one_of.front().text;
+            out.element = e == "string" ? K::String : e == "int" ? K::Int : e == "float" ? K::Float
+                        : e == "bool"   ? K::Bool   : K::Symbol;
+            return out;
+        }
         if (out.kind == K::Ref) {
             if (!t.one_of.empty()) out.ref = name(t.one_of.front());
             return out;

@@ -56,9 +56,10 @@ using Operand = x3::variant<Var, Number, String, Bool, Name>;
 struct Call;
 struct Unary;
 struct Chain;
+struct ListLit;
 
 using Term = x3::variant<Var, Number, String, Bool, Name, x3::forward_ast<Call>, x3::forward_ast<Unary>,
-                         x3::forward_ast<Chain>>;
+                         x3::forward_ast<Chain>, x3::forward_ast<ListLit>>;
 
 // `op operand` following the first operand of a chain; its span runs from the operator to the operand's end.
 struct Operation : x3::position_tagged {
@@ -80,6 +81,12 @@ struct Unary : x3::position_tagged {
 struct Call : x3::position_tagged {
     Name function;
     std::vector<Chain> args;
+};
+
+// [a, b, c]: `open` is the "[" (a second field, so that X3 fills the struct as a sequence).
+struct ListLit : x3::position_tagged {
+    std::string open;
+    std::vector<Chain> items;
 };
 
 // ---- patterns and conditions ----

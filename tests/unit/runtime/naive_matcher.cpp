@@ -17,7 +17,7 @@ struct Env {
 };
 
 // docs/language.md §5.1: `slot: v` equals v, `a | b` equals one of them, `!= a | b` equals none, `< v` (<=, >, >=)
-// compares so; values that cannot be compared (a symbol and a number) fail every ordering.
+// compares so, `has v` finds v among a list's items; values that cannot be compared (a symbol and a number) fail every ordering.
 bool slot_test_holds(CmpOp op, const Value& slot, const std::vector<Value>& operands) {
     switch (op) {
         case CmpOp::Eq:
@@ -28,6 +28,13 @@ bool slot_test_holds(CmpOp op, const Value& slot, const std::vector<Value>& oper
             for (const auto& o : operands)
                 if (equal_for_match(slot, o)) return false;
             return true;
+        case CmpOp::Has: {  // `xs: has a | b`: some item of the list equals some value
+            if (slot.type != Type::List) return false;
+            for (const auto& item : slot.items())
+                for (const auto& o : operands)
+                    if (equal_for_match(item, o)) return true;
+            return false;
+        }
         default: {
             if (operands.size() != 1) throw std::logic_error("an ordering test with other than one value");
             bool comparable = false;

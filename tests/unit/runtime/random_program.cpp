@@ -12,6 +12,7 @@ template b { x: int, y: int }
 template c { x: int }
 template p { x: int, y: int }
 template q { x: int }
+template r { xs: list of int }
 const ONE = 1
 const TWO = ONE + 1 "a constant from a constant"
 function twice(?n: int): int = ?n * 2
@@ -172,7 +173,9 @@ private:
         const Var* j = any_var(true);
         switch (pick(i ? 7 : 5)) {
             case 5: return fmt::format("test twice({}) >= {}", i->name, j->name);
-            case 6: return fmt::format("test within({}, ONE, {})", i->name, j->name);
+            case 6:
+                if (chance(40)) return fmt::format("test {} in [ONE, {}, length([{}])]", i->name, value(), j->name);
+                return fmt::format("test within({}, ONE, {})", i->name, j->name);
             case 0: return fmt::format("test {} + {} > {}", a->name, b->name, pick(6));
             case 1: return fmt::format("test {} != {}", a->name, b->name);
             case 2: return fmt::format("test {} * 2 <= {} + 1", a->name, b->name);
@@ -212,6 +215,11 @@ private:
     }
 
     std::string condition() {
+        // A list slot: `has` a constant or a bound variable (an alpha test or a join test).
+        if (chance(6)) {
+            const Var* v = any_var(true);
+            return fmt::format("r(xs: has {})", v && chance(60) ? v->name : std::to_string(value()));
+        }
         int k = pick(100);
         if (k < 38 || (scope_.empty() && k < 50)) {
             std::string t = any_template();
@@ -263,6 +271,7 @@ private:
     std::string action() {
         int k = pick(100);
         if (k < 45) {
+            if (chance(15)) return fmt::format("conclude r(xs: [{}, {}])", int_term(), int_term());
             if (chance(50)) return fmt::format("conclude p(x: {}, y: {})", int_term(), int_term());
             return fmt::format("conclude q(x: {})", int_term());
         }

@@ -97,7 +97,7 @@ TEST_CASE("unclosed brace at the end of the file", "[syntax]") {
 
 TEST_CASE("other expectations read in words", "[syntax]") {
     require_error("template t { a: strng }", {Code::ParseExpected, 1, 17},
-                  "expected a slot type (symbol, string, int, float, bool, one of (...) or ref TEMPLATE)");
+                  "expected a slot type (symbol, string, int, float, bool, one of (...), ref TEMPLATE or list of TYPE)");
     require_error("template t { a: float in [0 1] }", {Code::ParseExpected, 1, 29}, "expected ','");
     require_error("template t { a: float in [0, 1 }", {Code::ParseExpected, 1, 32},
                   "expected ']' or ')' to close the range");
