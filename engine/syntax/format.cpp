@@ -457,7 +457,7 @@ public:
                     leaf(print_report(unit_.reports[d.index]), d.span);
                     break;
                 case Definition::Kind::Function:
-                    leaf(print_function(unit_.functions[d.index]), d.span);
+                    function_def(unit_.functions[d.index], d.span);
                     break;
                 case Definition::Kind::Template:
                     template_def(d.index);
@@ -622,6 +622,30 @@ private:
     }
 
     void leaf(const std::string& text, const SourceSpan& span) { node("", text, span, 0); }
+
+    // The offset of the last '=' before `offset` that is code, not inside a comment.
+    std::size_t equals_before(std::size_t offset) const {
+        for (std::size_t i = std::min(offset, file_.text.size()); i > 0; --i) {
+            if (file_.text[i - 1] != '=') continue;
+            bool in_comment = std::any_of(comments_.begin(), comments_.end(), [&](const Comment& c) {
+                return c.offset < i && i - 1 < c.offset + c.text.size();
+            });
+            if (!in_comment) return i - 1;
+        }
+        return offset;
+    }
+
+    // `function NAME ... = BODY` on one line when it fits; otherwise the head, ending in `=`, and below it the body,
+    // indented (and wrapped further by lay_out when it is long). A comment after the `=` stays on the head's line.
+    void function_def(const ast::Function& f, const SourceSpan& span) {
+        std::string text = print_function(f);
+        std::string body = print_expr(f.body);
+        if (text.size() <= width_ || !text.ends_with(" = " + body)) return leaf(text, span);
+        std::string head = text.substr(0, text.size() - body.size() - 3);
+        comments_before(span.offset, 0);
+        emit(lay_out("", head + " =", width_), span.line, line_of(equals_before(f.body.span.offset)), Item::Normal);
+        node(std::string(kBodyIndent, ' '), body, f.body.span, kBodyIndent);
+    }
 
     // Opens a body: the definition's comments so far, then its first line up to `{`.
     void open(const std::string& header, const SourceSpan& span) {

@@ -314,6 +314,19 @@ TEST_CASE("fmt: long lines break after commas and loose operators", "[syntax][fo
     }
 }
 
+TEST_CASE("fmt: a function too long for one line puts its body below the head", "[syntax][format]") {
+    std::string in = "function share \"a share\" (?part: float, ?whole: float): float =   # percent\n"
+                     "   if(?whole == 0.0, 0.0, 100.0 * ?part / ?whole)\n";
+    // The head's line is unchanged, so its trailing comment keeps its column.
+    CHECK(formatted(in, 80) == "function share \"a share\" (?part: float, ?whole: float): float =   # percent\n"
+                               "  if(?whole == 0.0, 0.0, 100.0 * ?part / ?whole)\n");
+    // Narrower still, the head wraps too; the comment stays after the `=`.
+    CHECK(formatted(in, 60).find("float): float =  # percent\n  if(") != std::string::npos);
+    // Joined into one line, the comment written inside the definition moves above it.
+    CHECK(formatted(in, 120) == "# percent\nfunction share \"a share\" (?part: float, ?whole: float): float = "
+                                "if(?whole == 0.0, 0.0, 100.0 * ?part / ?whole)\n");
+}
+
 TEST_CASE("fmt: a file with a syntax error is not formatted", "[syntax][format]") {
     FormatResult result = format_text("template t { a: int }\nrule r {\n  when a(x: 1\n  then halt\n}\n");
     CHECK_FALSE(result.ok);
