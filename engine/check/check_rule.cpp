@@ -388,18 +388,16 @@ private:
                 test.op = op;
                 test.span = sc.span;
                 bool ok = true;
+                // `has` compares with the list's items: its values are checked against an item.
+                std::optional<SlotDef> list_item;
+                if (op == CmpOp::Has) list_item = item_slot(slot);
+                const SlotDef& item = list_item ? *list_item : slot;
                 for (const auto& operand : sc.values) {
                     Operand o;
                     o.span = operand.span;
                     if (operand.is_expression) {  // pass 0 could not compute it, and said why
                         ok = false;
                         continue;
-                    }
-                    // `has` compares with the list's items: check its values against an item.
-                    SlotDef item = slot;
-                    if (op == CmpOp::Has) {
-                        item.type = slot.element;
-                        item.range.clear();
                     }
                     if (operand.is_variable) {
                         o.is_var = true;

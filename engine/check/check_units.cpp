@@ -26,20 +26,6 @@ Value placeholder(Type t) {
     }
 }
 
-Type slot_type(ast::TypeRef::Kind k) {
-    switch (k) {
-        case ast::TypeRef::Kind::Symbol: return Type::Symbol;
-        case ast::TypeRef::Kind::String: return Type::String;
-        case ast::TypeRef::Kind::Int: return Type::Int;
-        case ast::TypeRef::Kind::Float: return Type::Float;
-        case ast::TypeRef::Kind::Bool: return Type::Bool;
-        case ast::TypeRef::Kind::OneOf: return Type::Symbol;
-        case ast::TypeRef::Kind::Ref: return Type::Symbol;
-        case ast::TypeRef::Kind::List: return Type::List;
-    }
-    return Type::Symbol;
-}
-
 class UnitsChecker {
 public:
     UnitsChecker(const std::vector<ast::Unit>& units, const SourceManager& sm, DiagnosticSink& sink)
@@ -410,6 +396,12 @@ private:
             out.pack = pack;
             out.disjunct = static_cast<std::uint16_t>(i);
             out.disjuncts = static_cast<std::uint16_t>(disjuncts.size());
+            // The usual rule (one condition list, nothing dropped) reports straight into the sink.
+            if (disjuncts.size() == 1 && !quiet) {
+                check_rule(rewritten, program_, &sm_, sink_, out);
+                program_.rules.push_back(std::move(out));
+                continue;
+            }
             DiagnosticSink local(1000);
             check_rule(rewritten, program_, &sm_, local, out);
             for (const Diagnostic& d : local.diagnostics()) {

@@ -11,20 +11,6 @@
 
 namespace covenant::check_detail {
 
-namespace {
-
-Type simple_type(const ast::TypeRef& t) {
-    switch (t.kind) {
-        case ast::TypeRef::Kind::String: return Type::String;
-        case ast::TypeRef::Kind::Int: return Type::Int;
-        case ast::TypeRef::Kind::Float: return Type::Float;
-        case ast::TypeRef::Kind::Bool: return Type::Bool;
-        default: return Type::Symbol;
-    }
-}
-
-}  // namespace
-
 void check_functions(const std::vector<std::pair<const ast::Function*, PackId>>& functions, Program& program,
                      const SourceManager& sm, DiagnosticSink& sink) {
     std::unordered_map<std::string, const ast::Function*> seen;
@@ -47,9 +33,9 @@ void check_functions(const std::vector<std::pair<const ast::Function*, PackId>>&
         if (f->doc) fn->doc = f->doc->text;
         for (const auto& p : f->params) {
             fn->params.push_back(p.var.name);
-            fn->param_types.push_back(simple_type(p.type));
+            fn->param_types.push_back(slot_type(p.type.kind));
         }
-        fn->result = f->result ? simple_type(*f->result) : Type::Any;
+        fn->result = f->result ? slot_type(f->result->kind) : Type::Any;
         fn->pack = pack;
         fn->span = f->span;
         declared.emplace_back(f, fn.get());

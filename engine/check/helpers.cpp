@@ -29,6 +29,20 @@ Value literal_value(const ast::Literal& lit) {
     return Value::symbol(lit.text);
 }
 
+Type slot_type(ast::TypeRef::Kind k) {
+    switch (k) {
+        case ast::TypeRef::Kind::Symbol: return Type::Symbol;
+        case ast::TypeRef::Kind::String: return Type::String;
+        case ast::TypeRef::Kind::Int: return Type::Int;
+        case ast::TypeRef::Kind::Float: return Type::Float;
+        case ast::TypeRef::Kind::Bool: return Type::Bool;
+        case ast::TypeRef::Kind::OneOf: return Type::Symbol;
+        case ast::TypeRef::Kind::Ref: return Type::Symbol;
+        case ast::TypeRef::Kind::List: return Type::List;
+    }
+    return Type::Symbol;
+}
+
 bool fits(Type value, Type slot) {
     return value == slot || value == Type::Any || slot == Type::Any || (value == Type::Int && slot == Type::Float);
 }
@@ -39,9 +53,7 @@ std::optional<Value> value_for_slot(const Value& v, const SourceSpan& span, cons
     if (slot.type == Type::Float && v.type == Type::Int) return Value::real(static_cast<double>(v.i));
     if (slot.type == Type::List && v.type == Type::List) {
         // Each item fits the slot's item type (ints are converted in a list of float).
-        SlotDef item = slot;
-        item.type = slot.element;
-        item.range.clear();
+        SlotDef item = item_slot(slot);
         std::vector<Value> items;
         for (const Value& x : v.items()) {
             auto fitted = value_for_slot(x, span, item, owner, sink, mismatch, not_listed);

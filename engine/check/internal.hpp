@@ -19,6 +19,10 @@ std::string a_type(Type t);
 // The value a literal denotes, in its own type (Int stays Int).
 Value literal_value(const ast::Literal& lit);
 
+// The type of the values a declared type holds: a `one of` or `ref` slot holds symbols, `list of T` lists (its
+// items' type is slot_type(TypeRef::element)).
+Type slot_type(ast::TypeRef::Kind k);
+
 // Whether a value of static type `value` may be stored in (or compared with) a slot of type `slot`: equal types,
 // Any on either side, or an int into a float slot.
 bool fits(Type value, Type slot);

@@ -573,9 +573,7 @@ private:
     // One item of a list slot's value: a scalar of the list's item type.
     void list_item(Frame& f, Event e, const SourceSpan& span, const std::string& value, bool quoted) {
         const SlotDef& slot = f.tmpl->slots[static_cast<std::size_t>(f.slot)];
-        SlotDef item = slot;
-        item.type = slot.element;
-        item.range.clear();
+        const SlotDef item = item_slot(slot);
         if (e == Event::Scalar) {
             kb::ValueProblem problem;
             if (auto v = kb::convert_scalar(value, quoted, item, problem)) {

@@ -120,34 +120,6 @@ std::span<const Value> need_list(const Expr& e, const Value& v) {
     return v.items();
 }
 
-// length, nth, first, rest, append (program.hpp).
-Value list_call(const Expr& e, const Value* b) {
-    if (e.args.empty()) fail(e, "too few arguments");
-    Value l = eval(e.args[0], b);
-    auto items = need_list(e.args[0], l);
-    switch (e.fn) {
-        case Builtin::Length: return Value::integer(static_cast<std::int64_t>(items.size()));
-        case Builtin::First:
-            if (items.empty()) fail(e, "first() of an empty list");
-            return items[0];
-        case Builtin::Rest: return Value::of_list(items.empty() ? items : items.subspan(1));
-        case Builtin::Nth: {
-            if (e.args.size() < 2) fail(e, "too few arguments");
-            Value i = eval(e.args[1], b);
-            if (i.type != Type::Int) fail(e.args[1], fmt::format("nth() counts with an int, got {}", to_source(i)));
-            if (i.i < 1 || static_cast<std::uint64_t>(i.i) > items.size())
-                fail(e, fmt::format("nth({}) of a list of {} item{}", i.i, items.size(), items.size() == 1 ? "" : "s"));
-            return items[static_cast<std::size_t>(i.i - 1)];
-        }
-        default: {  // Append
-            if (e.args.size() < 2) fail(e, "too few arguments");
-            std::vector<Value> out(items.begin(), items.end());
-            out.push_back(eval(e.args[1], b));
-            return Value::of_list(out);
-        }
-    }
-}
-
 // How deep user-function calls are nested on this thread (each worker of a parallel run evaluates on its own).
 thread_local int call_depth = 0;
 
@@ -188,9 +160,6 @@ Value call(const Expr& e, const Value* b) {
         return eval(e.args[need_bool(e.args[0], eval(e.args[0], b)) ? 1 : 2], b);
     }
     if (e.callee) return call_function(e, b);
-    if (e.fn == Builtin::Length || e.fn == Builtin::Nth || e.fn == Builtin::First || e.fn == Builtin::Rest ||
-        e.fn == Builtin::Append)
-        return list_call(e, b);
     std::vector<Value> a;
     a.reserve(e.args.size());
     for (const auto& arg : e.args) a.push_back(eval(arg, b));
@@ -264,12 +233,32 @@ Value call(const Expr& e, const Value* b) {
             if (x.type == Type::String || x.type == Type::Symbol) return parse_number(e, x, false);
             fail(e, fmt::format("float() of {} {}", kind_word(x), to_source(x)));
         }
-        case Builtin::If:
-        case Builtin::Length:
-        case Builtin::Nth:
-        case Builtin::First:
-        case Builtin::Rest:
-        case Builtin::Append:
+        // The list functions (program.hpp).
+        case Builtin::Length: return Value::integer(static_cast<std::int64_t>(need_list(e.args[0], arg(0)).size()));
+        case Builtin::First: {
+            auto items = need_list(e.args[0], arg(0));
+            if (items.empty()) fail(e, "first() of an empty list");
+            return items[0];
+        }
+        case Builtin::Rest: {
+            auto items = need_list(e.args[0], arg(0));
+            return Value::of_list(items.empty() ? items : items.subspan(1));
+        }
+        case Builtin::Nth: {
+            auto items = need_list(e.args[0], arg(0));
+            const Value& i = arg(1);
+            if (i.type != Type::Int) fail(e.args[1], fmt::format("nth() counts with an int, got {}", to_source(i)));
+            if (i.i < 1 || static_cast<std::uint64_t>(i.i) > items.size())
+                fail(e, fmt::format("nth({}) of a list of {} item{}", i.i, items.size(), items.size() == 1 ? "" : "s"));
+            return items[static_cast<std::size_t>(i.i - 1)];
+        }
+        case Builtin::Append: {
+            auto items = need_list(e.args[0], arg(0));
+            std::vector<Value> out(items.begin(), items.end());
+            out.push_back(arg(1));
+            return Value::of_list(out);
+        }
+        case Builtin::If:  // handled lazily above
         case Builtin::None: break;
     }
     fail(e, "unknown function");

@@ -473,6 +473,13 @@ std::string print_program(const Program& p) {
     return out;
 }
 
+SlotDef item_slot(const SlotDef& list) {
+    SlotDef item = list;
+    item.type = list.element;
+    item.range.clear();
+    return item;
+}
+
 std::string one_of_list(const SlotDef& slot) {
     std::string out = "(";
     for (std::size_t i = 0; i < slot.one_of.size(); ++i) {

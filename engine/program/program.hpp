@@ -329,6 +329,9 @@ struct Program {
 // program reports no subject.
 int subject_link(const Program& p, const TemplateDef& t);
 
+// The slot one item of the `list of T` slot `list` is checked against: the same slot with type T and no range.
+SlotDef item_slot(const SlotDef& list);
+
 // "(a | b | c)": the values a `one of` slot allows, as a template declares them.
 std::string one_of_list(const SlotDef& slot);
 

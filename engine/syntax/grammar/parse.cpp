@@ -662,11 +662,16 @@ public:
         out.span = span(f);
         return out;
     }
+    // A type's keyword as the grammar gives it ("symbol", ..., "ref", "list"); `one of` is the rest.
+    static ast::TypeRef::Kind type_kind(const std::string& t) {
+        using K = ast::TypeRef::Kind;
+        return t == "symbol" ? K::Symbol : t == "string" ? K::String : t == "int" ? K::Int : t == "float" ? K::Float
+               : t == "bool" ? K::Bool   : t == "ref"    ? K::Ref    : t == "list" ? K::List : K::OneOf;
+    }
+    // A simple type (a parameter's, a result's, a list's items'), which the grammar limits to the five names.
     static ast::TypeRef simple_type(const std::string& t, const SourceSpan& where) {
         ast::TypeRef out;
-        using K = ast::TypeRef::Kind;
-        out.kind = t == "string" ? K::String : t == "int" ? K::Int : t == "float" ? K::Float : t == "bool" ? K::Bool
-                                                                                                        : K::Symbol;
+        out.kind = type_kind(t);
         out.span = where;
         return out;
     }
@@ -681,18 +686,9 @@ public:
         ast::TypeRef out;
         out.span = span(t);
         using K = ast::TypeRef::Kind;
-        out.kind = t.kind == "symbol"   ? K::Symbol
-                   : t.kind == "string" ? K::String
-                   : t.kind == "int"    ? K::Int
-                   : t.kind == "float"  ? K::Float
-                   : t.kind == "bool"   ? K::Bool
-                   : t.kind == "ref"    ? K::Ref
-                   : t.kind == "list"   ? K::List
-                                        : K::OneOf;
+        out.kind = type_kind(t.kind);
         if (out.kind == K::List) {
-            const std::string e = t.one_of.empty() ? "symbol" : t.one_of.front().text;
-            out.element = e == "string" ? K::String : e == "int" ? K::Int : e == "float" ? K::Float
-                        : e == "bool"   ? K::Bool   : K::Symbol;
+            out.element = t.one_of.empty() ? K::Symbol : type_kind(t.one_of.front().text);
             return out;
         }
         if (out.kind == K::Ref) {

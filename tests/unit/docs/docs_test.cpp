@@ -18,55 +18,16 @@
 #include <string>
 #include <vector>
 
+#include "../source_files.hpp"
 #include "base/diagnostic.hpp"
 #include "check/check.hpp"
 #include "runtime/engine.hpp"
 
 using namespace covenant;
+using covenant::test::covenant_blocks;
+using covenant::test::read_text;
+using covenant::test::source_dir;
 namespace fs = std::filesystem;
-
-namespace {
-
-fs::path source_dir() {
-    const char* env = std::getenv("COVENANT_SOURCE_DIR");
-    return env && *env ? fs::path(env) : fs::path(COVENANT_SOURCE_DIR);
-}
-
-std::string read_text(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
-
-struct CodeBlock {
-    std::size_t first_line = 0;  // 1-based line of the block's first content line in the markdown file
-    std::string text;
-};
-
-// The fenced blocks opened with exactly ```covenant (not ```covenant-error or others).
-std::vector<CodeBlock> covenant_blocks(const std::string& markdown) {
-    std::vector<CodeBlock> blocks;
-    std::istringstream in(markdown);
-    std::string line;
-    std::size_t number = 0;
-    CodeBlock* open = nullptr;
-    while (std::getline(in, line)) {
-        ++number;
-        std::string trimmed = line.substr(0, line.find_last_not_of(" \t\r") + 1);
-        if (!open && trimmed == "```covenant") {
-            blocks.push_back({number + 1, {}});
-            open = &blocks.back();
-        } else if (open && trimmed.rfind("```", 0) == 0) {
-            open = nullptr;
-        } else if (open) {
-            open->text += line + "\n";
-        }
-    }
-    return blocks;
-}
-
-}  // namespace
 
 TEST_CASE("every covenant block in docs/language.md parses, checks and runs", "[docs]") {
     fs::path doc = source_dir() / "docs" / "language.md";

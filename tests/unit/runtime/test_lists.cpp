@@ -27,13 +27,6 @@ facts {
 }
 )";
 
-std::set<std::string> lines(const std::string& text) {
-    std::set<std::string> out;
-    std::istringstream in(text);
-    for (std::string line; std::getline(in, line);) out.insert(line);
-    return out;
-}
-
 }  // namespace
 
 TEST_CASE("lists: values, defaults and int items in a list of float", "[runtime][lists]") {
@@ -80,12 +73,10 @@ rule nth_item {
 }
 )");
     Engine e(*l->program);
-    std::ostringstream out;
-    e.set_output(out);
-    e.reset();
-    auto r = e.run();
+    RunResult r;
+    std::string out = run_printed(e, &r);
     CHECK(r.errors.empty());
-    CHECK(lines(out.str()) == S{"fr is listed in nato", "cn is listed in sco", "nato has de or ru",
+    CHECK(lines_of(out) == S{"fr is listed in nato", "cn is listed in sco", "nato has de or ru",
                                 "sco has de or ru", "nato: first us, fr, de", "sco: first cn, ru", "third is de"});
     CHECK(facts_text(e, l->program->find_template("size")->id) == S{"nato,3", "sco,2"});
 }
@@ -99,10 +90,8 @@ rule bad {
 }
 )");
     Engine e(*l->program);
-    std::ostringstream out;
-    e.set_output(out);
-    e.reset();
-    auto r = e.run();
+    RunResult r;
+    run_printed(e, &r);
     REQUIRE_FALSE(r.errors.empty());
     CHECK(r.errors[0].message.find("nth(1) of a list of 0 items") != std::string::npos);
 }

@@ -1,6 +1,7 @@
 // Helpers shared by the runtime tests.
 #pragma once
 
+#include <iostream>
 #include <set>
 #include <sstream>
 #include <string>
@@ -10,6 +11,26 @@
 #include "runtime/engine.hpp"
 
 namespace covenant::testing {
+
+// Resets `e`, runs it until it stops and returns what its rules printed; the run's result goes to `result` if given.
+inline std::string run_printed(Engine& e, RunResult* result = nullptr) {
+    std::ostringstream out;
+    e.set_output(out);
+    e.reset();
+    RunResult r = e.run();
+    e.set_output(std::cout);
+    if (result) *result = std::move(r);
+    return out.str();
+}
+
+// The lines of `text` as a set (std::multiset to count repeats), for output whose order does not matter.
+template <typename Set = std::set<std::string>>
+Set lines_of(const std::string& text) {
+    Set out;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);) out.insert(line);
+    return out;
+}
 
 // The live facts of a template as "v1,v2,..." strings (a set, so tests do not depend on fact ids).
 inline std::set<std::string> facts_text(const Engine& e, TemplateId t) {

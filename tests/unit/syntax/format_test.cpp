@@ -11,6 +11,7 @@
 #include <random>
 #include <sstream>
 
+#include "../source_files.hpp"
 #include "fixtures.hpp"
 #include "syntax/print_ast.hpp"
 
@@ -67,37 +68,6 @@ std::size_t count_comments(const std::string& text) {
         }
     }
     return n;
-}
-
-fs::path source_dir() {
-    const char* env = std::getenv("COVENANT_SOURCE_DIR");
-    return env && *env ? fs::path(env) : fs::path(COVENANT_SOURCE_DIR);
-}
-
-std::string read_text(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
-
-// The ```covenant blocks of a markdown file.
-std::vector<std::string> covenant_blocks(const std::string& markdown) {
-    std::vector<std::string> blocks;
-    std::istringstream in(markdown);
-    std::string line;
-    bool open = false;
-    while (std::getline(in, line)) {
-        if (!open && line == "```covenant") {
-            blocks.emplace_back();
-            open = true;
-        } else if (open && line.rfind("```", 0) == 0) {
-            open = false;
-        } else if (open) {
-            blocks.back() += line + "\n";
-        }
-    }
-    return blocks;
 }
 
 // Every construct of the language, written untidily (the round-trip test's input, with comments and odd spacing).
@@ -346,11 +316,10 @@ TEST_CASE("fmt: an empty file stays empty", "[syntax][format]") {
 // comment, and formats to itself.
 TEST_CASE("fmt: every shipped pack and every language.md block keeps its meaning and is stable", "[syntax][format]") {
     std::vector<std::pair<std::string, std::string>> inputs;  // name, text
-    for (const auto& entry : fs::recursive_directory_iterator(source_dir() / "rules"))
-        if (entry.path().extension() == ".rules") inputs.emplace_back(entry.path().string(), read_text(entry.path()));
-    std::size_t block = 0;
-    for (const auto& text : covenant_blocks(read_text(source_dir() / "docs" / "language.md")))
-        inputs.emplace_back("docs/language.md block " + std::to_string(++block), text);
+    for (const auto& entry : fs::recursive_directory_iterator(test::source_dir() / "rules"))
+        if (entry.path().extension() == ".rules") inputs.emplace_back(entry.path().string(), test::read_text(entry.path()));
+    for (const auto& block : test::covenant_blocks(test::read_text(test::source_dir() / "docs" / "language.md")))
+        inputs.emplace_back("docs/language.md:" + std::to_string(block.first_line), block.text);
     inputs.emplace_back("untidy", kUntidy);
     inputs.emplace_back("issue example", test::kIssueExample);
     REQUIRE(inputs.size() > 20);
@@ -410,9 +379,9 @@ std::size_t scramble(std::string& text, std::mt19937& random) {
 TEST_CASE("fmt: the shipped packs scrambled, with comments everywhere, format to stable text that means the same",
           "[syntax][format]") {
     std::mt19937 random(20261203);
-    for (const auto& entry : fs::recursive_directory_iterator(source_dir() / "rules")) {
+    for (const auto& entry : fs::recursive_directory_iterator(test::source_dir() / "rules")) {
         if (entry.path().extension() != ".rules") continue;
-        const std::string original = read_text(entry.path());
+        const std::string original = test::read_text(entry.path());
         for (int round = 0; round < 3; ++round) {
             std::string text = original;
             std::size_t added = scramble(text, random);
