@@ -35,9 +35,11 @@ COVENANT        = $(BUILD_DIR)/repl/covenant
 # Debian's nodejs and npm (the VS Code extension's grammar test, editors/vscode) only when there is no npm on PATH:
 # a Node.js installed otherwise (NodeSource's nodejs bundles npm and conflicts with Debian's npm) is kept.
 NODE_DEB_PACKAGES := $(if $(shell command -v npm 2>/dev/null),,nodejs npm)
+# clips and clips-common (CLIPS 6.30 and its examples): the test that runs mab.clp beside rules/examples/monkey.rules.
 DEB_PACKAGES := libboost-dev libfmt-dev libyaml-cpp-dev catch2 libcli11-dev libedit-dev nlohmann-json3-dev pkg-config tmux \
                 cmake g++ make clang libclang-rt-14-dev \
-                pybind11-dev python3-dev python3-pytest python3-pandas dpkg-dev file $(NODE_DEB_PACKAGES)
+                pybind11-dev python3-dev python3-pytest python3-pandas dpkg-dev file clips clips-common \
+                $(NODE_DEB_PACKAGES)
 
 
 # One step at a time: `deps` may run apt-get, and `test` builds two trees that share the two cores.

@@ -266,6 +266,13 @@ Found<ast::Rule> Analysis::find_rule(std::string_view name) const {
     return {};
 }
 
+Found<ast::Function> Analysis::find_function(std::string_view name) const {
+    for (const auto& u : units)
+        for (const auto& f : u.functions)
+            if (f.name.name == name) return {&f, &u};
+    return {};
+}
+
 const ast::Unit* Analysis::find_pack(std::string_view name) const {
     for (const auto& u : units)
         if (u.pack && u.pack->name.name == name) return &u;

@@ -55,12 +55,15 @@ std::string uri_from_path(const std::string& path);
 
 // One name in the document, with what it names.
 struct Occurrence {
-    enum class Kind { Template, Slot, Constant, Rule, Variable, Pack, Predicate };
+    // Function: a user function's declaration, or a call (of a user function or a builtin; a builtin has no
+    // declaration to show).
+    enum class Kind { Template, Slot, Constant, Rule, Variable, Pack, Predicate, Function };
     Kind kind = Kind::Template;
     bool declaration = false;  // the defining occurrence (template NAME, slot declaration, const NAME, rule NAME...)
     std::string name;          // without '?' for variables
-    std::string owner;         // Slot: its template; Variable: its rule
+    std::string owner;         // Slot: its template; Variable: its rule or function
     int rule = -1;             // Variable: index of its rule in the document's unit
+    int function = -1;         // Variable: index of its function (a parameter) in the document's unit
     std::uint32_t offset = 0;  // bytes in the document text
     std::uint32_t length = 0;
 };
@@ -92,6 +95,7 @@ public:
     Found<ast::Template> find_template(std::string_view name) const;
     Found<ast::Constant> find_constant(std::string_view name) const;
     Found<ast::Rule> find_rule(std::string_view name) const;
+    Found<ast::Function> find_function(std::string_view name) const;
     const ast::Unit* find_pack(std::string_view name) const;
     // The template a fact variable (`?f <- pattern`) of a rule is bound to; empty when unknown.
     std::string fact_variable_template(const ast::Rule& rule, std::string_view var) const;

@@ -1,6 +1,7 @@
 // Completion for `covenant lsp`. While the user types, the document rarely parses, so the context comes from a small
 // scan of the text before the cursor (strings, comments, brackets and the words around them), and the names come
-// from the latest analysis (templates, slots, constants and predicates of the document and the packs it uses).
+// from the latest analysis (templates, slots, constants, functions and predicates of the document and the packs it
+// uses).
 //
 // Contexts, by what precedes the cursor:
 //   top level                        the definition keywords; after `use`, pack names
@@ -8,12 +9,16 @@
 //   facts block, rule conditions     template names (conditions also: not, exists, test, then; after `=`: aggregates)
 //   after then                       action keywords; after assert/conclude templates, after retract/modify ?facts
 //   inside `template(` / modify ?f ( slot names not yet written; after `slot:` variables, constants, `one of` values
+//                                    (in actions also functions)
+//   test, operators, call arguments  variables, functions, constants
+//   a function's body                functions and constants; after `?`, its parameters
 //   a word starting with `?`         the variables written earlier in the rule (also inside "{?...}" in strings)
 #include <filesystem>
 #include <set>
 
 #include "classify/shipped.hpp"
 #include "lsp_features.hpp"
+#include "syntax/print_ast.hpp"
 
 namespace covenant::lsp {
 
@@ -110,6 +115,11 @@ public:
             for (const auto& c : u.constants) item(c.name.name, 21, fmt::format("= {}", a_.text_of(c.value.span)));
     }
 
+    void functions() {
+        for (const auto& u : a_.units)
+            for (const auto& f : u.functions) item(f.name.name, 3, print_function_signature(f));
+    }
+
     void predicates() {
         for (const auto& u : a_.units) {
             for (const auto& r : u.rules)
@@ -203,9 +213,19 @@ json completion(const Analysis& a, const std::string& text, Position p) {
     std::string definition;  // the last definition keyword at the top level
     std::string section;     // in a rule body: "", "when" or "then"
     std::vector<std::string> rule_vars, fact_vars;
+    std::vector<std::string> params;  // of the function being defined at the top level
+    bool function_body = false;       // past the `=` of that function
     for (std::size_t i = 0; i < tokens.size(); ++i) {
         const Token& t = tokens[i];
-        if (braces.empty() && t.type == Token::Word && kDefinitionWords.count(t.text)) definition = t.text;
+        if (braces.empty() && t.type == Token::Word && kDefinitionWords.count(t.text)) {
+            definition = t.text;
+            params.clear();
+            function_body = false;
+        }
+        if (braces.empty() && definition == "function") {
+            if (t.type == Token::Var && !function_body) params.push_back(t.text.substr(1));
+            if (t.text == "=" && t.type == Token::Punct && parens.empty()) function_body = true;
+        }
         if (t.text == "{" && t.type == Token::Punct) {
             Block b = !braces.empty()            ? Block::Other
                       : definition == "template" ? Block::Template
@@ -257,19 +277,26 @@ json completion(const Analysis& a, const std::string& text, Position p) {
     }
     if (!prefix.empty() && prefix[0] == '?') {
         if (in_rule) variables(rule_vars);
+        if (function_body)
+            for (const auto& v : params) c.item("?" + v, 6, "parameter of the function");
         return items;
     }
     std::string prev = tokens.empty() ? "" : tokens.back().text;
 
     if (braces.empty()) {
-        if (prev == "use")
+        if (prev == "use") {
             c.packs(std::filesystem::path(path_from_uri(a.doc_uri)).parent_path().string());
-        else if (prev == "=" && definition == "const")
+        } else if (prev == "=" && definition == "const") {
             return items;
-        else if (prev.empty() || tokens.back().type != Token::Word || !kDefinitionWords.count(prev))
-            c.keywords(
-                {"pack", "use", "const", "function", "template", "facts", "rule", "norm", "criterion", "interest",
-                 "report"});
+        } else if (function_body && (prev == "=" || prev == "(" || prev == "," || is_operator(prev))) {
+            // Where an operand starts in a function's body: it may call functions (itself included) and name
+            // constants. After a complete operand the next line may as well start a definition: keywords below.
+            c.functions();
+            c.constants();
+        } else if (prev.empty() || tokens.back().type != Token::Word || !kDefinitionWords.count(prev)) {
+            c.keywords({"pack", "use", "const", "function", "template", "facts", "rule", "norm", "criterion",
+                        "interest", "report"});
+        }
         return items;
     }
     Block block = braces.back();
@@ -314,6 +341,8 @@ json completion(const Analysis& a, const std::string& text, Position p) {
             } else {
                 c.slot_values(tmpl, tokens[seg].text);
                 if (in_rule) variables(rule_vars);
+                // A pattern's slot tests and a facts block's values are constant: calls only in actions.
+                if (in_rule && section == "then") c.functions();
                 c.constants();
             }
             return items;
@@ -329,6 +358,7 @@ json completion(const Analysis& a, const std::string& text, Position p) {
             if (prev == ",") c.templates();
         } else if (in_rule) {
             variables(rule_vars);
+            c.functions();
             c.constants();
         }
         return items;
@@ -351,6 +381,7 @@ json completion(const Analysis& a, const std::string& text, Position p) {
     } else if (prev == "test" || is_operator(prev) || prev == "print") {
         if (prev != "print") {
             variables(rule_vars);
+            c.functions();
             c.constants();
         }
     } else if (section == "then") {

@@ -164,7 +164,34 @@ std::string hover_constant(const Analysis& a, const std::string& name) {
     return out + "\n\n" + where(a, *c.unit, c.node->name.span);
 }
 
+std::string hover_function(const Analysis& a, const std::string& name) {
+    auto f = a.find_function(name);
+    if (!f) return {};  // a builtin, or not defined
+    std::string out = code_block(print_function_signature(*f.node));
+    // Without a declared result type the function gives its body's type, which the checked program knows.
+    if (!f.node->result && a.program)
+        if (const covenant::Function* checked = a.program->find_function(name))
+            if (checked->result != Type::Any)
+                out += fmt::format("\n\ngives `{}` (the type of its body)", type_name(checked->result));
+    if (f.node->doc) out += "\n\n" + f.node->doc->text;
+    return out + "\n\n" + where(a, *f.unit, f.node->name.span);
+}
+
+// A variable in a function's body is one of its parameters, whose type the parameter list declares.
+std::string hover_parameter(const Analysis& a, const Occurrence& o) {
+    if (o.function >= static_cast<int>(a.doc().functions.size())) return {};
+    const ast::Function& f = a.doc().functions[o.function];
+    for (std::size_t i = 0; i < f.params.size(); ++i) {
+        const ast::Param& p = f.params[i];
+        if (p.var.name != o.name) continue;
+        return code_block("?" + o.name + ": " + print_type_name(p.type)) +
+               fmt::format("\n\nparameter {} of function `{}`", i + 1, f.name.name);
+    }
+    return code_block("?" + o.name) + fmt::format("\n\nnot a parameter of function `{}`", f.name.name);
+}
+
 std::string hover_variable(const Analysis& a, const Occurrence& o) {
+    if (o.function >= 0) return hover_parameter(a, o);
     if (o.rule < 0 || o.rule >= static_cast<int>(a.doc().rules.size())) return {};
     const ast::Rule& rule = a.doc().rules[o.rule];
     Binding b;
@@ -242,6 +269,9 @@ json hover(const Analysis& a, Position p) {
         case Kind::Predicate:
             text = hover_predicate(a, o->name);
             break;
+        case Kind::Function:
+            text = hover_function(a, o->name);
+            break;
     }
     if (text.empty()) return nullptr;
     json result = markdown(std::move(text));
@@ -268,8 +298,10 @@ json definition(const Analysis& a, Position p) {
             if (auto r = a.find_rule(o->name)) return a.location(r.node->name.span);
             break;
         case Kind::Variable:
-            for (const auto& other : a.occurrences)  // the first occurrence in the rule binds it
-                if (other.kind == Kind::Variable && other.rule == o->rule && other.name == o->name)
+            // The first occurrence in the rule binds it; in a function, that is the parameter.
+            for (const auto& other : a.occurrences)
+                if (other.kind == Kind::Variable && other.rule == o->rule && other.function == o->function &&
+                    other.name == o->name)
                     return {{"uri", a.doc_uri}, {"range", a.lines.range(other.offset, other.length)}};
             break;
         case Kind::Pack:
@@ -286,6 +318,9 @@ json definition(const Analysis& a, Position p) {
             if (!out.empty()) return out;
             break;
         }
+        case Kind::Function:
+            if (auto f = a.find_function(o->name)) return a.location(f.node->name.span);
+            break;
     }
     return nullptr;
 }
@@ -348,6 +383,8 @@ json document_symbols(const Analysis& a) {
                 symbol(a, f.template_name.name, kObject, f.span, f.template_name.span, std::string(a.text_of(f.span))));
         keep(block.span, std::move(s));
     }
+    for (const auto& f : u.functions)
+        keep(f.span, symbol(a, f.name.name, kFunction, f.span, f.name.span, print_function_signature(f)));
     for (const auto& r : u.rules) {
         std::string detail = rule_kind_word(r.kind) + (r.doc ? ": " + r.doc->text : "");
         keep(r.span, symbol(a, r.name.name, r.kind == ast::RuleKind::Rule ? kFunction : kEvent, r.span, r.name.span,

@@ -17,7 +17,7 @@ json hover(const Analysis& a, Position p);
 json definition(const Analysis& a, Position p);
 
 // textDocument/documentSymbol: DocumentSymbol[] — pack, constants, templates (slots as children), facts blocks,
-// rules (by their kind), report declarations.
+// functions, rules (by their kind), report declarations.
 json document_symbols(const Analysis& a);
 
 // textDocument/completion: CompletionItem[] for the position in `text` (the current text, which need not parse),

@@ -1,6 +1,6 @@
-// The occurrence index of a document: every template, slot, constant, rule, variable, pack and evidence predicate
-// name it writes, with what it names, found by walking the parsed unit (which the parser returns even when parts of
-// the file did not parse, so the index works while the user types).
+// The occurrence index of a document: every template, slot, constant, rule, variable, pack, evidence predicate and
+// function name it writes, with what it names, found by walking the parsed unit (which the parser returns even when
+// parts of the file did not parse, so the index works while the user types).
 #include <algorithm>
 
 #include "lsp_analysis.hpp"
@@ -23,8 +23,7 @@ public:
             add(Kind::Constant, c.name, true);
             expr(c.value);
         }
-        // Function bodies: the constants they name (parameters are not rule variables).
-        for (const auto& f : u.functions) expr(f.body);
+        for (std::size_t i = 0; i < u.functions.size(); ++i) function(u.functions[i], static_cast<int>(i));
         for (const auto& t : u.templates) template_decl(t);
         for (const auto& block : u.facts)
             for (const auto& f : block.facts) fact_term(f);
@@ -49,6 +48,7 @@ private:
         o.name = name;
         o.owner = std::move(owner);
         o.rule = rule_;
+        o.function = function_;
         o.offset = span.offset;
         o.length = span.length;
         a_.occurrences.push_back(std::move(o));
@@ -56,7 +56,7 @@ private:
 
     void variable(const ast::Variable& v) {
         // The span covers the '?'; the name is what is looked up.
-        add_at(Kind::Variable, v.name, v.span, false, rule_name_);
+        add_at(Kind::Variable, v.name, v.span, false, owner_);
     }
 
     void literal(const ast::Literal& lit) {
@@ -81,7 +81,7 @@ private:
             SourceSpan v = span;
             v.offset = span.offset + static_cast<std::uint32_t>(i + 1);
             v.length = static_cast<std::uint32_t>(end - i - 1);
-            add_at(Kind::Variable, std::string(text.substr(i + 2, end - i - 2)), v, false, rule_name_);
+            add_at(Kind::Variable, std::string(text.substr(i + 2, end - i - 2)), v, false, owner_);
         }
     }
 
@@ -102,6 +102,9 @@ private:
             case ast::Expr::Kind::Variable:
                 variable(e.variable);
                 break;
+            case ast::Expr::Kind::Call:
+                add(Kind::Function, e.function, false);
+                [[fallthrough]];
             default:
                 for (const auto& arg : e.args) expr(arg);
         }
@@ -132,6 +135,7 @@ private:
             add(Kind::Slot, sc.slot, false, p.template_name.name);
             if (sc.variable) variable(*sc.variable);
             for (const auto& v : sc.values) operand(v);
+            for (const auto& item : sc.list) operand(item.value);  // a list pattern [?a, ..?rest]
         }
     }
 
@@ -142,6 +146,9 @@ private:
                 break;
             case ast::Condition::Kind::Not:
             case ast::Condition::Kind::Exists:
+            case ast::Condition::Kind::Forall:
+            case ast::Condition::Kind::Or:
+            case ast::Condition::Kind::And:
                 for (const auto& g : c.group) condition(g);
                 break;
             case ast::Condition::Kind::Test:
@@ -192,15 +199,26 @@ private:
         }
     }
 
+    // The parameters are the body's variables: declared in the parameter list, used in the body.
+    void function(const ast::Function& f, int index) {
+        add(Kind::Function, f.name, true);
+        function_ = index;
+        owner_ = f.name.name;
+        for (const auto& p : f.params) add_at(Kind::Variable, p.var.name, p.var.span, true, owner_);
+        expr(f.body);
+        function_ = -1;
+        owner_.clear();
+    }
+
     void rule(const ast::Rule& r, int index) {
         add(Kind::Rule, r.name, true);
         rule_ = index;
-        rule_name_ = r.name.name;
+        owner_ = r.name.name;
         if (r.salience) expr(*r.salience);
         for (const auto& c : r.conditions) condition(c);
         for (const auto& act : r.actions) action(act, r);
         rule_ = -1;
-        rule_name_.clear();
+        owner_.clear();
     }
 
     void report(const ast::ReportDecl& r) {
@@ -215,7 +233,8 @@ private:
 
     Analysis& a_;
     int rule_ = -1;
-    std::string rule_name_;
+    int function_ = -1;
+    std::string owner_;  // the rule or function being indexed: the owner of its variables
 };
 
 }  // namespace

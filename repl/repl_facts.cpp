@@ -103,6 +103,11 @@ std::optional<std::vector<FactId>> ReplSession::resolve_facts(const Line& l, std
             error(l, c.slot.span.offset, c.slot.name.size(), Code::UnknownSlot, unknown_slot_message(*t, c.slot.name));
             return std::nullopt;
         }
+        if (c.is_list_pattern) {
+            error(l, c.span.offset, c.span.length, Code::ParseExpected,
+                  "a list pattern cannot select facts here; select by the other slots, or by the fact's id (f-12)");
+            return std::nullopt;
+        }
         if (!c.op) continue;
         Test test{static_cast<std::size_t>(slot), program_cmp_op(*c.op), {}};
         for (const auto& operand : c.values) {

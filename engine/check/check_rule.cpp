@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <limits>
+#include <set>
 #include <unordered_map>
 
 #include "check/check.hpp"
@@ -144,9 +145,13 @@ public:
             for (std::size_t i = 0; i < rule_.vars.size(); ++i) {
                 const VarInfo& v = rule_.vars[i];
                 if (uses_[i] > 0 || v.name.empty() || v.name[0] == '_' || v.name[0] == '#') continue;
-                sink_.warning(v.span, Code::UnusedVariable,
-                              "variable ?{} is bound but never used; leave it out, or name it ?_{} to keep it",
-                              v.name, v.name);
+                if (list_items_.count(static_cast<VarId>(i)))  // an item of a list pattern keeps its place
+                    sink_.warning(v.span, Code::UnusedVariable,
+                                  "variable ?{} is bound but never used; write ?_ to match any item there", v.name);
+                else
+                    sink_.warning(v.span, Code::UnusedVariable,
+                                  "variable ?{} is bound but never used; leave it out, or name it ?_{} to keep it",
+                                  v.name, v.name);
             }
         }
     }
@@ -289,8 +294,106 @@ private:
     // When a pattern cannot be resolved (unknown template or slot), its new variables are still bound, as `any`,
     // so that their later uses do not report errors that only repeat the first one.
     void bind_quietly(const ast::SlotConstraint& sc) {
-        if (sc.variable && !visible_.count(sc.variable->name) && !hidden_.count(sc.variable->name))
-            bind(sc.variable->name, sc.variable->span, Type::Any);
+        auto quietly = [&](const ast::Variable& v) {
+            if (!visible_.count(v.name) && !hidden_.count(v.name)) bind(v.name, v.span, Type::Any);
+        };
+        if (sc.variable) quietly(*sc.variable);
+        for (const auto& item : sc.list)
+            if (item.value.is_variable) quietly(item.value.variable);
+    }
+
+    // `slot: [a, ?x, ..?rest]` (docs/language.md §3.4): a test of the list's length (exactly the number of items,
+    // at least that many with a `..` item), then per item a test or a bind of that item, counted from the start
+    // before the `..` item and from the end after it, and for `..?rest` a bind (or test) of the items between.
+    // `?_` matches any one item (or, as `..?_`, any items) and binds nothing.
+    void check_list_pattern(const ast::SlotConstraint& sc, const SlotDef& slot, SlotIndex index,
+                            const TemplateDef& t, Pattern& out) {
+        if (slot.type != Type::List) {
+            sink_.error(sc.span, Code::TypeMismatch,
+                        "a list pattern `[...]` matches a list, but slot '{}' of '{}' holds {}; compare the slot "
+                        "itself (`{}: ?x`)",
+                        slot.name, t.name, a_type(slot.type), slot.name);
+            bind_quietly(sc);
+            return;
+        }
+        std::size_t rest = sc.list.size();
+        for (std::size_t i = 0; i < sc.list.size(); ++i) {
+            if (!sc.list[i].rest) continue;
+            if (rest != sc.list.size()) {
+                sink_.error(sc.list[i].value.span, Code::TypeMismatch,
+                            "a list pattern takes at most one `..` item: with two, which items each takes would "
+                            "be ambiguous");
+                bind_quietly(sc);
+                return;
+            }
+            rest = i;
+            if (!sc.list[i].value.is_variable) {
+                sink_.error(sc.list[i].value.span, Code::TypeMismatch,
+                            "`..` in a list pattern takes a variable, which gets the items the others leave, as in "
+                            "`[?first, ..?rest]`");
+                bind_quietly(sc);
+                return;
+            }
+        }
+        bool has_rest = rest != sc.list.size();
+        std::size_t fixed = sc.list.size() - (has_rest ? 1 : 0);
+        std::size_t after = has_rest ? sc.list.size() - rest - 1 : 0;
+        if (fixed - after > 255 || after > 255) {
+            sink_.error(sc.span, Code::TypeMismatch, "a list pattern matches at most 255 items before and after "
+                                                     "its `..` item");
+            return;
+        }
+        Operand length;
+        length.constant = Value::integer(static_cast<std::int64_t>(fixed));
+        length.span = sc.span;
+        // The Length test keeps where the `..` item stands (as a Rest part does), so that the pattern can be
+        // printed back as written even when the rest binds nothing (`[?a, .._, ?z]`).
+        auto split = static_cast<std::uint16_t>(has_rest ? rest | (after << 8) : 0);
+        SlotTest size{index, has_rest ? CmpOp::Ge : CmpOp::Eq, {length}, sc.span, ListPart::Length, split};
+        out.tests.push_back(std::move(size));
+        SlotDef item = item_slot(slot);
+        for (std::size_t i = 0; i < sc.list.size(); ++i) {
+            const ast::ListItem& li = sc.list[i];
+            ListPart part = ListPart::Item;
+            std::uint16_t position = static_cast<std::uint16_t>(i);
+            if (li.rest) {
+                part = ListPart::Rest;
+                position = static_cast<std::uint16_t>(rest | (after << 8));
+            } else if (has_rest && i > rest) {
+                part = ListPart::ItemFromEnd;
+                position = static_cast<std::uint16_t>(sc.list.size() - 1 - i);
+            }
+            const SlotDef& target = li.rest ? slot : item;  // the rest is a list like the slot
+            const ast::Operand& v = li.value;
+            if (v.is_expression) continue;  // pass 0 could not compute it, and said why
+            if (!v.is_variable) {
+                auto value = literal_for_slot(v.literal, target, t.name, sink_);
+                if (!value) continue;
+                Operand o;
+                o.constant = *value;
+                o.span = v.span;
+                out.tests.push_back({index, CmpOp::Eq, {o}, v.span, part, position});
+                continue;
+            }
+            const ast::Variable& var = v.variable;
+            if (var.name == "_") continue;  // matches anything
+            if (visible_.count(var.name)) {
+                VarId id = use_var(var.name, var.span);
+                if (id == kNoVar) continue;
+                check_var_against_slot(id, var.span, target, t);
+                Operand o;
+                o.is_var = true;
+                o.var = id;
+                o.span = var.span;
+                out.tests.push_back({index, CmpOp::Eq, {o}, var.span, part, position});
+            } else if (hidden_.count(var.name) && groups_.empty()) {
+                report_hidden(var.name, var.span);
+            } else {
+                VarId id = bind(var.name, var.span, target.type);
+                list_items_.insert(id);
+                out.binds.push_back({index, id, var.span, part, position});
+            }
+        }
     }
 
     bool compatible(Type a, Type b) const { return fits(a, b) || fits(b, a); }
@@ -349,6 +452,10 @@ private:
             seen[idx] = &sc;
             const SlotDef& slot = t->slots[idx];
             auto index = static_cast<SlotIndex>(idx);
+            if (sc.is_list_pattern) {
+                check_list_pattern(sc, slot, index, *t, out);
+                continue;
+            }
             if (sc.variable) {
                 const ast::Variable& v = *sc.variable;
                 if (auto it = visible_.find(v.name); it != visible_.end()) {
@@ -547,6 +654,13 @@ private:
         leave_group();
         out.result = bind_result(c.result, result_type);
         if (!pattern) return std::nullopt;
+        // The aggregate node reads a whole slot per fact (rete/network.cpp), and a fact is one member of the group.
+        for (const auto& b : pattern->binds)
+            if (b.var == out.over && b.part != ListPart::Whole && c.over)
+                sink_.error(c.over->span, Code::TypeMismatch,
+                            "`{}` aggregates one value per fact, but ?{} is an item of a list pattern; bind a slot "
+                            "of its own, or keep one fact per item",
+                            c.function.name, c.over->name);
         out.pattern = std::move(*pattern);
         return out;
     }
@@ -695,6 +809,12 @@ private:
             }
             case ast::Expr::Kind::Unary: {
                 if (a.args.size() != 1) return e;
+                if (a.op == "..") {
+                    sink_.error(a.span, Code::TypeMismatch,
+                                "`..` spreads a list's items into a list, as in `[?x, ..?rest]`; it cannot stand "
+                                "on its own");
+                    return e;
+                }
                 Expr arg = check_expr(a.args[0]);
                 std::optional<ExprOp> unary = unary_op_from_text(a.op);
                 if (unary == ExprOp::Neg) {
@@ -725,6 +845,18 @@ private:
                 e.kind = ExprKind::List;
                 e.type = Type::List;
                 for (const auto& item : a.args) {
+                    if (item.kind == ast::Expr::Kind::Unary && item.op == ".." && item.args.size() == 1) {
+                        Expr spread;
+                        spread.kind = ExprKind::Unary;
+                        spread.op = ExprOp::Spread;
+                        spread.type = Type::List;
+                        spread.span = item.span;
+                        spread.args.push_back(check_expr(item.args[0]));
+                        require(spread.args[0], spread.args[0].type == Type::List || spread.args[0].type == Type::Any,
+                                "`..` spreads a list");
+                        e.args.push_back(std::move(spread));
+                        continue;
+                    }
                     e.args.push_back(check_expr(item));
                     require(e.args.back(), e.args.back().type != Type::List, "a list holds single values");
                 }
@@ -1095,6 +1227,7 @@ private:
     std::unordered_map<std::string, Hidden> hidden_;   // variables local to a group that has ended
     std::vector<Group> groups_;                        // open not/exists/aggregate groups, innermost last
     std::vector<int> uses_;                            // per VarId: references other than the binding
+    std::set<VarId> list_items_;                       // variables bound by an item of a list pattern
     std::vector<TemplateId> fact_template_;            // per VarId: the template of a fact variable
 };
 

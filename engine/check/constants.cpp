@@ -148,8 +148,10 @@ public:
         if (!o.is_variable) literal(o.literal);
     }
     void pattern(ast::Pattern& p) {
-        for (auto& sc : p.slots)
+        for (auto& sc : p.slots) {
             for (auto& v : sc.values) operand(v);
+            for (auto& item : sc.list) operand(item.value);
+        }
     }
     void condition(ast::Condition& c) {
         pattern(c.pattern);

@@ -62,7 +62,7 @@ bool test_met(const SlotTest& t, const Source& s) {
     if (t.slot >= s.values.size() || !s.values[t.slot]) return true;
     std::vector<Value> operands;
     for (const auto& o : t.values) operands.push_back(o.constant);
-    return slot_values_pass(t.op, *s.values[t.slot], operands);
+    return slot_values_pass(t.op, list_part(*s.values[t.slot], t.part, t.index), operands);
 }
 
 bool source_meets(const Pattern& p, const Source& s) {
@@ -73,10 +73,11 @@ bool source_meets(const Pattern& p, const Source& s) {
 
 // `share: < 0.5`, `kind: a | b`, `kind: != a | b`, as the constraint is written in a pattern.
 std::string constraint_text(const TemplateDef& t, const SlotTest& test) {
-    static constexpr const char* kOps[] = {"", "!= ", "< ", "<= ", "> ", ">= "};
+    static constexpr const char* kOps[] = {"", "!= ", "< ", "<= ", "> ", ">= ", "has "};
     std::string values;
     for (const auto& o : test.values) values += (values.empty() ? "" : " | ") + to_source(o.constant);
-    return fmt::format("{}: {}{}", t.slots.at(test.slot).name, kOps[static_cast<int>(test.op)], values);
+    return fmt::format("{}: {}{}", slot_part_text(t.slots.at(test.slot).name, test.part, test.index),
+                       kOps[static_cast<int>(test.op)], values);
 }
 
 // The template of the fact that `var` names in `rule` (bound by `?f <- pattern`), if any.

@@ -151,6 +151,7 @@ std::vector<SlotUse> find_uses(const Program& p, const KeySlots& keys) {
                 if (test.slot == key) continue;
                 SlotUse& u = use_of(pat.tmpl, test.slot);
                 add_rule(u, r.name);
+                if (test.part != ListPart::Whole) continue;  // a list pattern's constants are not the slot's values
                 for (const auto& o : test.values)
                     if (!o.is_var) add_constant(u, o.constant);
             }

@@ -408,6 +408,14 @@ private:
                 ok = false;
                 continue;
             }
+            if (c.is_list_pattern) {
+                error(place(c.span), Code::FactBadValue,
+                      "an expected fact holds values only, not a list pattern; write the list itself, as in `{}: [a, "
+                      "b]`, or leave the slot out",
+                      slot.name);
+                ok = false;
+                continue;
+            }
             if (!c.op) continue;
             FactExpectation::Test test;
             test.slot = static_cast<SlotIndex>(i);

@@ -174,20 +174,21 @@ private:
         bool ok = true;
         for (const auto& b : pat.binds) {
             if (b.var >= vals_.size() || b.slot >= values.size()) continue;
+            Value v = list_part(values[b.slot], b.part, b.index);
             if (bound_[b.var]) {
-                if (equal_for_match(vals_[b.var], values[b.slot])) {
+                if (equal_for_match(vals_[b.var], v)) {
                     if (passed) ++*passed;
                     continue;
                 }
                 ok = false;
                 if (joins_failed) ++*joins_failed;
                 if (!misses) return false;
-                misses->push_back(fmt::format("{} is {}, the rule needs ?{} = {}", t.slots[b.slot].name,
-                                              value_text(values[b.slot]), r_.vars[b.var].name,
-                                              value_text(vals_[b.var])));
+                misses->push_back(fmt::format("{} is {}, the rule needs ?{} = {}",
+                                              slot_part_text(t.slots[b.slot].name, b.part, b.index), value_text(v),
+                                              r_.vars[b.var].name, value_text(vals_[b.var])));
                 continue;
             }
-            vals_[b.var] = values[b.slot];
+            vals_[b.var] = v;
             bound_[b.var] = 1;
             newly.push_back(b.var);
         }
@@ -196,7 +197,8 @@ private:
             bool vars_ok = std::all_of(test.values.begin(), test.values.end(), [&](const Operand& o) {
                 return !o.is_var || (o.var < bound_.size() && bound_[o.var]);
             });
-            if (vars_ok && slot_test(test, values[test.slot])) {
+            Value v = list_part(values[test.slot], test.part, test.index);
+            if (vars_ok && slot_test(test, v)) {
                 if (passed) ++*passed;
                 continue;
             }
@@ -205,8 +207,9 @@ private:
                 std::any_of(test.values.begin(), test.values.end(), [](const Operand& o) { return o.is_var; }))
                 ++*joins_failed;
             if (!misses) return false;
-            misses->push_back(fmt::format("{} is {}, the rule needs {}", t.slots[test.slot].name,
-                                          value_text(values[test.slot]), needs_text(test)));
+            misses->push_back(fmt::format("{} is {}, the rule needs {}",
+                                          slot_part_text(t.slots[test.slot].name, test.part, test.index),
+                                          value_text(v), needs_text(test)));
         }
         if (pat.fact_var != kNoVar && pat.fact_var < vals_.size() && !bound_[pat.fact_var] && ok) {
             // The fact variable's value is only read by retract/modify actions, which the search never runs.
@@ -227,12 +230,15 @@ private:
         std::string wanted;
         for (const auto& b : pat.binds)
             if (b.var < vals_.size() && bound_[b.var])
-                wanted += (wanted.empty() ? "" : ", ") + t.slots[b.slot].name + ": " + value_text(vals_[b.var]);
+                wanted += (wanted.empty() ? "" : ", ") + slot_part_text(t.slots[b.slot].name, b.part, b.index) +
+                          ": " + value_text(vals_[b.var]);
         for (const auto& test : pat.tests) {
             bool vars_ok = std::all_of(test.values.begin(), test.values.end(), [&](const Operand& o) {
                 return !o.is_var || (o.var < bound_.size() && bound_[o.var]);
             });
-            if (vars_ok) wanted += (wanted.empty() ? "" : ", ") + t.slots[test.slot].name + ": " + needs_text(test);
+            if (vars_ok)
+                wanted += (wanted.empty() ? "" : ", ") + slot_part_text(t.slots[test.slot].name, test.part, test.index) +
+                          ": " + needs_text(test);
         }
         std::string head = fmt::format("no {} fact{}", t.name, wanted.empty() ? "" : " with " + wanted);
         if (ids.empty()) return head + fmt::format(" (there is no {} fact at all)", t.name);

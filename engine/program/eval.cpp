@@ -304,7 +304,15 @@ Value eval(const Expr& e, const Value* b) {
         case ExprKind::List: {
             std::vector<Value> items;
             items.reserve(e.args.size());
-            for (const auto& item : e.args) items.push_back(eval(item, b));
+            for (const auto& item : e.args) {
+                if (item.kind == ExprKind::Unary && item.op == ExprOp::Spread) {
+                    Value list = eval(item.args.at(0), b);
+                    if (list.type != Type::List) fail(item, fmt::format("`..` needs a list, not {}", to_source(list)));
+                    items.insert(items.end(), list.items().begin(), list.items().end());
+                } else {
+                    items.push_back(eval(item, b));
+                }
+            }
             return Value::of_list(items);
         }
         case ExprKind::Format: {

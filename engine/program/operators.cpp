@@ -74,6 +74,7 @@ const char* expr_op_text(ExprOp op) {
         case ExprOp::In: return "in";
         case ExprOp::Neg: return "-";
         case ExprOp::Not: return "not";
+        case ExprOp::Spread: return "..";
         default: return "";
     }
 }

@@ -190,6 +190,7 @@ public:
             SlotIndex slot;
             const SlotBind* bind = nullptr;
             std::vector<const SlotTest*> tests;
+            std::vector<const SlotBind*> part_binds;  // a list pattern's
             std::uint64_t key = 0;
         };
         std::vector<Item> items;
@@ -202,10 +203,14 @@ public:
                     it.key = std::min(it.key, key);
                     return it;
                 }
-            items.push_back({slot, nullptr, {}, key});
+            items.push_back({slot, nullptr, {}, {}, key});
             return items.back();
         };
-        for (const auto& b : pat.binds) item_for(b.slot, b.span).bind = &b;
+        for (const auto& b : pat.binds) {
+            Item& it = item_for(b.slot, b.span);
+            if (b.part == ListPart::Whole) it.bind = &b;
+            else it.part_binds.push_back(&b);
+        }
         for (const auto& test : pat.tests) item_for(test.slot, test.span).tests.push_back(&test);
         std::stable_sort(items.begin(), items.end(), [](const Item& a, const Item& b) { return a.key < b.key; });
 
@@ -215,6 +220,10 @@ public:
         for (std::size_t i = 0; i < items.size(); ++i) {
             const Item& it = items[i];
             std::string c = t.slots.at(it.slot).name + ":";
+            if (auto list = list_pattern(it.tests, it.part_binds)) {
+                s += (i ? ", " : "") + c + " " + *list;
+                continue;
+            }
             bool var_shown = false;
             if (it.bind) {
                 c += " " + var(it.bind->var);
@@ -233,6 +242,33 @@ public:
             s += (i ? ", " : "") + c;
         }
         return s + ")";
+    }
+
+    // A list pattern `[a, ?x, ..?rest]` from its Length test and the tests and binds of its parts; nullopt when
+    // the slot has none (it is then printed as ordinary constraints).
+    std::optional<std::string> list_pattern(const std::vector<const SlotTest*>& tests,
+                                            const std::vector<const SlotBind*>& binds) const {
+        const SlotTest* length = nullptr;
+        for (const SlotTest* test : tests)
+            if (test->part == ListPart::Length) length = test;
+        if (!length || length->values.empty()) return std::nullopt;
+        auto n = static_cast<std::size_t>(length->values[0].constant.i);
+        bool has_rest = length->op == CmpOp::Ge;
+        std::size_t front = has_rest ? (length->index & 0xFF) : n;
+        std::vector<std::string> items(n + (has_rest ? 1 : 0), "?_");
+        auto position = [&](ListPart part, std::uint16_t index) -> std::size_t {
+            if (part == ListPart::Item) return index;
+            if (part == ListPart::ItemFromEnd) return items.size() - 1 - index;
+            return front;  // Rest
+        };
+        for (const SlotBind* b : binds) items.at(position(b->part, b->index)) = var(b->var);
+        for (const SlotTest* test : tests)
+            if (test->part != ListPart::Length && test->part != ListPart::Whole && !test->values.empty())
+                items.at(position(test->part, test->index)) = operand(test->values[0]);
+        std::string s = "[";
+        for (std::size_t k = 0; k < items.size(); ++k)
+            s += (k ? ", " : "") + std::string(has_rest && k == front ? ".." : "") + items[k];
+        return s + "]";
     }
 
     std::string condition(const Condition& c) const {
@@ -478,6 +514,17 @@ SlotDef item_slot(const SlotDef& list) {
     item.type = list.element;
     item.range.clear();
     return item;
+}
+
+std::string slot_part_text(std::string_view slot, ListPart part, std::uint16_t index) {
+    switch (part) {
+        case ListPart::Whole: break;
+        case ListPart::Length: return fmt::format("length({})", slot);
+        case ListPart::Item: return fmt::format("item {} of {}", index + 1, slot);
+        case ListPart::ItemFromEnd: return fmt::format("item {} from the end of {}", index + 1, slot);
+        case ListPart::Rest: return fmt::format("the rest of {}", slot);
+    }
+    return std::string(slot);
 }
 
 std::string one_of_list(const SlotDef& slot) {

@@ -76,6 +76,18 @@ struct TemplateDef {
     bool is_case_template() const;
 };
 
+// The part of a list slot that a slot test or bind reads; everything else reads the whole slot. A list pattern
+// (`args: [?a, ladder, ..?rest]`, docs/language.md §3.4) becomes a Length test plus Item/ItemFromEnd tests and binds
+// and at most one Rest bind.
+enum class ListPart : std::uint8_t {
+    Whole,
+    Length,       // the number of items (an Int). A list pattern's Length test keeps, in its index, where its `..`
+                  // item is, encoded as for Rest (0 without one)
+    Item,         // item `index`, counting from 0 at the start
+    ItemFromEnd,  // item `index`, counting from 0 at the end (0 = the last)
+    Rest          // the list without its first (index & 0xFF) and its last (index >> 8) items
+};
+
 // A constant or a variable of the rule.
 struct Operand {
     bool is_var = false;
@@ -92,6 +104,8 @@ struct SlotTest {
     CmpOp op = CmpOp::Eq;
     std::vector<Operand> values;
     SourceSpan span;
+    ListPart part = ListPart::Whole;       // what of the slot is tested (list patterns)
+    std::uint16_t index = 0;               // ListPart's position
 };
 
 // The first occurrence of a variable in a positive position binds it to the slot's value.
@@ -99,6 +113,8 @@ struct SlotBind {
     SlotIndex slot = 0;
     VarId var = kNoVar;
     SourceSpan span;
+    ListPart part = ListPart::Whole;       // an item or the rest of a list slot (list patterns)
+    std::uint16_t index = 0;
 };
 
 // Within a pattern, binds come before tests in evaluation order: `born: ?b < 1960` is a bind of ?b plus a test
@@ -119,7 +135,8 @@ enum class ExprOp : std::uint8_t {
                                             // `/` always gives a float (as in CLIPS); div() is integer division
     Eq, Ne, Lt, Le, Gt, Ge,                 // comparisons -> bool
     And, Or,                                // short-circuit -> bool
-    In                                      // x in list: some item equals x (as rules compare) -> bool
+    In,                                     // x in list: some item equals x (as rules compare) -> bool
+    Spread                                  // ..l, an item of a List expression: l's items in its place
 };
 
 // Built-in functions callable in expressions. The checker resolves names to these; arity is checked.
@@ -331,6 +348,10 @@ int subject_link(const Program& p, const TemplateDef& t);
 
 // The slot one item of the `list of T` slot `list` is checked against: the same slot with type T and no range.
 SlotDef item_slot(const SlotDef& list);
+
+// A part of slot `slot` in words, for explanations: "args" (Whole), "length(args)", "item 2 of args" (counting from
+// 1, as nth does), "item 1 from the end of args", "the rest of args".
+std::string slot_part_text(std::string_view slot, ListPart part, std::uint16_t index);
 
 // "(a | b | c)": the values a `one of` slot allows, as a template declares them.
 std::string one_of_list(const SlotDef& slot);

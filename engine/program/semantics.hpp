@@ -68,6 +68,28 @@ inline bool slot_test_holds(CmpOp op, const Value& v, std::size_t n, OperandAt&&
     }
 }
 
+// The part of a slot's value `v` that a list pattern reads (ListPart, program.hpp); `v` itself for Whole. Reading
+// an item a list does not have gives an Any value, which equals nothing a slot holds: the Length test that every
+// list pattern carries fails on such a fact anyway, so the value is never bound. Rest makes (interns) a list.
+inline Value list_part(const Value& v, ListPart part, std::uint16_t index) {
+    if (part == ListPart::Whole) return v;
+    Value none;
+    none.type = Type::Any;
+    if (v.type != Type::List) return none;
+    auto items = v.items();
+    switch (part) {
+        case ListPart::Length: return Value::integer(static_cast<std::int64_t>(items.size()));
+        case ListPart::Item: return index < items.size() ? items[index] : none;
+        case ListPart::ItemFromEnd: return index < items.size() ? items[items.size() - 1 - index] : none;
+        case ListPart::Rest: {
+            std::size_t front = index & 0xFFu, back = index >> 8;
+            if (front + back > items.size()) return none;
+            return Value::of_list(items.subspan(front, items.size() - front - back));
+        }
+        default: return v;
+    }
+}
+
 // slot_test_holds with the operands given as Values (an expectation's or a REPL pattern's constants).
 inline bool slot_values_pass(CmpOp op, const Value& v, const std::vector<Value>& operands) {
     return slot_test_holds(op, v, operands.size(), [&](std::size_t k) -> const Value& { return operands[k]; });

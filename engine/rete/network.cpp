@@ -32,6 +32,8 @@ struct Binding {
     std::uint16_t depth = 0;
     OperandKind kind = OperandKind::TokenSlot;
     std::uint16_t slot = 0;
+    ListPart part = ListPart::Whole;   // TokenPart: the part of the list slot (list patterns)
+    std::uint16_t index = 0;
 };
 using Scope = std::vector<Binding>;
 
@@ -73,6 +75,8 @@ private:
         Operand o;
         o.kind = b.kind;
         o.slot = b.slot;
+        o.part = b.part;
+        o.index = b.index;
         o.up = static_cast<std::uint16_t>(left_depth - b.depth);
         return o;
     }
@@ -108,23 +112,28 @@ private:
     // other join tests (Doorenbos §2.2 / §2.4). `left_depth` is the depth of the tokens the pattern joins with.
     CompiledPattern compile_pattern(const Rule& rule, const Pattern& pat, const Scope& scope,
                                     std::uint16_t left_depth) {
-        std::vector<int> local_slot(rule.vars.size(), -1);
+        std::vector<const SlotBind*> local(rule.vars.size(), nullptr);
         for (const auto& b : pat.binds)
-            if (b.var < local_slot.size() && local_slot[b.var] < 0) local_slot[b.var] = b.slot;
+            if (b.var < local.size() && !local[b.var]) local[b.var] = &b;
         CompiledPattern out;
         std::vector<SlotCheck> alpha_tests;
         for (const auto& t : pat.tests) {
             SlotCheck check;
             check.slot = t.slot;
             check.op = t.op;
+            check.part = t.part;
+            check.index = t.index;
             bool joins = false;
             for (const auto& v : t.values) {
                 Operand o;
                 if (!v.is_var) {
                     o.constant = v.constant;
-                } else if (v.var < local_slot.size() && local_slot[v.var] >= 0) {
-                    o.kind = OperandKind::FactSlot;
-                    o.slot = static_cast<std::uint16_t>(local_slot[v.var]);
+                } else if (v.var < local.size() && local[v.var]) {
+                    const SlotBind& b = *local[v.var];
+                    o.kind = b.part == ListPart::Whole ? OperandKind::FactSlot : OperandKind::FactPart;
+                    o.slot = b.slot;
+                    o.part = b.part;
+                    o.index = b.index;
                 } else if (v.var < scope.size() && scope[v.var].bound) {
                     o = token_operand(scope[v.var], left_depth);
                     joins = true;
@@ -136,7 +145,8 @@ private:
             }
             if (!joins) {
                 alpha_tests.push_back(std::move(check));
-            } else if (check.op == CmpOp::Eq && check.values.size() == 1) {
+            } else if (check.op == CmpOp::Eq && check.values.size() == 1 && check.part == ListPart::Whole) {
+                // (A join on a part of a list is a plain check: right indexes hash whole slots.)
                 out.hashed.push_back(HashedEq{check.slot, check.values[0]});
             } else {
                 out.checks.push_back(std::move(check));
@@ -250,7 +260,8 @@ private:
     static void bind_pattern_vars(const Pattern& pat, std::uint16_t depth, Scope& scope) {
         for (const auto& b : pat.binds) {
             if (b.var >= scope.size() || scope[b.var].bound) continue;
-            scope[b.var] = Binding{true, depth, OperandKind::TokenSlot, b.slot};
+            scope[b.var] = Binding{true, depth, b.part == ListPart::Whole ? OperandKind::TokenSlot : OperandKind::TokenPart,
+                                   b.slot, b.part, b.index};
         }
         if (pat.fact_var != kNoVar && pat.fact_var < scope.size())
             scope[pat.fact_var] = Binding{true, depth, OperandKind::TokenFact, 0};
@@ -285,7 +296,7 @@ private:
                         node.alpha = cp.alpha;
                         node.hashed = std::move(cp.hashed);
                         node.checks = std::move(cp.checks);
-                        parent = add_shareable(std::move(node));
+                            parent = add_shareable(std::move(node));
                     } else {
                         // Doorenbos §2.8: the subnetwork hangs off the same parent and precedes the Ncc node among
                         // its children, so a new left token reaches the subnetwork (and the partner) first.
@@ -380,6 +391,18 @@ private:
     }
 };
 
+// ".length", "[0]", "[-1]" (the last item), "[1..-0]" (the rest after the first item).
+std::string describe_part(ListPart part, std::uint16_t index) {
+    switch (part) {
+        case ListPart::Whole: return "";
+        case ListPart::Length: return ".length";
+        case ListPart::Item: return fmt::format("[{}]", index);
+        case ListPart::ItemFromEnd: return fmt::format("[-{}]", index + 1);
+        case ListPart::Rest: return fmt::format("[{}..-{}]", index & 0xFF, index >> 8);
+    }
+    return "";
+}
+
 std::string describe_operand(const Operand& o) {
     switch (o.kind) {
         case OperandKind::Const: return to_source(o.constant);
@@ -387,6 +410,8 @@ std::string describe_operand(const Operand& o) {
         case OperandKind::TokenSlot: return fmt::format("up{}.slot{}", o.up, o.slot);
         case OperandKind::TokenFact: return fmt::format("up{}.fact", o.up);
         case OperandKind::TokenValue: return fmt::format("up{}.value", o.up);
+        case OperandKind::FactPart: return fmt::format("slot{}{}", o.slot, describe_part(o.part, o.index));
+        case OperandKind::TokenPart: return fmt::format("up{}.slot{}{}", o.up, o.slot, describe_part(o.part, o.index));
     }
     return "?";
 }
@@ -395,7 +420,7 @@ std::string describe_operand(const Operand& o) {
 std::string_view op_text(CmpOp op) { return cmp_op_dump_text(op); }
 
 std::string describe_check(const SlotCheck& c) {
-    std::string s = fmt::format("slot{} {}", c.slot, op_text(c.op));
+    std::string s = fmt::format("slot{}{} {}", c.slot, describe_part(c.part, c.index), op_text(c.op));
     for (std::size_t i = 0; i < c.values.size(); ++i) s += (i ? " | " : " ") + describe_operand(c.values[i]);
     return s;
 }

@@ -34,18 +34,25 @@ using AlphaId = std::uint32_t;
 constexpr std::uint32_t kNone = 0xFFFFFFFF;
 
 // Where an operand's value comes from.
+// The order matters: the kinds that read the fact being tested come right after Const, so that the matcher tells
+// them from the token kinds with one comparison (kind <= FactPart).
 enum class OperandKind : std::uint8_t {
     Const,       // `constant`
     FactSlot,    // slot `slot` of the fact being tested (an intra-pattern test)
+    FactPart,    // FactSlot, then the list part `part`/`index` of it (list patterns; apart from FactSlot so that the
+                 // common kinds read a slot without looking at a part)
     TokenSlot,   // slot `slot` of the fact `up` levels above the left token (0 = the left token itself)
     TokenFact,   // the id of that fact (a `?f <-` variable), as an Int
-    TokenValue   // the value carried by an aggregate token `up` levels above the left token
+    TokenValue,  // the value carried by an aggregate token `up` levels above the left token
+    TokenPart    // TokenSlot, then the list part `part`/`index` of it
 };
 
 struct Operand {
     OperandKind kind = OperandKind::Const;
+    ListPart part = ListPart::Whole;      // FactPart / TokenPart
     std::uint16_t slot = 0;
     std::uint16_t up = 0;
+    std::uint16_t index = 0;              // FactPart / TokenPart: the part's position (program.hpp)
     Value constant;
     friend bool operator==(const Operand&, const Operand&) = default;
 };
@@ -54,6 +61,8 @@ struct Operand {
 struct SlotCheck {
     std::uint16_t slot = 0;
     CmpOp op = CmpOp::Eq;
+    ListPart part = ListPart::Whole;      // the part of the slot tested (list patterns)
+    std::uint16_t index = 0;
     std::vector<Operand> values;
     friend bool operator==(const SlotCheck&, const SlotCheck&) = default;
 };

@@ -71,11 +71,23 @@ enum class CmpOp { Eq, Ne, Lt, Le, Gt, Ge, Has };
 //   born: ?b < 1960      variable = b, op = Lt, values = [1960]   (binds ?b, then tests it)
 //   born: > ?y           op = Gt,  values = [?y]
 //   members: has a | b   op = Has, values = [a, b]          (a list slot holding one of these)
+// One item of a list pattern: a value to match (a literal, a variable, or a constant expression, as a slot test's
+// Operand), or with `rest` the `..?name` that takes the items the others leave.
+struct ListItem {
+    Operand value;
+    bool rest = false;
+};
+
 struct SlotConstraint {
     Identifier slot;
     std::optional<Variable> variable;
     std::optional<CmpOp> op;
     std::vector<Operand> values;
+    // `args: [ladder, ?place]`, `stack: [?top, ..?rest]`: a list written with a variable or a `..` item is a list
+    // pattern, matched item by item (docs/language.md §3.4); op and values are then empty. A list of values only
+    // (`members: [us, fr]`) stays an equality test.
+    bool is_list_pattern = false;
+    std::vector<ListItem> list;
     SourceSpan span;
 };
 

@@ -378,8 +378,10 @@ void keep_spelling(ast::Operand& o) {
 }
 
 void keep_spelling(ast::Pattern& p) {
-    for (auto& slot : p.slots)
+    for (auto& slot : p.slots) {
         for (auto& value : slot.values) keep_spelling(value);
+        for (auto& item : slot.list) keep_spelling(item.value);
+    }
 }
 
 void keep_spelling(ast::FactTerm& f) {

@@ -81,6 +81,12 @@ std::string slot_constraint(const ast::SlotConstraint& sc) {
         if (sc.op && !sc.values.empty()) out += std::string(" ") + cmp_text(*sc.op) + " " + alternatives(sc.values);
         return out;
     }
+    if (sc.is_list_pattern) {
+        out += "[";
+        for (std::size_t i = 0; i < sc.list.size(); ++i)
+            out += (i ? ", " : "") + std::string(sc.list[i].rest ? ".." : "") + operand(sc.list[i].value);
+        return out + "]";
+    }
     if (sc.op && *sc.op != ast::CmpOp::Eq) out += std::string(cmp_text(*sc.op)) + " ";
     return out + alternatives(sc.values);
 }
@@ -146,7 +152,9 @@ std::string action(const ast::Action& a) {
     return {};
 }
 
-const char* type_name(const ast::TypeRef& t) {
+}  // namespace
+
+const char* print_type_name(const ast::TypeRef& t) {
     switch (t.kind) {
         case ast::TypeRef::Kind::Symbol: return "symbol";
         case ast::TypeRef::Kind::String: return "string";
@@ -158,6 +166,18 @@ const char* type_name(const ast::TypeRef& t) {
         case ast::TypeRef::Kind::List: return "list";
     }
     return "";
+}
+
+namespace {
+
+// `(?a: int, ?b: float): bool`, a function's parameters and declared result.
+std::string parameters_and_result(const ast::Function& f) {
+    std::string out = "(";
+    for (std::size_t i = 0; i < f.params.size(); ++i)
+        out += (i ? ", ?" : "?") + f.params[i].var.name + ": " + print_type_name(f.params[i].type);
+    out += ")";
+    if (f.result) out += std::string(": ") + print_type_name(*f.result);
+    return out;
 }
 
 const char* rule_keyword(ast::RuleKind k) {
@@ -208,7 +228,7 @@ std::string print_expr(const ast::Expr& e) {
             if (e.args.empty()) return e.op;
             std::string inner = print_expr(e.args[0]);
             if (precedence(e.args[0]) < precedence(e)) inner = "(" + inner + ")";
-            return e.op == "not" ? "not " + inner : "-" + inner;
+            return e.op == "not" ? "not " + inner : e.op + inner;  // "-" or ".." (a spread)
         }
         case ast::Expr::Kind::Binary: {
             if (e.args.size() != 2) return e.op;
@@ -258,12 +278,7 @@ std::string print_unit(const ast::Unit& unit) {
         blank_line();
         out += "function " + f.name.name;
         if (f.doc) out += " " + quote(*f.doc) + " ";
-        out += "(";
-        for (std::size_t i = 0; i < f.params.size(); ++i)
-            out += (i ? ", ?" : "?") + f.params[i].var.name + ": " + type_name(f.params[i].type);
-        out += ")";
-        if (f.result) out += std::string(": ") + type_name(*f.result);
-        out += " = " + print_expr(f.body) + "\n";
+        out += parameters_and_result(f) + " = " + print_expr(f.body) + "\n";
     }
     for (const auto& t : unit.templates) {
         blank_line();
@@ -272,7 +287,7 @@ std::string print_unit(const ast::Unit& unit) {
         out += " {";
         for (std::size_t i = 0; i < t.slots.size(); ++i) {
             const ast::SlotDecl& s = t.slots[i];
-            out += std::string(i ? "," : "") + "\n  " + s.name.name + ": " + type_name(s.type);
+            out += std::string(i ? "," : "") + "\n  " + s.name.name + ": " + print_type_name(s.type);
             if (s.type.kind == ast::TypeRef::Kind::OneOf) {
                 out += " (";
                 for (std::size_t j = 0; j < s.type.one_of.size(); ++j)
@@ -283,7 +298,7 @@ std::string print_unit(const ast::Unit& unit) {
             if (s.type.kind == ast::TypeRef::Kind::List) {
                 ast::TypeRef item;
                 item.kind = s.type.element;
-                out += std::string(" of ") + type_name(item);
+                out += std::string(" of ") + print_type_name(item);
             }
             for (const auto& limit : s.range)
                 out += std::string(" ") + cmp_text(limit.op) + " " + print_literal(limit.bound);
@@ -342,6 +357,10 @@ std::string print_constant(const ast::Constant& constant) {
     ast::Unit unit;
     unit.constants.push_back(constant);
     return printed_alone(unit);
+}
+
+std::string print_function_signature(const ast::Function& function) {
+    return "function " + function.name.name + parameters_and_result(function);
 }
 
 std::string print_function(const ast::Function& function) {

@@ -22,8 +22,12 @@ std::string print_literal(const ast::Literal& literal);
 // print_unit stays the one place that spells them and a change there reaches the formatter too.
 std::string print_pack_decl(const ast::PackDecl& pack);         // pack NAME ["doc"]
 std::string print_use(const ast::Use& use);                     // use NAME
-std::string print_constant(const ast::Constant& constant);
-std::string print_function(const ast::Function& function);      // const NAME = VALUE ["doc"]
+std::string print_constant(const ast::Constant& constant);      // const NAME = VALUE ["doc"]
+std::string print_function(const ast::Function& function);      // function NAME ["doc"] (PARAMS)[: TYPE] = BODY
+// function NAME(?a: TYPE, ...)[: TYPE], without the doc and the body (the LSP's hover and outline)
+std::string print_function_signature(const ast::Function& function);
+// A type's keyword: the whole type for the simple ones ("int"), the first words for the others ("one of", "ref").
+const char* print_type_name(const ast::TypeRef& type);
 std::string print_template_header(const ast::Template& tmpl);   // template NAME ["doc"] {   (the slots left out)
 std::string print_slot_decl(const ast::SlotDecl& slot);         // NAME: TYPE [RANGE] [from KEY] [= DEFAULT]
 std::string print_rule_header(const ast::Rule& rule);           // KIND NAME ["doc"] [salience N] {

@@ -115,11 +115,14 @@ def pos(text, needle, occurrence=0, delta=0):
 # The document of the session. It uses the shipped core.vocabulary (found on the shipped packs' search path: the
 # document lives in a temporary directory). The first version has an unknown template (E0101) in a rule, an unknown
 # slot (E0102) after non-ASCII text on its line (so its column must be counted in UTF-16 units), and a fact repeating
-# a default (W0003, with a related location: the slot's declaration).
+# a default (W0003, with a related location: the slot's declaration). A user function is called in a test, and its
+# body calls a builtin.
 GOOD = """pack demo.lsp "The LSP test pack"
 use core.vocabulary
 
 const OLD = 1960 "Born before this year counts as old"
+
+function age "Years from a birth year to 2024" (?year: int): int = max(2024 - ?year, 0)
 
 template person "A person of the demo" {
   name: symbol
@@ -136,6 +139,7 @@ facts {
 rule old_person "Someone born before OLD, with an institution" {
   when person(name: ?p, born: ?b < OLD)
        institution(id: ?i)
+       test age(?b) > 50
   then assert note(text: "{?p} born {?b} in {?i}")
 }
 """
@@ -201,6 +205,18 @@ def session(covenant, workdir):
     check("with an institution" in h["result"]["contents"]["value"], "hover on a rule name: its doc", c)
     h = c.request("textDocument/hover", {"textDocument": {"uri": uri}, "position": {"line": 2, "character": 0}})
     check(h["result"] is None, "hover on nothing: null", c)
+    for needle, where in (("age(?b)", "a call"), ("age \"Years", "its definition")):
+        h = c.request("textDocument/hover", {"textDocument": {"uri": uri}, "position": pos(GOOD, needle, delta=1)})
+        value = h["result"]["contents"]["value"] if h["result"] else ""
+        check("function age(?year: int): int" in value and "Years from a birth year" in value
+              and "this file:%d" % (pos(GOOD, "age \"Years")["line"] + 1) in value,
+              "hover on a function at %s: its signature, doc and place (%r)" % (where, value), c)
+    h = c.request("textDocument/hover", {"textDocument": {"uri": uri}, "position": pos(GOOD, "?year, 0", delta=2)})
+    value = h["result"]["contents"]["value"] if h["result"] else ""
+    check("?year: int" in value and "parameter 1 of function `age`" in value,
+          "hover on a parameter in a function's body: its type (%r)" % value, c)
+    h = c.request("textDocument/hover", {"textDocument": {"uri": uri}, "position": pos(GOOD, "max(2024", delta=1)})
+    check(h.get("result", "missing") is None, "hover on a builtin call: null", c)
 
     # Go to definition: in the document, and into the used pack's file.
     d = c.request("textDocument/definition", {"textDocument": {"uri": uri}, "position": at})["result"]
@@ -217,6 +233,14 @@ def session(covenant, workdir):
     check(d and d["uri"].endswith("rules/core/vocabulary.rules"), "definition of a `use`d pack: its file", c)
     d = c.request("textDocument/definition", {"textDocument": {"uri": uri}, "position": pos(GOOD, "{?p}", delta=2)})
     check(d["result"]["range"]["start"] == pos(GOOD, "?p, born"), "definition of a variable: where it is bound", c)
+    d = c.request("textDocument/definition", {"textDocument": {"uri": uri}, "position": pos(GOOD, "age(?b)", delta=1)})
+    check(d["result"] and d["result"]["uri"] == uri and d["result"]["range"]["start"] == pos(GOOD, "age \"Years"),
+          "definition of a function from its call: its declaration", c)
+    d = c.request("textDocument/definition", {"textDocument": {"uri": uri}, "position": pos(GOOD, "?year, 0", delta=2)})
+    check(d["result"] and d["result"]["range"]["start"] == pos(GOOD, "?year: int"),
+          "definition of a variable in a function's body: its parameter", c)
+    d = c.request("textDocument/definition", {"textDocument": {"uri": uri}, "position": pos(GOOD, "max(2024", delta=1)})
+    check(d.get("result", "missing") is None, "definition of a builtin call: null", c)
 
     # Completion while typing: the text does not parse.
     typing = GOOD.replace("       institution(id: ?i)\n", "       person(name: ?p, )\n       \n")
@@ -235,6 +259,11 @@ def session(covenant, workdir):
     r = c.request("textDocument/completion", {"textDocument": {"uri": uri},
                                               "position": pos(typing, "born: ?b < OLD", delta=6)})
     check("?p" in labels(r) and "?b" not in labels(r), "completion of a variable lists those bound before it", c)
+    r = c.request("textDocument/completion", {"textDocument": {"uri": uri}, "position": pos(typing, "age(?b) > 50")})
+    age = next((item for item in r["result"] if item["label"] == "age"), {})
+    check({"?p", "?b", "OLD"} <= labels(r) and age.get("detail") == "function age(?year: int): int",
+          "completion after `test` lists variables, constants and the user function with its signature (%s)"
+          % sorted(labels(r)), c)
     r = c.request("textDocument/completion", {"textDocument": {"uri": uri},
                                               "position": pos(typing, "use core.vocabulary", delta=len("use co"))})
     check({"core.vocabulary", "core.weights", "core.architecture"} <= labels(r),
@@ -247,9 +276,9 @@ def session(covenant, workdir):
     syms = c.request("textDocument/documentSymbol", {"textDocument": {"uri": uri}})["result"]
     names = [s["name"] for s in syms]
     person = next((s for s in syms if s["name"] == "person"), {})
-    check(names == ["demo.lsp", "OLD", "person", "note", "facts", "old_person"]
+    check(names == ["demo.lsp", "OLD", "age", "person", "note", "facts", "old_person"]
           and [ch["name"] for ch in person.get("children", [])] == ["name", "born", "kind"],
-          "documentSymbol: pack, constant, templates with slots, facts, rule (%s)" % names, c)
+          "documentSymbol: pack, constant, function, templates with slots, facts, rule (%s)" % names, c)
 
     # Formatting, when the server offers it: the document's text in canonical layout, as one edit (or none).
     if caps.get("documentFormattingProvider"):
@@ -321,21 +350,24 @@ def session(covenant, workdir):
 
 def used_pack(c, workdir):
     """A pack of one's own beside the document: its errors show at the document's `use`, and once it is open in the
-    editor its buffer, not the file on disk, is what the document is checked against."""
+    editor its buffer, not the file on disk, is what the document is checked against. Its function is known in the
+    document: hover, definition and completion."""
     os.makedirs(os.path.join(workdir, "demo"), exist_ok=True)
     extra_path = os.path.join(workdir, "demo", "extra.rules")
-    extra_good = "pack demo.extra\ntemplate extra_thing { id: symbol }\n"
+    extra_good = ("pack demo.extra\ntemplate extra_thing { id: symbol, n: int = 0 }\n"
+                  'function twice "Doubles a count" (?k: int): int = ?k * 2\n')
     with open(extra_path, "w", encoding="utf-8") as f:
         f.write(extra_good + "rule broken { when nothing_here() then halt }\n")
     user_path = os.path.join(workdir, "user.rules")
-    user = 'pack demo.user\nuse demo.extra\nrule r { when extra_thing(id: ?x) then print "{?x}" }\n'
+    user = ('pack demo.user\nuse demo.extra\n'
+            'rule r { when extra_thing(id: ?x, n: ?n) test twice(?n) > 3 then print "{?x}" }\n')
     with open(user_path, "w", encoding="utf-8") as f:
         f.write(user)
     uri, extra_uri = "file://" + user_path, "file://" + extra_path
     c.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "covenant", "version": 1,
                                                        "text": user}})
     diags = c.diagnostics(uri)
-    check(len(diags) == 1 and diags[0]["code"] == "E0101" and "extra.rules:3:" in diags[0]["message"]
+    check(len(diags) == 1 and diags[0]["code"] == "E0101" and "extra.rules:4:" in diags[0]["message"]
           and diags[0]["range"]["start"] == pos(user, "demo.extra"),
           "an error in a used pack is shown at the document's `use`, naming the file", c)
     d = c.request("textDocument/definition", {"textDocument": {"uri": uri},
@@ -346,6 +378,19 @@ def used_pack(c, workdir):
     check(c.diagnostics(extra_uri) == [], "the used pack, fixed in the editor, checks cleanly", c)
     c.notify("textDocument/didSave", {"textDocument": {"uri": extra_uri}})
     check(c.diagnostics(uri) == [], "after a save, the document is checked against the open buffer of its pack", c)
+    h = c.request("textDocument/hover", {"textDocument": {"uri": uri}, "position": pos(user, "twice(?n)", delta=2)})
+    value = h["result"]["contents"]["value"] if h["result"] else ""
+    check("function twice(?k: int): int" in value and "Doubles a count" in value
+          and "pack `demo.extra`, extra.rules:3" in value,
+          "hover on a call of a used pack's function: its signature, doc, pack and file (%r)" % value, c)
+    d = c.request("textDocument/definition", {"textDocument": {"uri": uri},
+                                              "position": pos(user, "twice(?n)", delta=2)})["result"]
+    check(d and d["uri"] == extra_uri and d["range"]["start"] == pos(extra_good, "twice"),
+          "definition of a used pack's function: in its file", c)
+    r = c.request("textDocument/completion", {"textDocument": {"uri": uri},
+                                              "position": pos(user, "twice(?n)", delta=len("twice("))})
+    check("twice" in {item["label"] for item in r["result"]},
+          "completion inside a call's arguments lists the used pack's function", c)
 
 
 def main():

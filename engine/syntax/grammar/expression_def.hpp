@@ -84,7 +84,9 @@ inline const auto product_def = unary >> *product_tail;
 inline const auto product_tail_def = (x3::string("*") | x3::string("/")) > unary;
 // A negative number literal is a primary (`-5`); `-` before anything else is the unary minus.
 inline const auto unary_def = primary | negation_expr;
-inline const auto negation_expr_def = x3::string("-") > unary;
+// `..?rest` spreads a list: in a list pattern (`args: [?first, ..?rest]`) and in a list literal; elsewhere the
+// checker refuses it.
+inline const auto negation_expr_def = (x3::string("-") | x3::string("..")) > unary;
 inline const auto call_close_def = x3::lit(')');
 inline const auto list_close_def = x3::lit(']');
 inline const auto list_literal_def = x3::string("[") > -(expression % ',') > list_close;

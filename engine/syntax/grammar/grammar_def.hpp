@@ -279,6 +279,10 @@ struct report_slots_id;
 const x3::rule<simple_type_id, std::string> simple_type = "a type name";
 struct list_element_id : annotate_position {};
 const x3::rule<list_element_id, tree::Name> list_element = "the type of the list's items (symbol, string, int, float or bool)";
+// The element as the one entry of a vector, in a rule of its own so that an expectation failure names it in words
+// (an unnamed x3::repeat would be reported by its C++ type).
+struct list_elements_id;
+const x3::rule<list_elements_id, std::vector<tree::Name>> list_elements = "the type of the list's items (symbol, string, int, float or bool)";
 const x3::rule<one_of_keyword_id, std::string> one_of_keyword = "one of";
 const x3::rule<one_of_names_id, std::vector<tree::Name>> one_of_names = "the values, separated by '|'";
 const x3::rule<rule_name_id, tree::Name> rule_name = "the rule's name";
@@ -323,13 +327,14 @@ const x3::rule<result_type_id, std::string> result_type = "the result type (symb
 inline const auto simple_type_def = keyword_text("symbol") | keyword_text("string") | keyword_text("int") |
                                     keyword_text("float") | keyword_text("bool");
 inline const auto list_element_def = simple_type;
+inline const auto list_elements_def = x3::repeat(1)[list_element];
 inline const auto one_of_keyword_def = keyword("one") >> x3::attr(std::string("one of")) > of_keyword;
 inline const auto one_of_names_def = identifier % '|';
 inline const auto one_of_values_def = x3::lit('(') > one_of_names > one_of_close;
 inline const auto rule_name_def = identifier;
 inline const auto template_name_def = identifier;
 // `list of T`: kind "list", the element type's name as the one entry of `one_of`.
-inline const auto type_ref_def = (keyword_text("list") > of_keyword > x3::repeat(1)[list_element]) |
+inline const auto type_ref_def = (keyword_text("list") > of_keyword > list_elements) |
                                  (simple_type >> x3::attr(std::vector<tree::Name>())) |
                                   (one_of_keyword > one_of_values) | (keyword_text("ref") > ref_target);
 inline const auto ref_target_def = x3::repeat(1)[identifier];
@@ -387,7 +392,7 @@ inline const auto rule_definition_def = rule_kind > rule_name > -string_literal 
 inline const auto whole_fact_def = fact_term > end_of_input;
 inline const auto whole_pattern_def = pattern > end_of_input;
 
-BOOST_SPIRIT_DEFINE(simple_type, list_element, one_of_keyword, one_of_names, rule_name, template_name, one_of_values, type_ref,
+BOOST_SPIRIT_DEFINE(simple_type, list_element, list_elements, one_of_keyword, one_of_names, rule_name, template_name, one_of_values, type_ref,
                     ref_target, range_bound, range_op, range_limit, interval_open, interval_close, interval, slot_range,
                     slot_source, default_value, slot_decl, slot_decls, facts_body, rule_kind, salience_part, when_part,
                     const_name, const_value, pack_definition, use_definition, const_definition, template_definition,

@@ -522,7 +522,42 @@ public:
                 }
             },
             sc.body.get());
+        list_pattern_into(out);
         return out;
+    }
+
+    // `slot: [a, ?x, ..?rest]`: a plain constraint whose one value is a list with a variable or a `..` item becomes
+    // a list pattern. Its items are converted like comparands, so constant expressions are folded by the checker.
+    static void list_pattern_into(ast::SlotConstraint& out) {
+        if (out.variable || (out.op && *out.op != ast::CmpOp::Eq) || out.values.size() != 1) return;
+        const ast::Operand& only = out.values[0];
+        if (!only.is_expression || only.expression.kind != ast::Expr::Kind::List) return;
+        auto is_rest = [](const ast::Expr& e) { return e.kind == ast::Expr::Kind::Unary && e.op == ".."; };
+        bool pattern = false;
+        for (const auto& item : only.expression.args)
+            if (item.kind == ast::Expr::Kind::Variable || is_rest(item)) pattern = true;
+        if (!pattern) return;
+        std::vector<ast::ListItem> items;
+        for (const auto& item : only.expression.args) {
+            ast::ListItem li;
+            li.rest = is_rest(item);
+            const ast::Expr& e = li.rest ? item.args[0] : item;
+            li.value.span = item.span;
+            if (e.kind == ast::Expr::Kind::Variable) {
+                li.value.is_variable = true;
+                li.value.variable = e.variable;
+            } else if (e.kind == ast::Expr::Kind::Literal) {
+                li.value.literal = e.literal;
+            } else {
+                li.value.is_expression = true;
+                li.value.expression = e;
+            }
+            items.push_back(std::move(li));
+        }
+        out.is_list_pattern = true;
+        out.list = std::move(items);
+        out.op.reset();
+        out.values.clear();
     }
 
     ast::Pattern pattern(const tree::Pattern& p) const {

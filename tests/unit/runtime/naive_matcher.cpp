@@ -1,7 +1,9 @@
 // The naive matcher (see naive_matcher.hpp): a backtracking search over one rule's conditions.
 #include "naive_matcher.hpp"
 
+#include <algorithm>
 #include <functional>
+#include <optional>
 #include <stdexcept>
 
 #include "program/eval.hpp"
@@ -15,6 +17,33 @@ struct Env {
     std::vector<Value> values;
     std::vector<char> bound;
 };
+
+// docs/language.md §3.4, list patterns, read from the slot's value independently of the engine's list_part: the
+// length, item i from the start or from the end, or what is left between the first `front` and the last `back`
+// items. A part the list does not have is nullopt (no fact with such a list matches: its length test fails).
+std::optional<Value> part_of(const Value& slot, ListPart part, std::uint16_t index) {
+    if (part == ListPart::Whole) return slot;
+    if (slot.type != Type::List) return std::nullopt;
+    std::vector<Value> items(slot.items().begin(), slot.items().end());
+    switch (part) {
+        case ListPart::Length: return Value::integer(static_cast<std::int64_t>(items.size()));
+        case ListPart::Item:
+            if (index >= items.size()) return std::nullopt;
+            return items[index];
+        case ListPart::ItemFromEnd:
+            if (index >= items.size()) return std::nullopt;
+            std::reverse(items.begin(), items.end());
+            return items[index];
+        case ListPart::Rest: {
+            std::size_t front = index % 256, back = index / 256;
+            if (front + back > items.size()) return std::nullopt;
+            std::vector<Value> kept;
+            for (std::size_t k = front; k + back < items.size(); ++k) kept.push_back(items[k]);
+            return Value::of_list(kept);
+        }
+        default: throw std::logic_error("unknown list part");
+    }
+}
 
 // docs/language.md §5.1: `slot: v` equals v, `a | b` equals one of them, `!= a | b` equals none, `< v` (<=, >, >=)
 // compares so, `has v` finds v among a list's items; values that cannot be compared (a symbol and a number) fail every ordering.
@@ -128,7 +157,12 @@ private:
             std::vector<VarId> newly;
             bool ok = true;
             for (const auto& b : pat.binds) {
-                const Value& v = f->values.at(b.slot);
+                std::optional<Value> part = part_of(f->values.at(b.slot), b.part, b.index);
+                if (!part) {
+                    ok = false;
+                    break;
+                }
+                const Value& v = *part;
                 if (env.bound.at(b.var)) {
                     if (!equal_for_match(env.values[b.var], v)) ok = false;
                     continue;
@@ -144,7 +178,8 @@ private:
                     if (o.is_var && !env.bound.at(o.var)) throw std::logic_error("a slot test reads an unbound variable");
                     operands.push_back(o.is_var ? env.values[o.var] : o.constant);
                 }
-                ok = slot_test_holds(t.op, f->values.at(t.slot), operands);
+                std::optional<Value> part = part_of(f->values.at(t.slot), t.part, t.index);
+                ok = part && slot_test_holds(t.op, *part, operands);
             }
             if (ok && pat.fact_var != kNoVar) {
                 env.values[pat.fact_var] = Value::integer(f->id);

@@ -215,10 +215,17 @@ private:
     }
 
     std::string condition() {
-        // A list slot: `has` a constant or a bound variable (an alpha test or a join test).
+        // A list slot: `has` a constant or a bound variable (an alpha test or a join test), or a list pattern.
         if (chance(6)) {
             const Var* v = any_var(true);
             return fmt::format("r(xs: has {})", v && chance(60) ? v->name : std::to_string(value()));
+        }
+        if (chance(6)) {
+            if (chance(70)) return list_pattern(true);
+            auto saved = scope_;
+            std::string s = (chance(50) ? "not " : "exists ") + list_pattern(false);
+            scope_ = saved;
+            return s;
         }
         int k = pick(100);
         if (k < 38 || (scope_.empty() && k < 50)) {
@@ -261,6 +268,34 @@ private:
         return fmt::format("{} = score(e({}))", new_var(true), arg);
     }
 
+    // `r(xs: [...])` with one to three items — constants, bound variables (joins, or intra-pattern tests when bound
+    // by an earlier item), new variables, `?_` — and now and then a `..?_` or `..?rest` somewhere among them.
+    std::string list_pattern(bool top) {
+        int n = 1 + pick(3);
+        std::vector<std::string> items;
+        for (int i = 0; i < n; ++i) {
+            const Var* v = any_var(true);
+            int k = pick(4);
+            if (k == 0) items.push_back(std::to_string(value()));
+            else if (k == 1 && v) items.push_back(v->name);
+            else if (k == 2) items.push_back("?_");
+            else items.push_back(new_var());
+        }
+        if (chance(40)) {
+            // A named rest is only read by a test on its length, so that actions keep to ints.
+            std::string rest = !top || chance(50) ? "..?_" : fmt::format("..?rest{}", next_var_++);
+            items.insert(items.begin() + pick(n + 1), rest);
+            if (rest != "..?_") {
+                std::string text;
+                for (std::size_t i = 0; i < items.size(); ++i) text += (i ? ", " : "") + items[i];
+                return fmt::format("r(xs: [{}])\n    test length({}) <= {}", text, rest.substr(2), pick(3));
+            }
+        }
+        std::string text;
+        for (std::size_t i = 0; i < items.size(); ++i) text += (i ? ", " : "") + items[i];
+        return fmt::format("r(xs: [{}])", text);
+    }
+
     std::string int_term() {
         const Var* v = any_var(true);
         if (!v || chance(25)) return fmt::format("{}", value());
@@ -271,7 +306,13 @@ private:
     std::string action() {
         int k = pick(100);
         if (k < 45) {
-            if (chance(15)) return fmt::format("conclude r(xs: [{}, {}])", int_term(), int_term());
+            if (chance(15)) {
+                switch (pick(3)) {
+                    case 0: return fmt::format("conclude r(xs: [{}])", int_term());
+                    case 1: return fmt::format("conclude r(xs: [{}, {}])", int_term(), int_term());
+                    default: return fmt::format("conclude r(xs: [{}, ..[{}, {}]])", int_term(), int_term(), int_term());
+                }
+            }
             if (chance(50)) return fmt::format("conclude p(x: {}, y: {})", int_term(), int_term());
             return fmt::format("conclude q(x: {})", int_term());
         }

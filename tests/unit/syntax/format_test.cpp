@@ -105,6 +105,9 @@ rule r1 "doc" salience -7 {
 norm n1 { then halt }
 criterion c1 { when e() then halt }
 interest i1 salience 3 { when e() then conclude e() }
+template l { xs:list of symbol,ys : list of int }
+rule lists { when l(xs:[ a,?h ,.. ?rest ],ys:has 1|?n) l(xs: [..?_,?z]) l(xs:[?_], ys:[])
+  test ?z in [?h,..?rest] and length([..?rest, ..?rest])>1 then conclude l(xs:[?h,..rest(?rest),z]) }
 const LIMIT2 = LIMIT * (2 + 1) "a constant expression"
 # a function
 function twice "double" (?n: int): int = if(?n > 0, ?n * 2, 0)   # trailing

@@ -55,6 +55,12 @@ rule either salience LIMIT - 1 {
        forall (t(s: ?y) e(s: ?y), not t(s: ?x))
   then halt
 }
+template l { xs: list of symbol, ys: list of int }
+rule lists {
+  when l(xs: [a, ?h, ..?rest], ys: has 1 | ?n) l(xs: [..?_, ?z]) l(xs: [?_], ys: [])
+       test ?z in [?h, ..?rest] and length([..?rest, ..?rest]) > 1
+  then conclude l(xs: [?h, ..rest(?rest), z])
+}
 )";
 
 std::string reprint(const std::string& text) {
@@ -74,8 +80,10 @@ void check_robust(const std::string& text) {
         REQUIRE(d.span.valid());
         REQUIRE(d.span.file == id);
         REQUIRE(d.span.offset + d.span.length <= text.size());
-        REQUIRE(d.message.find("boost") == std::string::npos);
-        REQUIRE(d.message.find("x3") == std::string::npos);
+        // No C++ type of the grammar leaks into a message (an unnamed X3 parser is reported by its type). A
+        // message may quote the text, so only what the text does not hold itself counts.
+        for (const char* leak : {"boost", "spirit", "x3::"})
+            if (text.find(leak) == std::string::npos) REQUIRE(d.message.find(leak) == std::string::npos);
     }
 }
 
