@@ -4,7 +4,8 @@
 #   make deps           install the missing Debian packages (apt-get; only when something is missing), and the npm
 #                       packages of editors/vscode (npm ci, when node_modules is missing or older than the lock file)
 #   make build          configure and build Release in build/
-#   make demo           deps + build, then classify the shipped case files (kb/cases) with the core packs
+#   make demo           deps + build, then classify the shipped case files (kb/cases) with the core packs, as a table
+#                       and as the HTML page build/report.html
 #                       (rules/core) and print the table
 #   make test           deps + build + the whole suite (ctest), then the suite again under ASan+UBSan in build-asan/,
 #                       then the fuzz smoke run
@@ -36,9 +37,10 @@ COVENANT        = $(BUILD_DIR)/repl/covenant
 # a Node.js installed otherwise (NodeSource's nodejs bundles npm and conflicts with Debian's npm) is kept.
 NODE_DEB_PACKAGES := $(if $(shell command -v npm 2>/dev/null),,nodejs npm)
 # clips and clips-common (CLIPS 6.30 and its examples): the test that runs mab.clp beside rules/examples/monkey.rules.
+# chromium: the test that opens `covenant report`'s HTML page in a real browser (tests/browser).
 DEB_PACKAGES := libboost-dev libfmt-dev libyaml-cpp-dev catch2 libcli11-dev libedit-dev nlohmann-json3-dev pkg-config tmux \
                 cmake g++ make clang libclang-rt-14-dev \
-                pybind11-dev python3-dev python3-pytest python3-pandas dpkg-dev file clips clips-common \
+                pybind11-dev python3-dev python3-pytest python3-pandas dpkg-dev file clips clips-common chromium \
                 $(NODE_DEB_PACKAGES)
 
 
@@ -77,6 +79,8 @@ build: deps configure
 demo: build
 	@echo "=== covenant classify kb/cases  (rules: rules/core, threats: kb/threats.yaml)"
 	@$(COVENANT) classify kb/cases --format table
+	@$(COVENANT) report kb/cases --out $(BUILD_DIR)/report.html 2>/dev/null
+	@echo "=== the same as a page to hand on: $(BUILD_DIR)/report.html (open it in a browser; docs/report.md)"
 
 PREFIX ?= /usr/local
 install: build

@@ -194,17 +194,7 @@ int run_classify(const ClassifyCommandOptions& o) {
     if (o.sensitivity.runs > 0) return run_sensitivity(o, loaded, paths);
     std::vector<CaseResult> results = classify_all(*loaded.session.program, paths, loaded.classify, o.jobs);
 
-    bool failed = false;
-    for (const auto& r : results) {
-        show_printed(r);
-        if (r.error) {
-            failed = true;
-            std::cerr << r.error->rendered;
-        } else if (!r.run_problem.empty()) {
-            failed = true;
-            std::cerr << r.file << ": error: the run did not finish: " << r.run_problem << "\n";
-        }
-    }
+    bool failed = show_problems(results);
     std::string format = o.format;
     if (format.empty()) format = (o.out.empty() && ::isatty(STDOUT_FILENO)) ? "table" : "json";
     int written = write_report(

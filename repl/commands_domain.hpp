@@ -1,5 +1,5 @@
-// The domain subcommands of `covenant`: classify (cmd_classify.cpp), trend (cmd_trend.cpp), test (cmd_test.cpp) and
-// explain (cmd_explain.cpp).
+// The domain subcommands of `covenant`: classify (cmd_classify.cpp), trend (cmd_trend.cpp), report (cmd_report.cpp),
+// test (cmd_test.cpp) and explain (cmd_explain.cpp).
 #pragma once
 
 #include <cstdint>
@@ -51,6 +51,22 @@ struct TrendCommandOptions {
 };
 CLI::App* add_trend_command(CLI::App& app, TrendCommandOptions& options);
 int run_trend(const TrendCommandOptions& options);
+
+struct ReportCommandOptions {
+    std::vector<std::string> inputs;  // case files and directories
+    std::vector<std::string> rules;
+    std::vector<std::string> facts;
+    bool no_default_facts = false;
+    bool verbose = false;
+    std::string out;                  // required: the page is a file to hand on
+    std::string title;
+    bool data = false;                // the embedded JSON instead of the page
+    unsigned jobs = 1;
+    std::uint64_t max_firings = 1'000'000;
+    bool no_color = false;
+};
+CLI::App* add_report_command(CLI::App& app, ReportCommandOptions& options);
+int run_report(const ReportCommandOptions& options);
 
 struct TestCommandOptions {
     std::vector<std::string> inputs;

@@ -62,6 +62,21 @@ void show_printed(const CaseResult& result) {
     if (result.printed.back() != '\n') std::cerr << '\n';
 }
 
+bool show_problems(const std::vector<CaseResult>& results) {
+    bool failed = false;
+    for (const auto& r : results) {
+        show_printed(r);
+        if (r.error) {
+            failed = true;
+            std::cerr << r.error->rendered;
+        } else if (!r.run_problem.empty()) {
+            failed = true;
+            std::cerr << r.file << ": error: the run did not finish: " << r.run_problem << "\n";
+        }
+    }
+    return failed;
+}
+
 int write_report(const std::string& out, const std::string& report) {
     std::string error;
     if (out.empty()) {

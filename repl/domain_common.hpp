@@ -37,6 +37,10 @@ std::optional<std::vector<std::string>> case_files(const std::vector<std::string
 // only the report, which stays valid JSON, CSV or Markdown whatever a pack prints.
 void show_printed(const CaseResult& result);
 
+// For each result: what it printed (show_printed), then its errors or the problem that stopped its run, on stderr.
+// True when some case had an error or did not finish (the command then exits with 1).
+bool show_problems(const std::vector<CaseResult>& results);
+
 // Writes a report to standard output or, with a non-empty `out`, atomically to that file; the exit code.
 int write_report(const std::string& out, const std::string& report);
 

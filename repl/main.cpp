@@ -29,6 +29,8 @@ int main(int argc, char** argv) {
     CLI::App* classify = add_classify_command(app, classify_options);
     TrendCommandOptions trend_options;
     CLI::App* trend = add_trend_command(app, trend_options);
+    ReportCommandOptions report_options;
+    CLI::App* report = add_report_command(app, report_options);
     TestCommandOptions test_options;
     CLI::App* test = add_test_command(app, test_options);
     ExplainCommandOptions explain_options;
@@ -74,6 +76,7 @@ int main(int argc, char** argv) {
     sort_by_extension(check_options.common.fact_files, check_options.common.rule_files);
     sort_by_extension(run_options.common.fact_files, run_options.common.rule_files);
     sort_by_extension(classify_options.inputs, classify_options.rules);
+    sort_by_extension(report_options.inputs, report_options.rules);
     sort_by_extension(test_options.inputs, test_options.rules);
     sort_by_extension(repl_options.cases, repl_options.rules);
     try {
@@ -81,6 +84,7 @@ int main(int argc, char** argv) {
         if (*run) return run_run(run_options);
         if (*classify) return run_classify(classify_options);
         if (*trend) return run_trend(trend_options);
+        if (*report) return run_report(report_options);
         if (*test) return run_test(test_options);
         if (*explain) return run_explain(explain_options);
         if (*repl) return run_repl(repl_options);

@@ -283,11 +283,8 @@ std::vector<std::string> expand_case_paths(const std::vector<std::string>& input
     return out;
 }
 
-namespace {
-
 std::string fixed2(double v) { return fmt::format("{:.2f}", v); }
 
-// "balance_of_power" -> "balance of power", for Markdown headings.
 std::string spaced(std::string s) {
     std::replace(s.begin(), s.end(), '_', ' ');
     return s;
@@ -298,6 +295,23 @@ double score_of(const InstitutionResult& r, std::string_view pred) {
         if (s.predicate == pred) return s.value;
     return 0;
 }
+
+std::string xml_escape(std::string_view s) {
+    std::string out;
+    for (char c : s) {
+        switch (c) {
+            case '&': out += "&amp;"; break;
+            case '<': out += "&lt;"; break;
+            case '>': out += "&gt;"; break;
+            case '"': out += "&quot;"; break;
+            case '\'': out += "&#39;"; break;
+            default: out += c;
+        }
+    }
+    return out;
+}
+
+namespace {
 
 // One JSON record and its newline: JSON Lines, one object per case (or per subject of a case). The JsonWriter
 // (base/json_writer.hpp) writes invalid UTF-8 (a case file may hold any bytes in a quoted string) as U+FFFD.

@@ -226,6 +226,12 @@ struct ReportLabels {
 };
 ReportLabels report_labels(const Program& p);
 
+// What the renderings of results share (the report formats here, trend's chart, the HTML page):
+std::string fixed2(double v);                                          // 0.35 -> "0.35"
+std::string spaced(std::string s);                                     // "balance_of_power" -> "balance of power"
+double score_of(const InstitutionResult& r, std::string_view pred);   // 0 when the program gave none
+std::string xml_escape(std::string_view s);                            // & < > " ' as entities (SVG and HTML)
+
 // Renders results. `explain` adds each result's reasons (JSON: a `because` array; Markdown: an indented list).
 std::string render_report(const std::vector<CaseResult>& results, ReportFormat format, bool explain,
                           const ReportLabels& labels);

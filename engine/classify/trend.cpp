@@ -422,26 +422,6 @@ std::vector<std::string> predicates(const std::vector<TrendPoint>& points) {
     return out;
 }
 
-double score(const InstitutionResult& r, const std::string& pred) {
-    for (const auto& s : r.scores)
-        if (s.predicate == pred) return s.value;
-    return 0.0;
-}
-
-std::string xml_escape(const std::string& s) {
-    std::string out;
-    for (char c : s) {
-        switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            default: out += c;
-        }
-    }
-    return out;
-}
-
 std::string svg(const Series& series, const std::vector<TrendPoint>& points, const ReportLabels& labels) {
     const double width = 900, height = 420, left = 60, right = 170, top = 40, bottom = 60;
     const double plot_w = width - left - right, plot_h = height - top - bottom;
@@ -499,7 +479,7 @@ std::string svg(const Series& series, const std::vector<TrendPoint>& points, con
             std::string pts;
             for (const auto& p : points)
                 if (const InstitutionResult* r = find_institution(p.result, id))
-                    pts += fmt::format("{:.1f},{:.1f} ", x(p.year), y(score(*r, preds[q])));
+                    pts += fmt::format("{:.1f},{:.1f} ", x(p.year), y(score_of(*r, preds[q])));
             const char* colour = line_colours[q % 5];
             out +=
                 fmt::format("<polyline points=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"2\"/>\n", pts, colour);
@@ -508,7 +488,7 @@ std::string svg(const Series& series, const std::vector<TrendPoint>& points, con
                     out += fmt::format(
                         "<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"3\" fill=\"{}\"><title>{} {}: "
                         "{:.2f}</title></circle>\n",
-                        x(p.year), y(score(*r, preds[q])), colour, p.year, xml_escape(preds[q]), score(*r, preds[q]));
+                        x(p.year), y(score_of(*r, preds[q])), colour, p.year, xml_escape(preds[q]), score_of(*r, preds[q]));
             out += fmt::format("<text x=\"{}\" y=\"{}\" fill=\"{}\">{}</text>\n", left + plot_w + 12, top + 16 + 18 * q,
                                colour, xml_escape(preds[q]));
         }
@@ -579,7 +559,7 @@ std::string render_trend(const Series& series, const std::vector<TrendPoint>& po
                 for (const auto& r : p.result.institutions) {
                     out += fmt::format("{},{},{},{},{}", csv_field(series.id), p.year, csv_field(r.institution),
                                        r.architecture, r.subtype);
-                    for (const auto& pr : preds) out += fmt::format(",{:.2f}", score(r, pr));
+                    for (const auto& pr : preds) out += fmt::format(",{:.2f}", score_of(r, pr));
                     out += "," + csv_field(strains_text(r)) + "\n";
                 }
             return out;
@@ -598,7 +578,7 @@ std::string render_trend(const Series& series, const std::vector<TrendPoint>& po
     for (const auto& p : points)
         for (const auto& r : p.result.institutions) {
             std::vector<std::string> row = {std::to_string(p.year), r.institution, r.architecture, r.subtype};
-            for (const auto& pr : preds) row.push_back(fmt::format("{:.2f}", score(r, pr)));
+            for (const auto& pr : preds) row.push_back(fmt::format("{:.2f}", score_of(r, pr)));
             row.push_back(strains_text(r));
             rows.push_back(std::move(row));
         }
