@@ -37,10 +37,11 @@ COVENANT        = $(BUILD_DIR)/repl/covenant
 # a Node.js installed otherwise (NodeSource's nodejs bundles npm and conflicts with Debian's npm) is kept.
 NODE_DEB_PACKAGES := $(if $(shell command -v npm 2>/dev/null),,nodejs npm)
 # clips and clips-common (CLIPS 6.30 and its examples): the test that runs mab.clp beside rules/examples/monkey.rules.
-# chromium: the test that opens `covenant report`'s HTML page in a real browser (tests/browser).
+# chromium: the test that opens `covenant report`'s HTML page in a real browser (tests/browser); libgraphviz-dev: the
+# page's derivation graphs, drawn in-process.
 DEB_PACKAGES := libboost-dev libfmt-dev libyaml-cpp-dev catch2 libcli11-dev libedit-dev nlohmann-json3-dev pkg-config tmux \
                 cmake g++ make clang libclang-rt-14-dev \
-                pybind11-dev python3-dev python3-pytest python3-pandas dpkg-dev file clips clips-common chromium \
+                pybind11-dev python3-dev python3-pytest python3-pandas dpkg-dev file clips clips-common chromium libgraphviz-dev \
                 $(NODE_DEB_PACKAGES)
 
 

@@ -53,6 +53,7 @@ int run_report(const ReportCommandOptions& o) {
         std::cerr << "covenant: warning: the loaded rules declare no subject (`report subject TEMPLATE`, "
                      "docs/language.md §12), so the page will have no results\n";
     loaded.classify.max_firings = o.max_firings;
+    loaded.classify.derivations = !o.data;  // the page draws them; the data leaves them out
     std::vector<CaseResult> results = classify_all(program, *found, loaded.classify, o.jobs);
     bool failed = show_problems(results);
     ReportLabels labels = report_labels(program);

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "base/file_io.hpp"
+#include "explain/why.hpp"
 #include "base/json_writer.hpp"
 #include "classify/expect.hpp"
 #include "kb/world.hpp"
@@ -75,11 +76,16 @@ std::vector<std::string> meta_items(const MetaValue& m) {
 
 }  // namespace
 
-std::vector<InstitutionResult> collect_results(const Engine& engine) {
+std::vector<InstitutionResult> collect_results(const Engine& engine, bool derivations) {
     const Program& p = engine.program();
     const ReportSpec& spec = p.report;
     std::vector<InstitutionResult> out;
     if (!spec.subject) return out;  // a pack that reports nothing (an example pack) yields no subjects
+    SourceManager no_sources;  // an engine without one: facts are then shown without their file and line
+    const SourceManager& sm = engine.sources() ? *engine.sources() : no_sources;
+    auto derivation = [&](const FactView& f) {
+        return derivations ? render_why_dot(explain_fact(engine, sm, f.id)) : std::string();
+    };
 
     std::vector<const TemplateDef*> score_templates;
     for (const auto& t : p.templates)
@@ -118,13 +124,14 @@ std::vector<InstitutionResult> collect_results(const Engine& engine) {
                 if (!sub.empty()) r.subtype = sub;
             }
             r.architecture_rule = supporting_rule(engine, a);
+            r.derivation = derivation(a);
             break;
         }
         for (const auto& [finding, s] : findings) {
             if (slot_text(s, finding->link) != r.institution) continue;
             r.strains.push_back({slot_text(s, finding->kind), slot_number(s, finding->severity),
                                  slot_text(s, finding->reason), supporting_rule(engine, s),
-                                 p.templates[finding->tmpl].name});
+                                 p.templates[finding->tmpl].name, derivation(s)});
         }
         std::sort(r.strains.begin(), r.strains.end(), [](const StrainResult& a, const StrainResult& b) {
             if (a.severity != b.severity) return a.severity > b.severity;
@@ -199,12 +206,12 @@ CaseResult classify_source(Engine& engine, const SourceManager& sm, FileId fid, 
         }
     }
 
-    run_world(engine, options.shared_facts, ff->facts, options.max_firings, result);
+    run_world(engine, options.shared_facts, ff->facts, options.max_firings, result, options.derivations);
     return result;
 }
 
 void run_world(Engine& engine, const std::vector<FactFile>& shared, const std::vector<InitialFact>& facts,
-               std::uint64_t max_firings, CaseResult& result) {
+               std::uint64_t max_firings, CaseResult& result, bool derivations) {
     engine.reset();
     for (const FactFile& file : shared)
         for (const InitialFact& f : file.facts) engine.assert_fact(f.tmpl, f.values, f.span);
@@ -223,7 +230,7 @@ void run_world(Engine& engine, const std::vector<FactFile>& shared, const std::v
         result.run_problem = std::string(stop_reason_text(run.reason));
         for (const auto& e : run.errors) result.run_problem += "; " + render_run_error(e, engine.sources());
     }
-    result.institutions = collect_results(engine);
+    result.institutions = collect_results(engine, derivations);
     observe_fact_expectations(engine, result.expectations);
 }
 

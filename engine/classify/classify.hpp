@@ -24,6 +24,7 @@ struct StrainResult {
     std::string reason;
     std::string rule;     // the rule that concluded it
     std::string finding;  // its template (a pack may report several kinds of finding: `report finding`)
+    std::string derivation;  // with ClassifyOptions::derivations: why it was concluded, as Graphviz DOT
 };
 
 // One evidence contribution behind a score, as the user sees it.
@@ -52,6 +53,8 @@ struct InstitutionResult {
     std::vector<ScoreResult> scores;            // every arity-1 score predicate of the program, in template order
     std::vector<StrainResult> strains;          // sorted by severity (highest first), then kind
     std::vector<ReasonResult> reasons;          // in order of the contributions
+    std::string derivation;  // with ClassifyOptions::derivations: why the architecture was concluded, as Graphviz DOT
+                             // (explain/why.hpp: each fact, score and rule firing one node); empty when none was
 };
 
 // One error of a case, located.
@@ -168,6 +171,7 @@ struct CaseResult {
 struct ClassifyOptions {
     std::vector<FactFile> shared_facts;  // asserted into every case first (e.g. kb/threats.yaml)
     std::uint64_t max_firings = 1'000'000;
+    bool derivations = false;  // fill the results' `derivation` (for `covenant report`; costs an explanation each)
 };
 
 // Classifies one case file with `engine` (which is reset first). Never throws on bad input: a malformed case gives a
@@ -182,10 +186,11 @@ CaseResult classify_source(Engine& engine, const SourceManager& sm, FileId fid, 
 // One case's world: resets `engine`, asserts the shared facts then `facts`, runs to quiescence (or the limit), and
 // fills `result`'s institutions, firings, run_problem and observed fact expectations.
 void run_world(Engine& engine, const std::vector<FactFile>& shared, const std::vector<InitialFact>& facts,
-               std::uint64_t max_firings, CaseResult& result);
+               std::uint64_t max_firings, CaseResult& result, bool derivations = false);
 
 // Collects the results for every institution in the engine's current working memory (after a run).
-std::vector<InstitutionResult> collect_results(const Engine& engine);
+// With `derivations`, each conclusion's and finding's derivation as DOT too.
+std::vector<InstitutionResult> collect_results(const Engine& engine, bool derivations = false);
 
 // Checks every expectation of a classified case, in the order of the file (per entry: architecture, subtype, strains,
 // not_strains, severity, facts, not_facts). A case with an error yields one failed outcome.

@@ -8,6 +8,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "classify/graphviz_svg.hpp"
+
 namespace covenant {
 
 namespace {
@@ -268,6 +270,21 @@ std::string scatter(const std::vector<CaseResult>& results, const ReportLabels& 
     return svg + "</svg>\n";
 }
 
+// A derivation (DOT) drawn by Graphviz, in a <details> element that is open for the architecture and closed for
+// each strain (a page of many cases stays readable); when Graphviz cannot draw it, the DOT text with the reason.
+std::string derivation_block(std::string dot, const std::string& summary, bool open) {
+    // A derivation has many given facts and few levels: laid out bottom to top (explain's choice, for a terminal's
+    // `dot -Tsvg`) it is far wider than a page; right to left it is tall instead, the conclusion at the top left,
+    // where the scrolling box opens.
+    if (std::size_t at = dot.find("rankdir=BT"); at != std::string::npos) dot.replace(at, 10, "rankdir=RL");
+    std::string error;
+    std::optional<std::string> svg = dot_to_svg(dot, error);
+    std::string body = svg ? "<div class=\"graph\">" + *svg + "</div>"
+                           : "<p class=\"error\">" + html(error) + "</p><pre>" + html(dot) + "</pre>";
+    return fmt::format("<details class=\"why\"{}><summary>{}</summary>\n{}\n</details>\n", open ? " open" : "",
+                       summary, body);
+}
+
 // ---- page ----
 
 const char* kStyle = R"(body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 0 auto; max-width: 1100px;
@@ -295,9 +312,13 @@ svg .margin { stroke: #555; stroke-width: 1.5; stroke-dasharray: 6 3; }
 svg .plot { fill: #fafbfc; stroke: #bbb; }
 svg .none { fill: #f6f6f6; }
 svg .point { stroke: #fff; stroke-width: 1.5; }
+details.why { margin: 0.4rem 0; }
+details.why summary { cursor: pointer; color: #0072B2; }
+.graph { border: 1px solid #eee; max-height: 36rem; overflow: auto; }
 .muted { color: #666; }
 @media print {
   nav, #filter { display: none; }
+  details.why > summary { list-style: none; }
   article.case { break-before: page; border-top: none; }
   a { color: inherit; text-decoration: none; }
 }
@@ -488,6 +509,9 @@ std::string render_html_report(const std::vector<CaseResult>& results, const Rep
                                html(r.institution), type_colour(labels, r.architecture), html(r.architecture),
                                r.subtype == "none" ? "" : "(" + html(r.subtype) + ")");
             out += score_bars(r, labels, thresholds, axis);
+            if (!r.derivation.empty())
+                out += derivation_block(r.derivation,
+                                        fmt::format("Why {} is {}", html(r.institution), html(r.architecture)), true);
             if (r.strains.empty()) {
                 out += fmt::format("<p class=\"muted\">No {}.</p>\n", html(labels.findings));
                 continue;
@@ -501,6 +525,12 @@ std::string render_html_report(const std::vector<CaseResult>& results, const Rep
                                    html(spaced(s.kind)), 60 * std::clamp(s.severity, 0.0, 1.0),
                                    severity_colour(s.severity), fixed2(s.severity), html(s.reason), html(s.rule));
             out += "</tbody></table>\n";
+            for (const auto& s : r.strains)
+                if (!s.derivation.empty())
+                    out += derivation_block(s.derivation,
+                                            fmt::format("Why {} has {} ({})", html(r.institution),
+                                                        html(spaced(s.kind)), fixed2(s.severity)),
+                                            false);
         }
         if (!c.sources.empty()) {
             out += "<h4>Sources</h4>\n<ul class=\"sources\">\n";

@@ -80,6 +80,8 @@ def main():
     check('<svg id="scatter"' in dom and dom.count('class="point"') >= cases, "the scatter, a point per institution")
     check(dom.count('class="threshold"') > 0 and dom.count('class="margin"') > 0,
           "threshold and margin lines")
+    check(dom.count('<details class="why" open') >= cases and dom.count('<div class="graph"><svg') >= cases,
+          "a derivation graph (drawn by Graphviz) for every institution's architecture")
     check('id="covenant-data"' in dom, "the embedded data")
     outside = re.findall(r'(?:src|href)="(?!#)([^"]*)"', dom)
     check(not outside, "nothing to load: every link is to a place on the page" +
@@ -116,7 +118,7 @@ window.addEventListener('load', function () {
         "heatmap": "header, nav, #classification, #cases, #scatter { display: none; }",
         "scatter": "header, nav, #classification, #cases, #heatmap { display: none; }",
         "case": "header, nav, #classification, #across { display: none; } "
-                "article.case:not(#case-unsc-2025) { display: none; }",
+                "article.case:not(#case-g7-2025) { display: none; }",
     }
     for name, style in parts.items():
         shown = variant(page, os.path.join(out_dir, name + ".html"), extra_head="<style>" + style + "</style>")

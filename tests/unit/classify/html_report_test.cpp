@@ -48,13 +48,16 @@ std::vector<CaseResult> cases() {
     a.sources = {"Treaty (1990), Art. 5"};
     a.left_out = {"budget: no figures"};
     a.institutions.push_back(institution("pact", "community", 0.6, 0.1));
+    a.institutions.back().derivation =
+        "digraph why {\n  rankdir=BT;\n  f1 [label=\"architecture(institution: pact)\"];\n  r1 [shape=box, "
+        "label=\"classify_community\"];\n  r1 -> f1;\n}\n";
     a.institutions.push_back(institution("club", "hybrid", 0.4, 0.35));
     a.institutions.back().strains = {{"decision_paralysis", 0.65, "vetoes: 3", "r1", "strain"}};
     CaseResult b;
     b.case_id = "b 2000/x";
     b.file = "b.yaml";
     b.institutions.push_back(institution("bloc", "balance_of_power", -0.2, 0.7));
-    b.institutions.back().strains = {{"conflict_load", 0.3, "wars", "r2", "strain"},
+    b.institutions.back().strains = {{"conflict_load", 0.3, "wars", "r2", "strain", "not DOT {"},
                                      {"decision_paralysis", 0.2, "", "r1", "strain"}};
     CaseResult bad;
     bad.case_id = "bad";
@@ -144,11 +147,21 @@ TEST_CASE("html report: every part is on the page, escaped, self-contained and d
     // (In the JSON an opening tag is only text: only "</" could end the element, and that is written "<\/".)
     CHECK(page.find("<script>alert(1)") > page.find("id=\"covenant-data\""));
     CHECK(count(page, "</script>") == 2);  // the data's and the table script's own
+    // Derivations drawn by Graphviz in-process, inlined without the XML prolog; one that Graphviz cannot read is
+    // shown as text with the reason.
+    CHECK(count(page, "<details class=\"why\" open><summary>Why pact is community</summary>") == 1);
+    CHECK(count(page, "<div class=\"graph\"><svg") == 1);
+    CHECK(page.find("classify_community") != std::string::npos);
+    CHECK(page.find("<?xml") == std::string::npos);
+    CHECK(page.find("<!DOCTYPE svg") == std::string::npos);
+    CHECK(count(page, "<details class=\"why\"><summary>Why bloc has conflict load (0.30)</summary>") == 1);
+    CHECK(page.find("Graphviz could not read the DOT text</p><pre>not DOT {</pre>") != std::string::npos);
     // Nothing is fetched when the page is viewed: no src attribute, no stylesheet link, no remote URL but the SVG
-    // namespace.
+    // and XLink namespaces.
     CHECK(page.find(" src=") == std::string::npos);
     CHECK(page.find("<link") == std::string::npos);
-    CHECK(count(page, "http") == count(page, "xmlns=\"http://www.w3.org/2000/svg\""));
+    CHECK(count(page, "http") ==
+          count(page, "\"http://www.w3.org/2000/svg\"") + count(page, "\"http://www.w3.org/1999/xlink\""));
     // Printing: one case per page.
     CHECK(page.find("article.case { break-before: page;") != std::string::npos);
 }
