@@ -80,7 +80,7 @@ build: deps configure
 demo: build
 	@echo "=== covenant classify kb/cases  (rules: rules/core, threats: kb/threats.yaml)"
 	@$(COVENANT) classify kb/cases --format table
-	@$(COVENANT) report kb/cases --out $(BUILD_DIR)/report.html 2>/dev/null
+	@$(COVENANT) report kb/cases kb/series --out $(BUILD_DIR)/report.html 2>/dev/null
 	@echo "=== the same as a page to hand on: $(BUILD_DIR)/report.html (open it in a browser; docs/report.md)"
 
 PREFIX ?= /usr/local

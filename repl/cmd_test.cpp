@@ -45,11 +45,7 @@ int run_test(const TestCommandOptions& o) {
     if (!found) return kExitInputError;
     // Series files (kb/series) are checked year by year, through `trend`; the others as cases.
     std::vector<std::string> paths, series_paths;
-    for (const auto& p : *found) {
-        std::ifstream in(p);  // an unreadable file goes with the cases, which report it
-        std::string text(std::istreambuf_iterator<char>(in), {});
-        (looks_like_series(text) ? series_paths : paths).push_back(p);
-    }
+    split_series(*found, paths, series_paths);
     auto results = classify_all(*loaded.session.program, paths, loaded.classify, 1);
     bool color = !o.no_color && ::isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR");
     std::size_t passed = 0, failed = 0, cases_without = 0;

@@ -1,9 +1,12 @@
 #include "domain_common.hpp"
 
+#include <fstream>
 #include <iostream>
+#include <iterator>
 
 #include "base/file_io.hpp"
 #include "classify/packs.hpp"
+#include "classify/trend.hpp"
 
 namespace covenant::cli {
 
@@ -60,6 +63,15 @@ void show_printed(const CaseResult& result) {
     std::cout.flush();
     std::cerr << result.printed;
     if (result.printed.back() != '\n') std::cerr << '\n';
+}
+
+void split_series(const std::vector<std::string>& files, std::vector<std::string>& cases,
+                  std::vector<std::string>& series) {
+    for (const auto& p : files) {
+        std::ifstream in(p);
+        std::string text(std::istreambuf_iterator<char>(in), {});
+        (looks_like_series(text) ? series : cases).push_back(p);
+    }
 }
 
 bool show_problems(const std::vector<CaseResult>& results) {

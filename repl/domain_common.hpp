@@ -33,6 +33,11 @@ void add_pack_options(CLI::App* cmd, std::vector<std::string>& rules, std::vecto
 // The case files under `inputs`; prints why and returns nothing when a path is missing or unreadable.
 std::optional<std::vector<std::string>> case_files(const std::vector<std::string>& inputs);
 
+// Splits files into case files and series files (classify/trend.hpp, looks_like_series); an unreadable file goes
+// with the cases, whose reader reports it.
+void split_series(const std::vector<std::string>& files, std::vector<std::string>& cases,
+                  std::vector<std::string>& series);
+
 // What the packs' `print` actions wrote while a case ran (CaseResult::printed), on stderr: standard output carries
 // only the report, which stays valid JSON, CSV or Markdown whatever a pack prints.
 void show_printed(const CaseResult& result);

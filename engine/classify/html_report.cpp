@@ -315,11 +315,12 @@ svg .point { stroke: #fff; stroke-width: 1.5; }
 details.why { margin: 0.4rem 0; }
 details.why summary { cursor: pointer; color: #0072B2; }
 .graph { border: 1px solid #eee; max-height: 36rem; overflow: auto; }
+.chart { overflow-x: auto; }
 .muted { color: #666; }
 @media print {
   nav, #filter { display: none; }
   details.why > summary { list-style: none; }
-  article.case { break-before: page; border-top: none; }
+  article.case, article.trajectory { break-before: page; border-top: none; }
   a { color: inherit; text-decoration: none; }
 }
 )";
@@ -443,8 +444,9 @@ std::string render_html_report(const std::vector<CaseResult>& results, const Rep
         out += "<p class=\"muted\">Rule packs: " + packs + "</p>\n";
     }
     out += "</header>\n";
-    out += "<nav><a href=\"#classification\">Classification</a><a href=\"#across\">Across cases</a>"
-           "<a href=\"#cases\">Cases</a></nav>\n";
+    out += "<nav><a href=\"#classification\">Classification</a><a href=\"#across\">Across cases</a>";
+    if (!options.trajectories.empty()) out += "<a href=\"#trajectories\">Through time</a>";
+    out += "<a href=\"#cases\">Cases</a></nav>\n";
 
     // The table.
     out += "<section id=\"classification\">\n<h2>Classification</h2>\n";
@@ -493,6 +495,22 @@ std::string render_html_report(const std::vector<CaseResult>& results, const Rep
     }
     out += scatter(results, labels, thresholds, axis);
     out += "</section>\n";
+
+    // Series: each trajectory as `covenant trend --format svg` draws it.
+    if (!options.trajectories.empty()) {
+        out += "<section id=\"trajectories\">\n<h2>Through time</h2>\n<p class=\"muted\">Each series classified in "
+               "each of its years: the scores as lines, the architecture type of each year as a background band, a "
+               "red marker under each year with strains (hover for the values).</p>\n";
+        for (const auto& t : options.trajectories) {
+            out += fmt::format("<article class=\"trajectory\" id=\"series-{}\">\n<h3>{}</h3>\n<p class=\"muted\">"
+                               "series <code>{}</code> · <code>{}</code></p>\n",
+                               anchor(t.series).substr(5), html(t.title.empty() ? t.series : t.title),
+                               html(t.series), html(t.file));
+            for (const auto& p : t.problems) out += "<p class=\"error\">" + html(p) + "</p>\n";
+            out += "<div class=\"chart\">" + t.svg + "</div>\n</article>\n";
+        }
+        out += "</section>\n";
+    }
 
     // Per case.
     out += "<section id=\"cases\">\n<h2>Cases</h2>\n";

@@ -35,9 +35,19 @@ struct ScoreThresholds {
 };
 ScoreThresholds score_thresholds(const Program& program);
 
+// A series' trajectory (classify/trend.hpp: render_trend's SVG chart), shown in its own section.
+struct Trajectory {
+    std::string series;  // the series' id
+    std::string title;
+    std::string file;
+    std::string svg;     // the chart (an <svg> element)
+    std::vector<std::string> problems;  // a year whose run did not finish, a failed expectation
+};
+
 struct HtmlReportOptions {
     std::string title = "Covenant report";
     std::vector<std::string> packs;  // the packs the rules came from, named on the page
+    std::vector<Trajectory> trajectories;
 };
 
 // The JSON document embedded in the page: labels, thresholds and per case its header and results.

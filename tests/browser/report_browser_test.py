@@ -2,7 +2,8 @@
 """The HTML report in a real browser (issue 14): headless Chromium opens `covenant report kb/cases`, and the test
 fails on any console message (a script error, a resource that failed to load) and when the parts are missing from
 the DOM the browser built; the table's sorting and filtering are exercised by a script run in the page; screenshots
-of the table, the heat map and the scatter, and one case are written to OUT_DIR and named on the output.
+of the table, the heat map, the scatter, a series' trajectory and one case are written to OUT_DIR and named on the
+output.
 
 usage: report_browser_test.py COVENANT OUT_DIR     (run from the project root)
 Exit status 0 when everything holds, 1 otherwise, 77 (skipped) when no Chromium is installed.
@@ -60,12 +61,13 @@ def main():
     os.makedirs(out_dir, exist_ok=True)
     profile = os.path.join(out_dir, "profile")
     page = os.path.join(out_dir, "report.html")
-    made = subprocess.run([covenant, "report", "kb/cases", "--out", page], capture_output=True, text=True)
-    check(made.returncode == 0, "covenant report kb/cases --out report.html exits 0 ({})".format(
+    made = subprocess.run([covenant, "report", "kb/cases", "kb/series", "--out", page], capture_output=True, text=True)
+    check(made.returncode == 0, "covenant report kb/cases kb/series --out report.html exits 0 ({})".format(
         made.stderr.strip().splitlines()[-1] if made.stderr.strip() else "no output"))
     if made.returncode != 0:
         return 1
     cases = len([f for f in os.listdir("kb/cases") if f.endswith((".yaml", ".yml"))])
+    series = len([f for f in os.listdir("kb/series") if f.endswith((".yaml", ".yml"))])
 
     # 1. The page as the browser builds it, with every console message logged.
     r = run_browser(browser, ["--enable-logging=stderr", "--v=0", "--dump-dom"], page, profile)
@@ -82,6 +84,7 @@ def main():
           "threshold and margin lines")
     check(dom.count('<details class="why" open') >= cases and dom.count('<div class="graph"><svg') >= cases,
           "a derivation graph (drawn by Graphviz) for every institution's architecture")
+    check(dom.count('<article class="trajectory"') == series, "a trajectory chart per series ({})".format(series))
     check('id="covenant-data"' in dom, "the embedded data")
     outside = re.findall(r'(?:src|href)="(?!#)([^"]*)"', dom)
     check(not outside, "nothing to load: every link is to a place on the page" +
@@ -114,10 +117,12 @@ window.addEventListener('load', function () {
 
     # 3. Screenshots, one part each (the others hidden by an added style).
     parts = {
-        "table": "#across, #cases { display: none; }",
-        "heatmap": "header, nav, #classification, #cases, #scatter { display: none; }",
-        "scatter": "header, nav, #classification, #cases, #heatmap { display: none; }",
-        "case": "header, nav, #classification, #across { display: none; } "
+        "table": "#across, #trajectories, #cases { display: none; }",
+        "heatmap": "header, nav, #classification, #trajectories, #cases, #scatter { display: none; }",
+        "scatter": "header, nav, #classification, #trajectories, #cases, #heatmap { display: none; }",
+        "trajectory": "header, nav, #classification, #across, #cases { display: none; } "
+                      "article.trajectory:not(#series-osce) { display: none; }",
+        "case": "header, nav, #classification, #across, #trajectories { display: none; } "
                 "article.case:not(#case-g7-2025) { display: none; }",
     }
     for name, style in parts.items():

@@ -116,6 +116,9 @@ TEST_CASE("html report: every part is on the page, escaped, self-contained and d
     th.margins = {{"community", "balance_of_power", 0.25}, {"balance_of_power", "community", 0.25}};
     HtmlReportOptions options;
     options.packs = {"core.architecture"};
+    options.trajectories.push_back({"pact", "The pact through time", "pact.yaml",
+                                    "<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"trend-chart\"></svg>",
+                                    {"Expectation failed in 1995: pact architecture is community"}});
     std::string page = render_html_report(cases(), labels(), th, options);
     INFO(page);
     CHECK(page == render_html_report(cases(), labels(), th, options));
@@ -162,8 +165,14 @@ TEST_CASE("html report: every part is on the page, escaped, self-contained and d
     CHECK(page.find("<link") == std::string::npos);
     CHECK(count(page, "http") ==
           count(page, "\"http://www.w3.org/2000/svg\"") + count(page, "\"http://www.w3.org/1999/xlink\""));
+    // A series: its own section with its chart and its problems.
+    CHECK(count(page, "<article class=\"trajectory\" id=\"series-pact\">") == 1);
+    CHECK(page.find("<div class=\"chart\"><svg xmlns=\"http://www.w3.org/2000/svg\" id=\"trend-chart\">") !=
+          std::string::npos);
+    CHECK(page.find("<p class=\"error\">Expectation failed in 1995") != std::string::npos);
+    CHECK(page.find("<a href=\"#trajectories\">Through time</a>") != std::string::npos);
     // Printing: one case per page.
-    CHECK(page.find("article.case { break-before: page;") != std::string::npos);
+    CHECK(page.find("article.case, article.trajectory { break-before: page;") != std::string::npos);
 }
 
 TEST_CASE("html report: the data section carries labels, thresholds and every result", "[classify][report]") {
