@@ -11,7 +11,7 @@
 
 namespace covenant::cli {
 
-CaseResult ReplSession::case_result(std::size_t index) {
+CaseResult ReplSession::case_result(std::size_t index, bool derivations) {
     World& w = case_world(index);
     settle(w);
     CaseResult result;
@@ -21,7 +21,8 @@ CaseResult ReplSession::case_result(std::size_t index) {
     if (!as_of.empty() && as_of.size() < 10 && as_of.find_first_not_of("0123456789") == std::string::npos)
         result.as_of = std::stoll(as_of);
     if (index == current_case_ && scratch_) result.case_id += " (what-if)";
-    result.institutions = collect_results(*w.engine);
+    result.title = cases_[index].header("title");
+    result.institutions = collect_results(*w.engine, derivations);
     return result;
 }
 

@@ -88,6 +88,10 @@ const std::vector<ReplSession::Command>& ReplSession::commands() {
          "consult sco", C::Institutions, "", &S::cmd_consult},
         {"save", "save FILE.yaml", "Write the session's given facts as a case file that `covenant classify` reads.",
          "save /tmp/sco-changed.yaml", C::Files, "", &S::cmd_save},
+        {"report", "report FILE.html", "Write the session's cases (during a what-if, the changed copy of the current\n"
+                                       "case) as the HTML page of `covenant report`: table, heat map, scatter and\n"
+                                       "per case its scores, strains and derivation graphs (docs/report.md).",
+         "report /tmp/session.html", C::Files, "", &S::cmd_report},
         {"explain", "explain RULE", "A rule's text, kind, doc string and where it is defined.",
          "explain paralysis_events", C::Rules, "", &S::cmd_explain},
         {"stats", "stats", "Counts: rules, templates, facts, firings, activations, network size.", "stats",

@@ -8,6 +8,7 @@
 
 #include "base/file_io.hpp"
 #include "check/check.hpp"
+#include "classify/html_report.hpp"
 #include "kb/fact_writer.hpp"
 #include "kb/world.hpp"
 #include "session_internal.hpp"
@@ -208,6 +209,40 @@ std::optional<std::vector<std::vector<GivenFact>>> ReplSession::replay_onto(cons
         }
     }
     return replay;
+}
+
+// The session's cases as `covenant report`'s page. Sources and left_out are not kept by the session, so the page
+// shows the title and results only.
+void ReplSession::cmd_report(const Line& l, std::size_t b) {
+    std::size_t e = trim_end(l.text, b, l.text.size());
+    std::string path = l.text.substr(b, e - b);
+    std::string ext = fs::path(path).extension().string();
+    if (path.empty() || (ext != ".html" && ext != ".htm")) {
+        error(l, b, std::max<std::size_t>(e - b, 1), Code::CannotWriteFile, "expected a file name ending in .html");
+        return;
+    }
+    fs::path parent = fs::path(path).parent_path();
+    std::error_code ec;
+    if (!parent.empty() && !fs::is_directory(parent, ec)) {
+        error(l, b, e - b, Code::CannotWriteFile,
+              fmt::format("cannot write '{}': no directory '{}'", path, parent.string()));
+        return;
+    }
+    std::vector<CaseResult> results;
+    for (std::size_t k = 0; k < cases_.size(); ++k)
+        if (!scratch_ || k == current_case_) results.push_back(case_result(k, true));
+    HtmlReportOptions options;
+    options.title = "Covenant session report";
+    for (const auto& p : program_->packs)
+        if (!p.name.empty()) options.packs.push_back(p.name);
+    std::string page =
+        render_html_report(results, report_labels(*program_), score_thresholds(*program_), options);
+    std::string why;
+    if (!write_file_atomically(path, page, why)) {
+        error(l, b, e - b, Code::CannotWriteFile, why);
+        return;
+    }
+    out_ << fmt::format("{} case{} written to {}\n", results.size(), results.size() == 1 ? "" : "s", path);
 }
 
 void ReplSession::cmd_save(const Line& l, std::size_t b) {

@@ -154,6 +154,7 @@ private:
     void cmd_diff(const Line& l, std::size_t b);
     void cmd_consult(const Line& l, std::size_t b);
     void cmd_save(const Line& l, std::size_t b);
+    void cmd_report(const Line& l, std::size_t b);
     void cmd_explain(const Line& l, std::size_t b);
     void cmd_stats(const Line& l, std::size_t b);
     void cmd_case(const Line& l, std::size_t b);
@@ -222,7 +223,8 @@ private:
     // The world a case is seen in: its scratch copy during a what-if on it, else its own.
     World& case_world(std::size_t index);
     // A case's results after running it to quiescence, named as `covenant classify` names them.
-    CaseResult case_result(std::size_t index);
+    // With `derivations`, each conclusion's derivation as DOT too (the report page draws them).
+    CaseResult case_result(std::size_t index, bool derivations = false);
     // `compare`'s two parts below the side-by-side table: the given facts and the reasons only one case has.
     void compare_given(std::size_t first, std::size_t second, const std::string& na, const std::string& nb);
     void compare_reasons(const CaseResult& ra, const CaseResult& rb);
