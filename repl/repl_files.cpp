@@ -211,23 +211,34 @@ std::optional<std::vector<std::vector<GivenFact>>> ReplSession::replay_onto(cons
     return replay;
 }
 
-// The session's cases as `covenant report`'s page. Sources and left_out are not kept by the session, so the page
-// shows the title and results only.
-void ReplSession::cmd_report(const Line& l, std::size_t b) {
-    std::size_t e = trim_end(l.text, b, l.text.size());
+// The file a command writes, from l.text[b, e): a name ending in `ext` (or `alt`) in a directory that exists —
+// checked here so that the message does not name write_file_atomically's temporary file. Reports and returns
+// nothing otherwise.
+std::optional<std::string> ReplSession::output_path(const Line& l, std::size_t b, std::size_t e, const char* ext,
+                                                    const char* alt) {
     std::string path = l.text.substr(b, e - b);
-    std::string ext = fs::path(path).extension().string();
-    if (path.empty() || (ext != ".html" && ext != ".htm")) {
-        error(l, b, std::max<std::size_t>(e - b, 1), Code::CannotWriteFile, "expected a file name ending in .html");
-        return;
+    std::string got = fs::path(path).extension().string();
+    if (path.empty() || (got != ext && got != alt)) {
+        error(l, b, std::max<std::size_t>(e - b, 1), Code::CannotWriteFile,
+              fmt::format("expected a file name ending in {}", ext));
+        return std::nullopt;
     }
     fs::path parent = fs::path(path).parent_path();
     std::error_code ec;
     if (!parent.empty() && !fs::is_directory(parent, ec)) {
         error(l, b, e - b, Code::CannotWriteFile,
               fmt::format("cannot write '{}': no directory '{}'", path, parent.string()));
-        return;
+        return std::nullopt;
     }
+    return path;
+}
+
+// The session's cases as `covenant report`'s page. Sources and left_out are not kept by the session, so the page
+// shows the title and results only.
+void ReplSession::cmd_report(const Line& l, std::size_t b) {
+    std::size_t e = trim_end(l.text, b, l.text.size());
+    std::optional<std::string> path = output_path(l, b, e, ".html", ".htm");
+    if (!path) return;
     std::vector<CaseResult> results;
     for (std::size_t k = 0; k < cases_.size(); ++k)
         if (!scratch_ || k == current_case_) results.push_back(case_result(k, true));
@@ -238,29 +249,17 @@ void ReplSession::cmd_report(const Line& l, std::size_t b) {
     std::string page =
         render_html_report(results, report_labels(*program_), score_thresholds(*program_), options);
     std::string why;
-    if (!write_file_atomically(path, page, why)) {
+    if (!write_file_atomically(*path, page, why)) {
         error(l, b, e - b, Code::CannotWriteFile, why);
         return;
     }
-    out_ << fmt::format("{} case{} written to {}\n", results.size(), results.size() == 1 ? "" : "s", path);
+    out_ << fmt::format("{} case{} written to {}\n", results.size(), results.size() == 1 ? "" : "s", *path);
 }
 
 void ReplSession::cmd_save(const Line& l, std::size_t b) {
     std::size_t e = trim_end(l.text, b, l.text.size());
-    std::string path = l.text.substr(b, e - b);
-    std::string ext = fs::path(path).extension().string();
-    if (path.empty() || (ext != ".yaml" && ext != ".yml")) {
-        error(l, b, std::max<std::size_t>(e - b, 1), Code::CannotWriteFile, "expected a file name ending in .yaml");
-        return;
-    }
-    // Checked here so that the message does not name write_file_atomically's temporary file.
-    fs::path parent = fs::path(path).parent_path();
-    std::error_code ec;
-    if (!parent.empty() && !fs::is_directory(parent, ec)) {
-        error(l, b, e - b, Code::CannotWriteFile,
-              fmt::format("cannot write '{}': no directory '{}'", path, parent.string()));
-        return;
-    }
+    std::optional<std::string> path = output_path(l, b, e, ".yaml", ".yml");
+    if (!path) return;
     // The case's own facts: the shared ones (kb/threats.yaml) are not part of the case file.
     std::vector<InitialFact> own;
     for (const auto& g : current().given)
@@ -268,11 +267,11 @@ void ReplSession::cmd_save(const Line& l, std::size_t b) {
     FactFileText file =
         write_fact_file(*program_, "Written by `covenant repl`: the session's given facts.", case_metadata(), own);
     std::string why;
-    if (!write_file_atomically(path, file.text, why)) {
+    if (!write_file_atomically(*path, file.text, why)) {
         error(l, b, e - b, Code::CannotWriteFile, why);
         return;
     }
-    out_ << fmt::format("{} fact{} written to {}\n", file.facts, file.facts == 1 ? "" : "s", path);
+    out_ << fmt::format("{} fact{} written to {}\n", file.facts, file.facts == 1 ? "" : "s", *path);
 }
 
 }  // namespace covenant::cli

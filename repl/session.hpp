@@ -155,6 +155,8 @@ private:
     void cmd_consult(const Line& l, std::size_t b);
     void cmd_save(const Line& l, std::size_t b);
     void cmd_report(const Line& l, std::size_t b);
+    std::optional<std::string> output_path(const Line& l, std::size_t b, std::size_t e, const char* ext,
+                                           const char* alt);
     void cmd_explain(const Line& l, std::size_t b);
     void cmd_stats(const Line& l, std::size_t b);
     void cmd_case(const Line& l, std::size_t b);
