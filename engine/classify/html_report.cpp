@@ -320,6 +320,8 @@ details.why summary { cursor: pointer; color: #0072B2; }
 @media print {
   nav, #filter { display: none; }
   details.why > summary { list-style: none; }
+  .graph { max-height: none; overflow: visible; border: none; }
+  .graph svg { max-width: 100%; height: auto; }
   article.case, article.trajectory { break-before: page; border-top: none; }
   a { color: inherit; text-decoration: none; }
 }
