@@ -34,8 +34,11 @@ std::optional<std::string> dot_to_svg(const std::string& dot, std::string& error
         while (!said.empty() && (said.back() == '\n' || said.back() == ' ')) said.pop_back();
         return said.empty() ? what : what + ": " + said;
     };
-    // One context per call: the report draws a few dozen graphs, and a context loads the plugins once.
-    std::unique_ptr<GVC_t, int (*)(GVC_t*)> gvc(gvContext(), gvFreeContext);
+    // One context for the process, never freed: Graphviz 2.42 (Debian 12) keeps a text-size cache in a static that
+    // gvFreeContext frees but leaves pointing at freed memory, so a second context reads freed memory (ASan found it
+    // in the pango plugin's textspan_size). A static context stays reachable, so no leak is reported either.
+    static GVC_t* const context = gvContext();
+    GVC_t* gvc = context;
     if (!gvc) {
         error = "Graphviz could not start (gvContext failed)";
         return std::nullopt;
@@ -45,14 +48,14 @@ std::optional<std::string> dot_to_svg(const std::string& dot, std::string& error
         error = with_messages("Graphviz could not read the DOT text");
         return std::nullopt;
     }
-    if (gvLayout(gvc.get(), graph.get(), "dot") != 0) {
+    if (gvLayout(gvc, graph.get(), "dot") != 0) {
         error = with_messages("Graphviz has no `dot` layout (is its plugin configuration, `dot -c`, missing?)");
         return std::nullopt;
     }
     char* data = nullptr;
     unsigned int length = 0;
-    int rendered = gvRenderData(gvc.get(), graph.get(), "svg", &data, &length);
-    gvFreeLayout(gvc.get(), graph.get());
+    int rendered = gvRenderData(gvc, graph.get(), "svg", &data, &length);
+    gvFreeLayout(gvc, graph.get());
     if (rendered != 0 || !data) {
         error = with_messages("Graphviz has no svg renderer");
         return std::nullopt;
