@@ -4,8 +4,8 @@
 // with kb/threats.yaml and kb/cases/sco-2025.yaml (as `covenant repl kb/cases/sco-2025.yaml`), where classify,
 // why, why-not, what-if, diff and consult have real work.
 //
-// Excluded: `save` (writes a file) and `load` (reads any file named on the line, which would make a run depend on
-// the machine's files): lines starting with either word are skipped — except as answers during `consult`, where
+// Excluded: `save` and `report` (write a file) and `load` (reads any file named on the line, which would make a run
+// depend on the machine's files): lines starting with one of these words are skipped — except as answers during `consult`, where
 // the session does not treat them as commands. Everything else runs as typed. At most 200 lines are taken, and
 // `run` is bounded only by the fixed programs, which always reach quiescence. `consult` is allowed but has no seed:
 // on the core packs it ranks every question by trial runs, about 2.5 s of CPU per input under ASan, which would
@@ -37,7 +37,7 @@ bool excluded(std::string_view line, const cli::ReplSession& session) {
     if (b == std::string_view::npos) return false;
     std::string_view rest = line.substr(b);
     std::string_view word = rest.substr(0, rest.find_first_of(" \t\r"));
-    return word == "save" || word == "load";
+    return word == "save" || word == "report" || word == "load";
 }
 
 }  // namespace
