@@ -98,7 +98,7 @@ asan: deps
 	cmake -S . -B $(ASAN_BUILD_DIR) -DCOVENANT_SANITIZE=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo
 	cmake --build $(ASAN_BUILD_DIR) -j$(JOBS)
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	  LSAN_OPTIONS=suppressions=$(CURDIR)/tests/sanitizers/lsan.supp \
+	  LSAN_OPTIONS=suppressions=$(CURDIR)/tests/sanitizers/lsan.supp:print_suppressions=0 \
 	  ctest --test-dir $(ASAN_BUILD_DIR) --output-on-failure -j$(JOBS)
 
 # The libFuzzer targets need clang (libFuzzer is clang's); only they are built in build-fuzz/, at -O1 with assertions on
