@@ -1,14 +1,14 @@
 #include "classify/html_report.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
-#include <map>
-#include <set>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "classify/graphviz_svg.hpp"
+#include "program/operators.hpp"
 
 namespace covenant {
 
@@ -27,11 +27,6 @@ std::vector<std::string> score_vars(const Program& p, const Rule& r) {
         if (t.is_score && t.slots.size() == 2) out[c.result] = t.predicate;  // arity 1: arg1 and value
     }
     return out;
-}
-
-bool is_comparison(ExprOp op) {
-    return op == ExprOp::Lt || op == ExprOp::Le || op == ExprOp::Gt || op == ExprOp::Ge || op == ExprOp::Eq ||
-           op == ExprOp::Ne;
 }
 
 const Expr* number_const(const Expr& e) { return e.kind == ExprKind::Const && e.value.is_number() ? &e : nullptr; }
