@@ -1,4 +1,5 @@
-// covenant run FILE.rules... [--facts FILE.yaml...] [--strategy S] [--max-firings N] [--timeout SECONDS]
+// covenant run FILE.rules... [--facts FILE.yaml...] [--strategy S] [--matching lazy|eager] [--max-firings N]
+//              [--timeout SECONDS]
 //              [--watch facts,rules,activations] [--stats] [--conclusions]
 //              [--profile] [--profile-format text|json] [--profile-no-times]
 //
@@ -109,6 +110,12 @@ CLI::App* add_run_command(CLI::App& app, RunOptions& options) {
     cmd->add_option("--strategy", options.strategy, "Conflict resolution among equal salience")
         ->check(CLI::IsMember({"depth", "breadth", "lex", "mea"}))
         ->capture_default_str();
+    cmd->add_option("--matching", options.matching,
+                    "lazy: under depth, make a rule's matches only when the next one is about to fire (the default); "
+                    "eager: make every match as soon as it exists. Both fire the same rules in the same order "
+                    "(docs/engine.md, \"Lazy matching\")")
+        ->check(CLI::IsMember({"lazy", "eager"}))
+        ->capture_default_str();
     cmd->add_option("--max-firings", options.max_firings, "Stop after N firings (0: no limit)")
         ->type_name("N")
         ->check(CLI::NonNegativeNumber);
@@ -143,6 +150,7 @@ int run_run(const RunOptions& options) {
 
     Engine engine(program);
     if (auto strategy = parse_strategy(options.strategy)) engine.set_strategy(*strategy);
+    engine.set_lazy(options.matching == "lazy");
     engine.set_output(std::cout);
     engine.set_sources(&session.sources);
     auto watching = [&](std::string_view what) {

@@ -21,6 +21,7 @@ int run_check(const CheckOptions& options);
 struct RunOptions {
     CommonOptions common;
     std::string strategy = "depth";
+    std::string matching = "lazy";   // lazy or eager (Engine::set_lazy)
     std::uint64_t max_firings = 0;
     double timeout_seconds = 0;
     std::vector<std::string> watch;  // facts, rules, activations

@@ -92,21 +92,63 @@ void Agenda::unlink(ActivationId id) {
     a.prev = a.next = kNil;
 }
 
-ActivationId Agenda::add(RuleId rule, std::uint32_t token, int salience, Recency recency) {
-    ActivationId id;
+ActivationId Agenda::new_record() {
     if (!free_.empty()) {
-        id = free_.back();
+        ActivationId id = free_.back();
         free_.pop_back();
-    } else {
-        id = static_cast<ActivationId>(acts_.size());
-        acts_.emplace_back();
+        return id;
     }
+    acts_.emplace_back();
+    return static_cast<ActivationId>(acts_.size() - 1);
+}
+
+void Agenda::link_before(ActivationId id, ActivationId anchor) {
+    Group& g = group_for(acts_[id].salience);
+    ActivationRecord& a = acts_[id];
+    ActivationRecord& b = acts_[anchor];
+    a.next = anchor;
+    a.prev = b.prev;
+    if (b.prev != kNil) acts_[b.prev].next = id;
+    else g.head = id;
+    b.prev = id;
+}
+
+ActivationId Agenda::add_placeholder(RuleId rule, std::uint32_t suspension, int salience) {
+    ActivationId id = add(rule, suspension, salience);
+    acts_[id].placeholder = true;
+    next_sequence_ += kBlockSpan;
+    return id;
+}
+
+void Agenda::begin_block(ActivationId placeholder) {
+    block_anchor_ = placeholder;
+    block_sequence_ = acts_[placeholder].sequence;
+}
+
+ActivationId Agenda::add_in_block(RuleId rule, std::uint32_t token, int salience) {
+    ActivationId id = new_record();
+    ActivationRecord& a = acts_[id];
+    a.rule = rule;
+    a.token = token;
+    a.salience = salience;
+    a.sequence = ++block_sequence_;
+    a.live = true;
+    a.placeholder = false;
+    link_before(id, block_anchor_);
+    block_anchor_ = id;
+    ++live_;
+    return id;
+}
+
+ActivationId Agenda::add(RuleId rule, std::uint32_t token, int salience, Recency recency) {
+    ActivationId id = new_record();
     ActivationRecord& a = acts_[id];
     a.rule = rule;
     a.token = token;
     a.salience = salience;
     a.sequence = ++next_sequence_;
     a.live = true;
+    a.placeholder = false;
     if (!uses_lists(strategy_)) set_recency(id, std::move(recency));
     if (lists_) {
         // The newest activation: the top of its group under depth, the bottom under breadth.

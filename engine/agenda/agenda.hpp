@@ -66,6 +66,7 @@ struct ActivationRecord {
     ActivationId prev = 0xFFFFFFFF;    // depth/breadth: neighbours in the salience group's list
     ActivationId next = 0xFFFFFFFF;
     bool live = false;
+    bool placeholder = false;          // lazy matching: stands for matches not made yet; `token` is the suspension
     std::uint64_t sequence = 0;        // creation sequence
 };
 
@@ -84,6 +85,16 @@ public:
     // `recency` is read only under lex and mea (the engine fills it in only then, and through set_recency when the
     // strategy changes to one of them).
     ActivationId add(RuleId rule, std::uint32_t token, int salience, Recency recency = {});
+    // Lazy matching (rete/matcher.cpp), depth strategy only. A placeholder takes the place of a block of activations
+    // the matcher has not made yet: it is ordered as the newest activation now, and reserves kBlockSpan creation
+    // sequences below the next activation's, for the block.
+    static constexpr std::uint64_t kBlockSpan = std::uint64_t{1} << 32;
+    ActivationId add_placeholder(RuleId rule, std::uint32_t suspension, int salience);
+    // Between begin_block and end_block, add_in_block adds the block's activations in the order they are made (oldest
+    // first), each ordered just above the one before, all where the placeholder stands (which stays, below them).
+    void begin_block(ActivationId placeholder);
+    ActivationId add_in_block(RuleId rule, std::uint32_t token, int salience);
+    void end_block() { block_anchor_ = kNil; }
     void set_recency(ActivationId id, Recency recency);
     void remove(ActivationId id);
     // Removes and returns the activation to fire next; false when the agenda is empty. The id stays valid (its
@@ -122,6 +133,8 @@ private:
     static bool uses_lists(Strategy s) { return s == Strategy::Depth || s == Strategy::Breadth; }
     Group& group_for(int salience);
     void link(ActivationId id, bool at_front);
+    void link_before(ActivationId id, ActivationId anchor);
+    ActivationId new_record();
     void unlink(ActivationId id);
     // Puts the live activations `ids` into the structure of the current strategy (the old one must be empty).
     void restructure(std::vector<ActivationId> ids);
@@ -137,6 +150,8 @@ private:
     std::size_t live_ = 0;
     std::size_t dead_in_heap_ = 0;
     std::uint64_t next_sequence_ = 0;
+    ActivationId block_anchor_ = kNil;   // add_in_block links above it
+    std::uint64_t block_sequence_ = 0;
     bool pending_release_ = false;
     ActivationId popped_ = 0;
 };

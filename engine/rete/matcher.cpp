@@ -1,5 +1,6 @@
 #include "rete/matcher.hpp"
 
+#include <algorithm>
 #include <cassert>
 
 #include "program/semantics.hpp"
@@ -43,7 +44,9 @@ bool check_with(const SlotCheck& c, const Value* fv, OperandValue operand) {
 }  // namespace
 
 Matcher::Matcher(const Program& program, const Network& net, WorkingMemory& wm, MatchListener& listener)
-    : program_(program), net_(net), wm_(wm), listener_(listener) {}
+    : program_(program), net_(net), wm_(wm), listener_(listener) {
+    build_segments();
+}
 
 void Matcher::reset() {
     tokens_.clear();
@@ -60,6 +63,18 @@ void Matcher::reset() {
     ncc_tokens_.clear();
     ncc_pending_.clear();
     left_count_.assign(net_.nodes.size(), 0);
+    for (Segment& seg : segments_) {
+        seg.live.clear();
+        seg.count = 0;
+        seg.replayed = seg.dropped = 0;
+        top_of_[seg.chain.front()] = static_cast<std::uint32_t>(&seg - segments_.data());
+    }
+    suspensions_.clear();
+    free_suspensions_.clear();
+    live_suspensions_ = 0;
+    suspended_.clear();
+    partial_index_.clear();
+    partial_owner_.clear();
     TokenId root = make_token<false>(0, kNone, kNoFact);   // the root token is no rule's partial match
     tokens_[root].flags = kActive;
     if (profile_) activate<true>(root);
@@ -322,6 +337,7 @@ TokenId Matcher::make_token(NodeId node, TokenId parent, FactId fact) {
 
 void Matcher::free_token(TokenId t) {
     Token& tok = tokens_[t];
+    if (tok.flags & kPartial) [[unlikely]] forget_partial(t);
     if (tok.parent != kNone) {
         if (tok.prev_sibling != kNone) tokens_[tok.prev_sibling].next_sibling = tok.next_sibling;
         else tokens_[tok.parent].first_child = tok.next_sibling;
@@ -345,6 +361,7 @@ void Matcher::free_token(TokenId t) {
 
 template <bool P>
 void Matcher::remove_children(TokenId t) {
+    if (tokens_[t].flags & kSuspended) [[unlikely]] drop_suspensions(t);
     while (tokens_[t].first_child != kNone) remove_token<P>(tokens_[t].first_child);
 }
 
@@ -377,7 +394,10 @@ template <bool P>
 void Matcher::activate(TokenId t) {
     const BetaNode& n = net_.nodes[tokens_[t].node];
     tokens_[t].flags |= kActive;
-    for (NodeId child : n.children) left_activate<P>(child, t);
+    for (NodeId child : n.children) {
+        if (top_of_[child] != kNone && lazy_) [[unlikely]] suspend(child, t);
+        else left_activate<P>(child, t);
+    }
 }
 
 // The token stops being visible to its node's children: everything built on it goes, and so do its entries in the
@@ -434,7 +454,8 @@ void Matcher::left_activate(NodeId id, TokenId left) {
             for (std::size_t i = end; i > base; --i) {
                 FactId f = scratch_[i - 1];
                 if (!passes_with(n, values, wm_.values(f))) continue;
-                TokenId t = make_token<P>(id, left, f);
+                bool reused = false;
+                TokenId t = partial_index_.empty() ? make_token<P>(id, left, f) : obtain_token<P>(id, left, f, reused);
                 activate<P>(t);
             }
             scratch_.resize(base);
@@ -445,11 +466,20 @@ void Matcher::left_activate(NodeId id, TokenId left) {
         case NodeKind::Exists: {
             // Blockers, as CLIPS and Drools keep them: the token remembers one matching fact, so the scan stops at the
             // first match and later matches cost nothing (right_activate skips blocked tokens without a test).
-            TokenId t = make_token<P>(id, left, kNoFact);
+            bool reused = false;
+            TokenId t = partial_index_.empty() ? make_token<P>(id, left, kNoFact)
+                                               : obtain_token<P>(id, left, kNoFact, reused);
             std::size_t values = scratch_values_.size();
             std::uint64_t key = push_left_values(n, left);
             prefetch_bucket(right_index(n), key);
             index_insert(left_index(id), key, t, tokens_[t].first_entry);
+            if (reused) [[unlikely]] {
+                // A token expand made (lazy matching): it has been kept up to date since (blocked or not), and its
+                // aux may hold its match's activation; only its place in the index is renewed (above).
+                scratch_values_.resize(values);
+                if (tokens_[t].flags & kActive) activate<P>(t);
+                break;
+            }
             std::uint32_t blocker = first_match(n, values, key);
             scratch_values_.resize(values);
             tokens_[t].aux = blocker;
@@ -504,12 +534,18 @@ void Matcher::left_activate(NodeId id, TokenId left) {
             break;
         }
         case NodeKind::Terminal: {
-            if constexpr (P) ++profile_->rules[n.rule].activations;
             if (net_.nodes[n.parent].inline_terminal == id) {
-                listener_.on_match(n.rule, left);   // the match is the parent's token
+                // The match is the parent's token. A token expand made was matched then (lazy matching).
+                if (tokens_[left].flags & kPartial) break;
+                if constexpr (P) ++profile_->rules[n.rule].activations;
+                listener_.on_match(n.rule, left);
                 break;
             }
-            TokenId t = make_token<P>(id, left, kNoFact);
+            bool reused = false;
+            TokenId t = partial_index_.empty() ? make_token<P>(id, left, kNoFact)
+                                               : obtain_token<P>(id, left, kNoFact, reused);
+            if (reused) break;
+            if constexpr (P) ++profile_->rules[n.rule].activations;
             tokens_[t].flags |= kActive;
             listener_.on_match(n.rule, t);
             break;
@@ -684,6 +720,7 @@ void Matcher::add_fact_impl(FactId f) {
     // memory's successors reach it, and meets those tokens in its own right activation instead.
     // (Right activations assert nothing — listeners only queue activations — so `memories` stays valid.)
     for (AlphaId m : memories) {
+        if (live_suspensions_ != 0) [[unlikely]] replay_before<P>(m, true);
         for (std::uint32_t r : net_.alpha_memories[m].right_indexes)
             if (net_.right_indexes[r].read)
                 index_insert(2 * r + 1, index_key(net_.right_indexes[r], fv), f, wm_.record(f).first_entry);
@@ -714,6 +751,9 @@ void Matcher::remove_fact_impl(FactId f) {
     collect_memories(wm_.record(f).tmpl, wm_.values(f), memories);
     for (AlphaId m : memories) {
         remove_fact_tokens<P>(f);
+        // After the tokens on f went (which can re-open an Ncc or change an aggregate upstream, and so make new
+        // suspensions), while f is still in m's indexes: what a replay makes must meet f as the eager tokens did.
+        if (live_suspensions_ != 0) [[unlikely]] replay_before<P>(m, false);
         // A fact has one index entry per read right index of each of its memories (add_fact).
         std::uint32_t* link = &wm_.record(f).first_entry;
         while (*link != kNone) {
@@ -757,6 +797,323 @@ std::size_t Matcher::memory_bytes() const {
            buckets_.resident_bytes() + empty_buckets_.capacity() * sizeof(std::uint32_t) +
            bucket_map_.capacity() * sizeof(BucketSlot) + agg_states_.capacity() * sizeof(AggState) +
            (ncc_tokens_.size() + ncc_pending_.size()) * 32;
+}
+
+// ---- lazy matching ----
+//
+// Eager Rete makes every match as soon as it exists; under the depth strategy most of them never fire, because the
+// newest one fires first and its actions retract what the others rest on (Miss Manners: 831,446 activations for
+// 8,639 firings). Lazy matching (Miranker et al. 1990, "On the Performance of Lazy Matching in Production Systems",
+// AAAI-90 — LEAPS; Drools 6's Phreak) makes a match only when it is about to fire. Here it keeps the eager order
+// exactly: the order of the agenda is the contract, whatever the algorithm.
+//
+// Where. A lazy segment is the tail of one rule's chain of nodes: Join, Negative or Exists nodes, each with a single
+// child, down to the rule's terminal, starting below a node whose tokens have depth >= 1 (build_segments). A left
+// activation of the segment's top, left_activate(top, T), is put off: a suspension (top, T) is recorded and the
+// listener puts ONE placeholder on the agenda where the eager activations would all have gone (on_suspend). Under
+// depth they would have been consecutive activations of one rule at one salience, made in the order of a depth-first
+// walk in which a join visits its facts oldest first (left_activate); the newest — the one to fire first — is the
+// walk's LAST match.
+//
+// expand(s), when the placeholder reaches the top of the agenda: the same walk run backwards — a join's facts newest
+// first (bucket order; facts enter indexes in id order, so bucket order is descending id), negations and exists
+// tested on the way — stops at its first complete match, which is the last of the eager walk. Only that match's
+// tokens are made ("partial" tokens), and it is reported with on_match as a new activation, which puts it on top.
+// The suspension keeps a cursor: the facts of that match; the next expand looks only at matches lexicographically
+// before it (strictly), so each match is made once, in the eager order from the top down.
+//
+// What may happen meanwhile. An event that could only DESTROY matches in a segment is handled as usual and affects
+// the suspended rest for free, since expand reads working memory as it is then: a retract (tree-based removal
+// reaches partial tokens, which are linked to their parents and facts), a blocker asserted for a `not` (partial
+// Negative tokens are in their node's left index), an `exists` losing its last fact. An event that could CREATE
+// matches in a segment — a fact entering a Join's or an Exists' memory, or leaving a Negative's — would make
+// activations with new (higher) creation sequences that the suspension must not absorb. Before such an event
+// (replay_before, per alpha memory, before the fact enters or leaves its indexes — for a retract after the tokens on
+// the fact went, since their removal can make new suspensions upstream) every suspension of the segment is
+// replayed, oldest first: left_activate(top, T) runs as it would have, reusing partial tokens (obtain_token) and
+// renewing their index entries so that every bucket lists its items as the eager network's would, without reporting
+// the matches expand already made; its new matches go where the placeholder stands (on_replay). Before the event,
+// the state is then exactly the eager one; the event itself runs eagerly.
+//
+// Everything that looks at matches, tokens or the whole agenda (agenda listings, why-not, the oracle, statistics, a
+// change of strategy) replays everything first (replay_all). A suspension whose left token goes (removed, or
+// deactivated) simply goes, with its placeholder and partial tokens.
+
+void Matcher::build_segments() {
+    segment_of_.assign(net_.nodes.size(), kNone);
+    top_of_.assign(net_.nodes.size(), kNone);
+    auto chain_kind = [](NodeKind k) {
+        return k == NodeKind::Join || k == NodeKind::Negative || k == NodeKind::Exists;
+    };
+    for (RuleId r = 0; r < net_.rules.size(); ++r) {
+        NodeId term = net_.rules[r].terminal;
+        if (term == kNone) continue;
+        std::vector<NodeId> chain;
+        for (NodeId n = net_.nodes[term].parent; n != kNone && n != 0; n = net_.nodes[n].parent) {
+            const BetaNode& b = net_.nodes[n];
+            if (!chain_kind(b.kind) || b.children.size() != 1 || segment_of_[n] != kNone) break;
+            chain.push_back(n);
+        }
+        // The top's left tokens must have depth >= 1: below the root, left activations happen only at reset.
+        while (!chain.empty() && net_.nodes[chain.back()].depth < 2) chain.pop_back();
+        if (chain.empty()) continue;
+        std::reverse(chain.begin(), chain.end());
+        auto id = static_cast<std::uint32_t>(segments_.size());
+        for (NodeId n : chain) segment_of_[n] = id;
+        top_of_[chain.front()] = id;
+        segments_.push_back(Segment{r, term, std::move(chain), {}});
+    }
+}
+
+void Matcher::set_lazy(bool on) {
+    if (!on && lazy_) replay_all();
+    lazy_ = on;
+}
+
+void Matcher::suspend(NodeId top, TokenId left) {
+    std::uint32_t id;
+    if (!free_suspensions_.empty()) {
+        id = free_suspensions_.back();
+        free_suspensions_.pop_back();
+    } else {
+        id = static_cast<std::uint32_t>(suspensions_.size());
+        suspensions_.emplace_back();
+    }
+    std::uint32_t seg = top_of_[top];
+    Suspension& s = suspensions_[id];
+    s.segment = seg;
+    s.left = left;
+    s.live = true;
+    s.has_cursor = false;
+    s.cursor.assign(segments_[seg].chain.size(), kNoFact);
+    s.partial.clear();
+    segments_[seg].live.push_back(id);
+    ++segments_[seg].count;
+    ++live_suspensions_;
+    tokens_[left].flags |= kSuspended;
+    suspended_.emplace(left, id);
+    std::uint32_t placeholder = listener_.on_suspend(segments_[seg].rule, id);
+    suspensions_[id].placeholder = placeholder;
+}
+
+// Ends suspension s (replayed or dropped): its placeholder goes, its left token is no longer suspended by it.
+void Matcher::end_suspension(std::uint32_t id) {
+    Suspension& s = suspensions_[id];
+    if (!s.live) return;
+    s.live = false;
+    --live_suspensions_;
+    Segment& seg = segments_[s.segment];
+    --seg.count;
+    // The segment's list drops ended suspensions in bulk (erasing one by one from a long list was quadratic).
+    if (seg.count == 0 || seg.live.size() > 2 * std::size_t{seg.count} + 32) {
+        std::size_t kept = 0;
+        for (std::uint32_t other : seg.live) {
+            if (suspensions_[other].live) seg.live[kept++] = other;
+            else free_suspensions_.push_back(other);
+        }
+        seg.live.resize(kept);
+    }
+    auto range = suspended_.equal_range(s.left);
+    std::size_t others = 0;
+    for (auto it = range.first; it != range.second;) {
+        if (it->second == id) it = suspended_.erase(it);
+        else ++it, ++others;
+    }
+    if (others == 0) tokens_[s.left].flags &= ~kSuspended;
+    for (TokenId t : s.partial) {
+        auto it = partial_owner_.find(t);
+        if (it == partial_owner_.end() || it->second != id) continue;   // freed since (and maybe reused)
+        forget_partial(t);
+    }
+    s.partial.clear();
+    std::uint32_t placeholder = s.placeholder;
+    s.placeholder = kNone;
+    if (placeholder != kNone) listener_.on_suspension_end(placeholder);
+}
+
+// `left` is being removed or deactivated: the eager network would now remove everything built on it, which for a
+// suspension is what it stands for. Its partial tokens are `left`'s descendants and go with them.
+void Matcher::drop_suspensions(TokenId left) {
+    std::vector<std::uint32_t> ids;
+    auto range = suspended_.equal_range(left);
+    for (auto it = range.first; it != range.second; ++it) ids.push_back(it->second);
+    for (std::uint32_t id : ids) {
+        ++segments_[suspensions_[id].segment].dropped;
+        end_suspension(id);
+    }
+}
+
+void Matcher::forget_partial(TokenId t) {
+    partial_owner_.erase(t);
+    auto pr = partial_index_.equal_range(partial_key(tokens_[t].node, tokens_[t].parent));
+    for (auto p = pr.first; p != pr.second; ++p)
+        if (p->second == t) {
+            partial_index_.erase(p);
+            break;
+        }
+    tokens_[t].flags &= ~kPartial;
+}
+
+TokenId Matcher::find_partial(NodeId node, TokenId left, FactId fact) const {
+    auto pr = partial_index_.equal_range(partial_key(node, left));
+    for (auto p = pr.first; p != pr.second; ++p)
+        if (tokens_[p->second].fact == fact) return p->second;
+    return kNone;
+}
+
+// During a replay: the partial token (node, left, fact) if expand made one — its index entries dropped, to be
+// renewed by the caller where the eager network would have made them — else a new token.
+template <bool P>
+TokenId Matcher::obtain_token(NodeId node, TokenId left, FactId fact, bool& reused) {
+    TokenId t = find_partial(node, left, fact);
+    if (t == kNone) {
+        reused = false;
+        return make_token<P>(node, left, fact);
+    }
+    reused = true;
+    for (std::uint32_t e = tokens_[t].first_entry; e != kNone;) {
+        std::uint32_t next = entries_[e].next_of_item;
+        entry_erase(e);
+        e = next;
+    }
+    tokens_[t].first_entry = kNone;
+    return t;
+}
+
+bool Matcher::expand(std::uint32_t s) { return profile_ ? expand_impl<true>(s) : expand_impl<false>(s); }
+
+void Matcher::exhausted(std::uint32_t s) {
+    // The suspension stays (it is still owed a replay: its left token is not in the top's index, the dead ends of
+    // its walk were never made); only its placeholder is gone.
+    suspensions_[s].placeholder = kNone;
+}
+
+template <bool P>
+bool Matcher::expand_impl(std::uint32_t id) {
+    Suspension& s0 = suspensions_[id];
+    if (!s0.live) return false;
+    const Segment& seg = segments_[s0.segment];
+    path_.assign(seg.chain.size(), PathStep{});
+    if (!search<P>(id, 0, s0.left, s0.has_cursor)) return false;
+    // The match found: its fresh tokens become partial tokens, as left_activate would have left them.
+    Suspension& s = suspensions_[id];
+    for (std::size_t i = 0; i < seg.chain.size(); ++i) {
+        PathStep& st = path_[i];
+        Token& tok = tokens_[st.token];
+        s.cursor[i] = tok.fact;
+        if (!st.fresh) continue;
+        const BetaNode& n = net_.nodes[seg.chain[i]];
+        tok.flags |= kActive | kPartial;
+        if (n.kind != NodeKind::Join) {
+            tokens_[st.token].aux = st.blocker;   // kNone for a Negative; an Exists' supporting fact
+            index_insert(left_index(seg.chain[i]), st.key, st.token, tokens_[st.token].first_entry);
+        }
+        partial_index_.emplace(partial_key(seg.chain[i], tokens_[st.token].parent), st.token);
+        partial_owner_.emplace(st.token, id);
+        s.partial.push_back(st.token);
+    }
+    s.has_cursor = true;
+    TokenId last = path_.back().token;
+    const BetaNode& bottom = net_.nodes[seg.chain.back()];
+    if constexpr (P) ++profile_->rules[seg.rule].activations;
+    if (bottom.inline_terminal == seg.terminal) {
+        listener_.on_match(seg.rule, last);
+        return true;
+    }
+    TokenId t = make_token<P>(seg.terminal, last, kNoFact);
+    tokens_[t].flags |= kActive | kPartial;
+    partial_index_.emplace(partial_key(seg.terminal, last), t);
+    partial_owner_.emplace(t, id);
+    suspensions_[id].partial.push_back(t);
+    listener_.on_match(seg.rule, t);
+    return true;
+}
+
+// The backward walk from chain level `level` with left token `left`: true when it completes a match (path_ holds
+// its tokens). `bounded`: the levels above took exactly the cursor's facts, so this level may not go past the
+// cursor's (and at the end, the cursor's own match, made already, does not count).
+template <bool P>
+bool Matcher::search(std::uint32_t id, std::size_t level, TokenId left, bool bounded) {
+    const Segment& seg = segments_[suspensions_[id].segment];
+    if (level == seg.chain.size()) return !bounded;
+    NodeId nid = seg.chain[level];
+    const BetaNode& n = net_.nodes[nid];
+    std::size_t values = scratch_values_.size();
+    std::uint64_t key = push_left_values(n, left);
+    if (n.kind == NodeKind::Join) {
+        FactId bound = bounded ? suspensions_[id].cursor[level] : kNoFact;
+        for (std::uint32_t e = bucket_head(right_index(n), key); e != kNone; e = entries_[e].next) {
+            FactId f = entries_[e].item;
+            if (bounded && f > bound) continue;
+            bool on_cursor = bounded && f == bound;
+            if (!passes_with(n, values, wm_.values(f))) continue;
+            TokenId t = on_cursor ? find_partial(nid, left, f) : kNone;
+            bool fresh = t == kNone;
+            if (fresh) t = make_token<P>(nid, left, f);
+            path_[level] = PathStep{t, fresh, key, kNone};
+            if (search<P>(id, level + 1, t, on_cursor)) {
+                scratch_values_.resize(values);
+                return true;
+            }
+            if (fresh) free_token(t);
+        }
+        scratch_values_.resize(values);
+        return false;
+    }
+    // Negative or Exists: one token, passing or not.
+    std::uint32_t blocker = first_match(n, values, key);
+    scratch_values_.resize(values);
+    if ((n.kind == NodeKind::Exists) != (blocker != kNone)) return false;
+    TokenId t = bounded ? find_partial(nid, left, kNoFact) : kNone;
+    bool fresh = t == kNone;
+    if (!fresh && !(tokens_[t].flags & kActive)) return false;
+    if (fresh) t = make_token<P>(nid, left, kNoFact);
+    path_[level] = PathStep{t, fresh, key, blocker};
+    if (search<P>(id, level + 1, t, bounded)) return true;
+    if (fresh) free_token(t);
+    return false;
+}
+
+template <bool P>
+void Matcher::replay_segment(std::uint32_t seg) {
+    std::vector<std::uint32_t> ids;
+    ids.swap(segments_[seg].live);   // end_suspension must not find them there (their slots are released below)
+    NodeId top = segments_[seg].chain.front();
+    for (std::uint32_t id : ids) {
+        if (!suspensions_[id].live) continue;
+        std::uint32_t placeholder = suspensions_[id].placeholder;
+        listener_.on_replay(placeholder, true);
+        left_activate<P>(top, suspensions_[id].left);
+        listener_.on_replay(placeholder, false);
+        end_suspension(id);
+        ++segments_[seg].replayed;
+    }
+    free_suspensions_.insert(free_suspensions_.end(), ids.begin(), ids.end());
+    // Where suspensions are mostly replayed, putting matches off saves nothing and costs a placeholder, a search and
+    // a replay each: from now on the segment matches eagerly (it has no live suspension now, so the two kinds never
+    // mix in its indexes). Until the next reset.
+    Segment& sg = segments_[seg];
+    if (sg.replayed >= 16 && sg.replayed > 4 * std::uint64_t{sg.dropped}) top_of_[sg.chain.front()] = kNone;
+}
+
+// Before fact f enters (adding) or leaves alpha memory m: replays the segments where that could make matches.
+template <bool P>
+void Matcher::replay_before(AlphaId m, bool adding) {
+    for (NodeId n : net_.alpha_memories[m].successors) {
+        std::uint32_t seg = segment_of_[n];
+        if (seg == kNone || segments_[seg].count == 0) continue;
+        NodeKind k = net_.nodes[n].kind;
+        bool creates = adding ? (k == NodeKind::Join || k == NodeKind::Exists) : k == NodeKind::Negative;
+        if (creates) replay_segment<P>(seg);
+    }
+}
+
+void Matcher::replay_all() {
+    for (std::uint32_t seg = 0; seg < segments_.size(); ++seg) {
+        if (segments_[seg].count == 0) continue;
+        if (profile_) replay_segment<true>(seg);
+        else replay_segment<false>(seg);
+    }
 }
 
 }  // namespace covenant::rete

@@ -37,12 +37,12 @@ namespace covenant::rete {
 
 using TokenId = std::uint32_t;
 
-// 40 bytes; the network has fewer than 2^30 nodes (compile_network checks), so the node and the flags share a word.
+// 40 bytes; the network has fewer than 2^28 nodes (compile_network checks), so the node and the flags share a word.
 struct Token {
     TokenId parent = kNone;
     FactId fact = kNoFact;             // Join tokens: the matched fact; otherwise kNoFact
-    NodeId node : 30 = 0;
-    std::uint32_t flags : 2 = 0;       // Matcher::kActive, Matcher::kDying
+    NodeId node : 28 = 0;
+    std::uint32_t flags : 4 = 0;       // Matcher::kActive, kDying, kPartial, kSuspended
     TokenId first_child = kNone;
     TokenId next_sibling = kNone;
     TokenId prev_sibling = kNone;
@@ -68,6 +68,23 @@ public:
     virtual void on_unmatch(RuleId rule, TokenId token) = 0;
     // A `test` condition failed with a run-time error (it counts as false).
     virtual void on_test_error(RuleId rule, const EvalError& error) = 0;
+
+    // Lazy matching (Matcher::set_lazy). A left activation of a lazy segment was put off: the listener puts one
+    // placeholder on the agenda for all the matches it stands for, where they would all be, and returns its id
+    // (the matcher hands it back below; kNone: no placeholder). `suspension` names it for Matcher::expand.
+    virtual std::uint32_t on_suspend(RuleId rule, std::uint32_t suspension) {
+        (void)rule;
+        (void)suspension;
+        return kNone;
+    }
+    // The placeholder goes: its suspension was dropped (its left token went) or replayed.
+    virtual void on_suspension_end(std::uint32_t placeholder) { (void)placeholder; }
+    // Between begin and end (a replay), on_match calls are the placeholder's matches being made at last, in the order
+    // the eager network would have made them: the listener orders them where the placeholder stands.
+    virtual void on_replay(std::uint32_t placeholder, bool begin) {
+        (void)placeholder;
+        (void)begin;
+    }
 };
 
 class Matcher {
@@ -120,6 +137,20 @@ public:
     std::size_t live_tokens() const { return live_tokens_; }
     std::size_t memory_bytes() const;
 
+    // ---- Lazy matching (the second half of matcher.cpp says how it works and why the order is the eager one) ----
+    // Off by default. The engine turns it on only under the depth strategy and without a trace listener; turning it
+    // off replays every suspension, after which the state is exactly the eager network's.
+    void set_lazy(bool on);
+    bool lazy() const { return lazy_; }
+    // Makes the match of suspension `s` (a placeholder's token) that the eager network would have made last of those
+    // not made yet, and reports it with on_match; false when none is left (the listener should then drop the
+    // placeholder and call exhausted(s)).
+    bool expand(std::uint32_t s);
+    void exhausted(std::uint32_t s);
+    // Replays every live suspension: afterwards tokens, indexes and matches are those of the eager network.
+    void replay_all();
+    std::size_t live_suspensions() const { return live_suspensions_; }
+
 private:
     struct Entry {
         std::uint32_t item = kNone;      // token or fact id
@@ -151,7 +182,9 @@ private:
 
     static constexpr std::uint8_t kActive = 1;
     static constexpr std::uint8_t kDying = 2;
-    static constexpr NodeId kFreedNode = (1u << 30) - 1;   // the node of a token on the free list
+    static constexpr std::uint8_t kPartial = 4;     // made by expand() ahead of its suspension's replay (lazy.cpp)
+    static constexpr std::uint8_t kSuspended = 8;   // the left token of at least one live suspension
+    static constexpr NodeId kFreedNode = (1u << 28) - 1;   // the node of a token on the free list
 
     // Index numbers: the left index of node n is 2n; the shared right index r (Network::right_indexes) is 2r + 1.
     static std::uint32_t left_index(NodeId n) { return 2 * n; }
@@ -251,6 +284,63 @@ private:
     // activations and removals, which then cannot do anything there ("right unlinking", Doorenbos 1995 §4.1 — without
     // relinking costs, because the right index is kept up to date whether or not anybody reads it).
     std::vector<std::uint32_t> left_count_;
+
+    // ---- lazy matching ----
+    // A lazy segment: the chain of nodes of one rule from `chain.front()` (whose parent has tokens of depth >= 1) down
+    // to the node above its terminal, every one a Join, Negative or Exists with that single child.
+    struct Segment {
+        RuleId rule = 0;
+        NodeId terminal = kNone;
+        std::vector<NodeId> chain;
+        // Its suspensions, oldest first: the live ones and some that ended (their slots are reused only once they
+        // are out of this list, so an id is never in it twice).
+        std::vector<std::uint32_t> live;
+        std::uint32_t count = 0;              // how many of them are live
+        // How its suspensions ended: replayed (nothing saved) or dropped with their left token (what they stood for
+        // never made). A segment whose suspensions are mostly replayed goes back to eager matching (replay_segment).
+        std::uint32_t replayed = 0;
+        std::uint32_t dropped = 0;
+    };
+    // A put-off left_activate(segment top, left).
+    struct Suspension {
+        std::uint32_t segment = kNone;
+        std::uint32_t placeholder = kNone;    // the listener's, kNone once exhausted
+        TokenId left = kNone;
+        bool live = false;
+        bool has_cursor = false;
+        std::vector<FactId> cursor;           // per chain level: the fact of the last match expand made (joins only)
+        std::vector<TokenId> partial;         // tokens expand made (may name tokens freed since: see partial_owner_)
+    };
+    struct PathStep {
+        TokenId token = kNone;
+        bool fresh = false;
+        std::uint64_t key = 0;
+        std::uint32_t blocker = kNone;
+    };
+    void build_segments();
+    void suspend(NodeId top, TokenId left);
+    void end_suspension(std::uint32_t s);
+    void drop_suspensions(TokenId left);
+    void forget_partial(TokenId t);
+    TokenId find_partial(NodeId node, TokenId left, FactId fact) const;
+    template <bool P> TokenId obtain_token(NodeId node, TokenId left, FactId fact, bool& reused);
+    template <bool P> bool expand_impl(std::uint32_t s);
+    template <bool P> bool search(std::uint32_t s, std::size_t level, TokenId left, bool bounded);
+    template <bool P> void replay_segment(std::uint32_t seg);
+    template <bool P> void replay_before(AlphaId m, bool adding);
+    static std::uint64_t partial_key(NodeId node, TokenId left) { return (static_cast<std::uint64_t>(left) << 32) | node; }
+
+    bool lazy_ = false;
+    std::vector<Segment> segments_;
+    std::vector<std::uint32_t> segment_of_;   // per node: its segment, or kNone
+    std::vector<std::uint32_t> top_of_;       // per node: the segment it is the top of, or kNone
+    std::vector<Suspension> suspensions_;
+    std::vector<std::uint32_t> free_suspensions_;
+    std::size_t live_suspensions_ = 0;
+    std::unordered_multimap<TokenId, std::uint32_t> suspended_;       // left token -> its live suspensions
+    std::unordered_multimap<std::uint64_t, TokenId> partial_index_;   // partial_key(node, parent) -> partial token
+    std::unordered_map<TokenId, std::uint32_t> partial_owner_;        // partial token -> its suspension
+    std::vector<PathStep> path_;
 
     Profile* profile_ = nullptr;
     // Per node: the rules whose path includes it (rete/profile.hpp: a shared node's work is charged to each), made

@@ -61,8 +61,8 @@ public:
         net_.nodes.push_back(root);
         net_.rules.resize(program_.rules.size());
         for (const auto& rule : program_.rules) compile_rule(rule);
-        if (net_.nodes.size() >= (1u << 30) - 1)   // tokens keep their node in 30 bits (matcher.hpp)
-            throw std::length_error("the network has more than 2^30 nodes");
+        if (net_.nodes.size() >= (1u << 28) - 1)   // tokens keep their node in 28 bits (matcher.hpp)
+            throw std::length_error("the network has more than 2^28 nodes");
         mark_join_only_templates();
         mark_inline_terminals();
     }

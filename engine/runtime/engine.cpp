@@ -8,6 +8,7 @@
 #include "runtime/engine.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 #include <deque>
 #include <iostream>
 #include <stdexcept>
@@ -246,8 +247,11 @@ struct Engine::Impl final : rete::MatchListener {
     std::unordered_map<EvidenceKey, std::uint32_t, EvidenceKeyHash> evidence_index;
     std::unordered_map<FactId, std::uint32_t> score_fact_record;
     std::deque<Pending> pending;
+    std::vector<Pending> wave;        // settle's scratch
     bool settling = false;
     bool deferring = false;           // inside a firing, without a trace listener (propagate_new)
+    bool replaying = false;           // the matcher is replaying a suspension (on_replay)
+    bool lazy_allowed = true;         // Engine::set_lazy
     std::vector<FactId> deferred;     // new join-only facts not yet propagated, in assert order
 
     // The firing in progress.
@@ -269,6 +273,10 @@ struct Engine::Impl final : rete::MatchListener {
 
     explicit Impl(const Program& p) : program(p), net(rete::compile_network(p)), matcher(p, net, wm, *this) {
         matcher.reset();
+        // COVENANT_MATCHING=eager turns lazy matching off for every engine of the process (the REPL, classify, the
+        // Python module; docs/engine.md): a way to compare the two without a command-line option for each tool.
+        if (const char* m = std::getenv("COVENANT_MATCHING"); m && std::string_view(m) == "eager") lazy_allowed = false;
+        update_lazy();
     }
 
     // ---- facts ----
@@ -456,7 +464,8 @@ struct Engine::Impl final : rete::MatchListener {
         bool need_recency = agenda.strategy() == Strategy::Lex || agenda.strategy() == Strategy::Mea;
         // Depth and breadth order by creation alone; set_strategy fills the recency in when it switches to lex/mea.
         if (need_recency) recency.stamps = recency_of(rule, token, recency.first);
-        ActivationId a = agenda.add(rule, token, program.rules[rule].salience, std::move(recency));
+        ActivationId a = replaying ? agenda.add_in_block(rule, token, program.rules[rule].salience)
+                                   : agenda.add(rule, token, program.rules[rule].salience, std::move(recency));
         matcher.token(token).aux = a;
         ++counters.activations_created;
         if (trace) {
@@ -506,6 +515,37 @@ struct Engine::Impl final : rete::MatchListener {
         token_supports.erase(it);
     }
 
+    // Lazy matching (rete/matcher.cpp): placeholders on the agenda.
+    std::uint32_t on_suspend(RuleId rule, std::uint32_t suspension) override {
+        return agenda.add_placeholder(rule, suspension, program.rules[rule].salience);
+    }
+    void on_suspension_end(std::uint32_t placeholder) override { agenda.remove(placeholder); }
+    void on_replay(std::uint32_t placeholder, bool begin) override {
+        // A suspension whose placeholder is gone (exhausted) has no match left to make.
+        replaying = begin && placeholder != rete::kNone;
+        if (replaying) agenda.begin_block(placeholder);
+        else agenda.end_block();
+    }
+
+    // The activation to fire next, left on the agenda: placeholders at the top are expanded (their next match made,
+    // which goes on top) or, when they have none left, dropped. False when the agenda is empty.
+    bool top(ActivationId& out) {
+        while (agenda.peek(out)) {
+            const ActivationRecord& rec = agenda.get(out);
+            if (!rec.placeholder) return true;
+            std::uint32_t s = rec.token;
+            if (!matcher.expand(s)) {
+                agenda.remove(out);
+                matcher.exhausted(s);
+            }
+        }
+        return false;
+    }
+
+    // Lazy matching is used under the depth strategy without a trace listener (a trace shows every activation as
+    // it is made) unless turned off; switching it off replays every suspension (Matcher::set_lazy).
+    void update_lazy() { matcher.set_lazy(lazy_allowed && trace == nullptr && agenda.strategy() == Strategy::Depth); }
+
     // A `test` of `rule` failed while the matcher evaluated it (during an assert, a retract or a firing's action):
     // recorded as a run-time error at the failing expression; run() stops on it.
     void on_test_error(RuleId rule, const EvalError& error) override {
@@ -532,11 +572,20 @@ struct Engine::Impl final : rete::MatchListener {
     void settle() {
         if (settling) return;
         settling = true;
+        // Wave by wave, each wave in (kind, id) order. A wave is what one change queued; the matcher reports lost
+        // matches in the order of its internal lists, which lazy and eager matching keep differently (and which say
+        // nothing about the rules), so the order of the work — and with it the ids of the facts it makes and
+        // retracts — is fixed here instead. What the wave's work queues is the next wave.
         while (!pending.empty()) {
-            Pending p = pending.front();
-            pending.pop_front();
-            if (p.kind == PendingKind::SupportLost) support_lost(p.id);
-            else update_score(p.id);
+            wave.assign(pending.begin(), pending.end());
+            pending.clear();
+            std::stable_sort(wave.begin(), wave.end(), [](const Pending& a, const Pending& b) {
+                return a.kind != b.kind ? a.kind < b.kind : a.id < b.id;
+            });
+            for (const Pending& p : wave) {
+                if (p.kind == PendingKind::SupportLost) support_lost(p.id);
+                else update_score(p.id);
+            }
         }
         settling = false;
     }
@@ -952,7 +1001,7 @@ RunResult Engine::run(const RunLimits& limits) {
             break;
         }
         ActivationId aid = 0;
-        if (!d.agenda.pop(aid)) {
+        if (!d.top(aid) || !d.agenda.pop(aid)) {
             result.reason = StopReason::Quiescent;
             break;
         }
@@ -976,6 +1025,7 @@ RunResult Engine::run(const RunLimits& limits) {
 
 void Engine::set_strategy(Strategy s) {
     Impl& d = *impl_;
+    if (s != Strategy::Depth) d.matcher.set_lazy(false);   // replays while the agenda is still in depth order
     if (s == Strategy::Lex || s == Strategy::Mea) {
         for (ActivationId a : d.agenda.live_ids()) {
             const auto& rec = d.agenda.get(a);
@@ -985,11 +1035,22 @@ void Engine::set_strategy(Strategy s) {
         }
     }
     d.agenda.set_strategy(s);
+    d.update_lazy();
 }
 
 Strategy Engine::strategy() const { return impl_->agenda.strategy(); }
+
+void Engine::set_lazy(bool on) {
+    impl_->lazy_allowed = on;
+    impl_->update_lazy();
+}
+
+bool Engine::lazy() const { return impl_->lazy_allowed; }
 void Engine::set_output(std::ostream& out) { impl_->out = &out; }
-void Engine::set_trace(TraceListener* listener) { impl_->trace = listener; }
+void Engine::set_trace(TraceListener* listener) {
+    impl_->trace = listener;
+    impl_->update_lazy();
+}
 void Engine::set_profile(Profile* profile) { impl_->matcher.set_profile(profile); }
 Profile* Engine::profile() const { return impl_->matcher.profile(); }
 void Engine::set_sources(const SourceManager* sources) { impl_->sources = sources; }
@@ -1064,6 +1125,7 @@ void Engine::set_history(std::size_t firings) { impl_->justs.set_history(firings
 std::size_t Engine::history() const { return impl_->justs.history(); }
 
 std::vector<Engine::Activation> Engine::agenda() const {
+    impl_->matcher.replay_all();   // every pending match, not placeholders
     std::vector<Activation> out;
     for (ActivationId a : impl_->agenda.ordered()) {
         const auto& rec = impl_->agenda.get(a);
@@ -1076,7 +1138,7 @@ std::vector<Engine::Activation> Engine::agenda() const {
 
 std::optional<Engine::Match> Engine::next_activation() {
     ActivationId a = 0;
-    if (!impl_->agenda.peek(a)) return std::nullopt;
+    if (!impl_->top(a)) return std::nullopt;
     const Impl& d = *impl_;
     const ActivationRecord& rec = d.agenda.get(a);
     Match m;
@@ -1089,6 +1151,7 @@ std::optional<Engine::Match> Engine::next_activation() {
 }
 
 std::vector<Engine::Match> Engine::matches() const {
+    impl_->matcher.replay_all();
     std::vector<Match> out;
     const Impl& d = *impl_;
     d.matcher.for_each_match([&](RuleId rule, rete::TokenId token) {

@@ -188,6 +188,12 @@ public:
     RunResult run(const RunLimits& limits = {});
     void set_strategy(Strategy s);
     Strategy strategy() const;
+    // Lazy matching (on by default; docs/engine.md, "Lazy matching"): under the depth strategy and without a trace
+    // listener, a rule's matches are made only when the next one is about to fire, in the order the eager network
+    // makes them, so firings, the agenda and every inspection below are the same either way. Off: every match is made
+    // as soon as it exists (switching off makes the ones put off).
+    void set_lazy(bool on);
+    bool lazy() const;
 
     // Where `print` writes (default std::cout).
     void set_output(std::ostream& out);

@@ -25,6 +25,7 @@
 // `make test` runs a bounded number of seeds; the hidden `[soak]` case runs for COVENANT_SOAK_SECONDS (`make soak`).
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
@@ -359,6 +360,12 @@ std::optional<FactId> resolve(Engine& e, const Program& p, Step& s) {
     return e.find_fact(p.find_template(s.tmpl)->id, values);
 }
 
+void assert_step(Engine& e, const Program& p, const Step& s) {
+    std::vector<Value> values;
+    for (int v : s.values) values.push_back(Value::integer(v));
+    e.assert_fact(p.find_template(s.tmpl)->id, values);
+}
+
 struct Result {
     bool invalid = false;     // the program does not check (a shrink candidate that broke it)
     std::string failure;      // "" when every check passed
@@ -396,12 +403,7 @@ Result run_checked(const ProgramSpec& spec, std::vector<Step>& steps, Strategy s
         e.set_trace(s.kind == Step::Kind::Run ? nullptr : &log);
         auto where_text = [&] { return fmt::format("after step {} ({}):\n", i + 1, s.text()); };
         switch (s.kind) {
-            case Step::Kind::Assert: {
-                std::vector<Value> values;
-                for (int v : s.values) values.push_back(Value::integer(v));
-                e.assert_fact(p.find_template(s.tmpl)->id, values);
-                break;
-            }
+            case Step::Kind::Assert: assert_step(e, p, s); break;
             case Step::Kind::Retract: {
                 auto id = resolve(e, p, s);
                 if (id) e.retract(*id);
@@ -470,9 +472,67 @@ std::vector<std::string> trace(const Program& p, const std::vector<Step>& steps,
     return out;
 }
 
+// The change sequence `steps` (already resolved by run_checked) applied with lazy matching on or off and nothing
+// inspected in between (an inspection replays what lazy matching put off, engine.hpp): the firings, in order, then
+// a run to the end, then the matches left (sorted: token order differs), as text.
+std::vector<std::string> without_inspection(const Program& p, std::vector<Step> steps, bool lazy) {
+    Engine e(p);
+    std::ostringstream sink;
+    e.set_output(sink);
+    e.set_strategy(Strategy::Depth);
+    e.set_lazy(lazy);
+    e.reset();
+    std::vector<std::string> out;
+    auto run = [&](std::uint64_t firings) {
+        auto before = e.stats().firings;
+        RunLimits limits;
+        limits.max_firings = firings;
+        RunResult r = e.run(limits);
+        for (const auto& just : firings_since(e, before))
+            out.push_back(match_text(p, just.rule, just.facts, just.bindings));
+        return r.reason != StopReason::Error;
+    };
+    for (Step& s : steps) {
+        switch (s.kind) {
+            case Step::Kind::Assert: assert_step(e, p, s); break;
+            case Step::Kind::Retract:
+                if (auto id = resolve(e, p, s)) e.retract(*id);
+                break;
+            case Step::Kind::Modify:
+                if (auto id = resolve(e, p, s)) {
+                    std::pair<SlotIndex, Value> change{static_cast<SlotIndex>(s.slot), Value::integer(s.value)};
+                    e.modify(*id, std::span(&change, 1));
+                }
+                break;
+            case Step::Kind::Run:
+                if (!run(static_cast<std::uint64_t>(s.firings))) return out;
+                break;
+            case Step::Kind::Strategy: e.set_strategy(s.strategy); break;
+        }
+    }
+    e.set_strategy(Strategy::Depth);
+    if (!run(150)) return out;
+    std::vector<std::string> left;
+    for (const auto& m : e.matches())
+        left.push_back("left: " + match_text(p, m.rule, m.facts, m.bindings) + (m.on_agenda ? " (pending)" : ""));
+    std::sort(left.begin(), left.end());
+    out.insert(out.end(), left.begin(), left.end());
+    return out;
+}
+
 std::string whole_runs(const ProgramSpec& spec, const std::vector<Step>& steps) {
     auto loaded = compile_rules(spec.text(), "oracle.rules");
     if (!loaded->program) return "";
+    // Lazy matching makes, in the end, what eager matching makes, in the same order (engine.hpp, set_lazy).
+    auto eager = without_inspection(*loaded->program, steps, false);
+    auto lazy = without_inspection(*loaded->program, steps, true);
+    if (eager != lazy) {
+        std::size_t k = 0;
+        while (k < eager.size() && k < lazy.size() && eager[k] == lazy[k]) ++k;
+        return fmt::format("under depth, eager and lazy matching differ ({} and {} lines); line {}: {} / {}",
+                           eager.size(), lazy.size(), k + 1, k < eager.size() ? eager[k] : "(none)",
+                           k < lazy.size() ? lazy[k] : "(none)");
+    }
     for (Strategy s : {Strategy::Depth, Strategy::Breadth, Strategy::Lex, Strategy::Mea}) {
         auto all = trace(*loaded->program, steps, s, false, 150);
         auto stepped = trace(*loaded->program, steps, s, true, 150);
