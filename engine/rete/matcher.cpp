@@ -66,7 +66,7 @@ void Matcher::reset() {
     for (Segment& seg : segments_) {
         seg.live.clear();
         seg.count = 0;
-        seg.replayed = seg.dropped = 0;
+        seg.saved = seg.wasted = 0;
         top_of_[seg.chain.front()] = static_cast<std::uint32_t>(&seg - segments_.data());
     }
     suspensions_.clear();
@@ -885,6 +885,7 @@ void Matcher::suspend(NodeId top, TokenId left) {
     s.left = left;
     s.live = true;
     s.has_cursor = false;
+    s.exhausted = false;
     s.cursor.assign(segments_[seg].chain.size(), kNoFact);
     s.partial.clear();
     segments_[seg].live.push_back(id);
@@ -938,7 +939,7 @@ void Matcher::drop_suspensions(TokenId left) {
     auto range = suspended_.equal_range(left);
     for (auto it = range.first; it != range.second; ++it) ids.push_back(it->second);
     for (std::uint32_t id : ids) {
-        ++segments_[suspensions_[id].segment].dropped;
+        if (!suspensions_[id].exhausted) ++segments_[suspensions_[id].segment].saved;
         end_suspension(id);
     }
 }
@@ -986,6 +987,23 @@ void Matcher::exhausted(std::uint32_t s) {
     // The suspension stays (it is still owed a replay: its left token is not in the top's index, the dead ends of
     // its walk were never made); only its placeholder is gone.
     suspensions_[s].placeholder = kNone;
+    suspensions_[s].exhausted = true;
+    std::uint32_t seg = suspensions_[s].segment;
+    ++segments_[seg].wasted;
+    go_eager_if_wasteful(seg);
+}
+
+// Where putting matches off mostly wastes work — a placeholder, a search and a replay each — the segment matches
+// eagerly from now on (until the next reset). Its live suspensions are replayed first, so that the two kinds never
+// mix in its indexes. The choice depends only on the run so far, so it is deterministic, and either way the
+// matches and their order are the eager ones.
+void Matcher::go_eager_if_wasteful(std::uint32_t seg) {
+    Segment& sg = segments_[seg];
+    if (top_of_[sg.chain.front()] == kNone || sg.wasted < 16 || sg.wasted <= 4 * std::uint64_t{sg.saved}) return;
+    top_of_[sg.chain.front()] = kNone;
+    if (sg.count == 0) return;
+    if (profile_) replay_segment<true>(seg);
+    else replay_segment<false>(seg);
 }
 
 template <bool P>
@@ -1086,14 +1104,10 @@ void Matcher::replay_segment(std::uint32_t seg) {
         left_activate<P>(top, suspensions_[id].left);
         listener_.on_replay(placeholder, false);
         end_suspension(id);
-        ++segments_[seg].replayed;
+        ++segments_[seg].wasted;
     }
     free_suspensions_.insert(free_suspensions_.end(), ids.begin(), ids.end());
-    // Where suspensions are mostly replayed, putting matches off saves nothing and costs a placeholder, a search and
-    // a replay each: from now on the segment matches eagerly (it has no live suspension now, so the two kinds never
-    // mix in its indexes). Until the next reset.
-    Segment& sg = segments_[seg];
-    if (sg.replayed >= 16 && sg.replayed > 4 * std::uint64_t{sg.dropped}) top_of_[sg.chain.front()] = kNone;
+    go_eager_if_wasteful(seg);
 }
 
 // Before fact f enters (adding) or leaves alpha memory m: replays the segments where that could make matches.

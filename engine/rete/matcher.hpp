@@ -296,10 +296,12 @@ private:
         // are out of this list, so an id is never in it twice).
         std::vector<std::uint32_t> live;
         std::uint32_t count = 0;              // how many of them are live
-        // How its suspensions ended: replayed (nothing saved) or dropped with their left token (what they stood for
-        // never made). A segment whose suspensions are mostly replayed goes back to eager matching (replay_segment).
-        std::uint32_t replayed = 0;
-        std::uint32_t dropped = 0;
+        // What putting matches off did here: `saved`, suspensions dropped with their left token while they still
+        // stood for matches never made; `wasted`, suspensions replayed (the eager work done after all, plus the
+        // placeholder's) and searches that found nothing. A segment where it mostly wastes goes back to eager
+        // matching (go_eager_if_wasteful).
+        std::uint32_t saved = 0;
+        std::uint32_t wasted = 0;
     };
     // A put-off left_activate(segment top, left).
     struct Suspension {
@@ -308,6 +310,7 @@ private:
         TokenId left = kNone;
         bool live = false;
         bool has_cursor = false;
+        bool exhausted = false;               // a search found no match left (its placeholder is gone)
         std::vector<FactId> cursor;           // per chain level: the fact of the last match expand made (joins only)
         std::vector<TokenId> partial;         // tokens expand made (may name tokens freed since: see partial_owner_)
     };
@@ -327,6 +330,7 @@ private:
     template <bool P> bool expand_impl(std::uint32_t s);
     template <bool P> bool search(std::uint32_t s, std::size_t level, TokenId left, bool bounded);
     template <bool P> void replay_segment(std::uint32_t seg);
+    void go_eager_if_wasteful(std::uint32_t seg);
     template <bool P> void replay_before(AlphaId m, bool adding);
     static std::uint64_t partial_key(NodeId node, TokenId left) { return (static_cast<std::uint64_t>(left) << 32) | node; }
 
