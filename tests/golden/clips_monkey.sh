@@ -14,41 +14,9 @@ if [[ $# -ne 1 ]]; then
 fi
 covenant=$(realpath "$1")
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-clips=${CLIPS:-$(command -v clips)}
-if [[ -z $clips || ! -x $clips ]]; then
-    echo "SKIPPED: clips is not installed (Debian: apt-get install clips); nothing to compare monkey.rules with"
-    exit 77
-fi
-mab=${MAB_CLP:-}
-if [[ -z $mab ]]; then
-    for f in /usr/share/doc/clips-common/examples/mab.clp.gz /usr/share/doc/clips-common/examples/mab.clp; do
-        [[ -f $f ]] && { mab=$f; break; }
-    done
-fi
-if [[ -z $mab || ! -f $mab ]]; then
-    echo "SKIPPED: the CLIPS example mab.clp was not found (Debian's clips-common ships it as" \
-        "/usr/share/doc/clips-common/examples/mab.clp.gz; or set MAB_CLP)"
-    exit 77
-fi
-
-scratch=$(mktemp -d)
-trap 'rm -rf "$scratch"' EXIT
-if [[ $mab == *.gz ]]; then zcat "$mab" >"$scratch/mab.clp"; else cp "$mab" "$scratch/mab.clp"; fi
-cat >"$scratch/run.bat" <<EOF
-(load* "$scratch/mab.clp")
-(reset)
-(watch rules)
-(run)
-(exit)
-EOF
-(cd "$scratch" && timeout 60 "$clips" -f2 run.bat) >"$scratch/clips.out" 2>&1 || {
-    echo "FAIL: clips did not run mab.clp:"; cat "$scratch/clips.out"; exit 1
-}
-(cd "$root" && NO_COLOR=1 timeout 60 "$covenant" run rules/examples/monkey.rules --watch rules) \
-    >"$scratch/covenant.out" 2>"$scratch/covenant.err" || {
-    echo "FAIL: covenant run rules/examples/monkey.rules failed:"; cat "$scratch/covenant.out" "$scratch/covenant.err"
-    exit 1
-}
+# shellcheck source=clips_example.sh
+source "$root/tests/golden/clips_example.sh"
+clips_example_run mab MAB_CLP rules/examples/monkey.rules
 
 # `FIRE    3 rule-name: f-1,f-2,*` -> the rule's name, `-` written `_`; the fact ids are left out (CLIPS 6.30 numbers
 # its initial-fact f-0, so its ids are one ahead of Covenant's).
