@@ -63,11 +63,11 @@ void Matcher::reset() {
     ncc_tokens_.clear();
     ncc_pending_.clear();
     left_count_.assign(net_.nodes.size(), 0);
+    // What go_eager_if_wasteful learnt stays: it is about the rules, and a program is often run on many fact sets in
+    // turn (classify resets the engine for every case).
     for (Segment& seg : segments_) {
         seg.live.clear();
         seg.count = 0;
-        seg.saved = seg.wasted = 0;
-        top_of_[seg.chain.front()] = static_cast<std::uint32_t>(&seg - segments_.data());
     }
     suspensions_.clear();
     free_suspensions_.clear();
@@ -994,7 +994,7 @@ void Matcher::exhausted(std::uint32_t s) {
 }
 
 // Where putting matches off mostly wastes work — a placeholder, a search and a replay each — the segment matches
-// eagerly from now on (until the next reset). Its live suspensions are replayed first, so that the two kinds never
+// eagerly from now on (for the matcher's life: across resets too). Its live suspensions are replayed first, so that the two kinds never
 // mix in its indexes. The choice depends only on the run so far, so it is deterministic, and either way the
 // matches and their order are the eager ones.
 void Matcher::go_eager_if_wasteful(std::uint32_t seg) {
