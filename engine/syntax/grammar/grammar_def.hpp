@@ -111,8 +111,8 @@ inline const auto has_keyword = keyword_text("has") >> !(x3::lit(',') | ')' | '|
 inline const auto op_test_def =
     (x3::string("!=") > alternatives) | (order_op > single_operand) | (has_keyword > alternatives);
 inline const auto plain_test_def = x3::attr(std::string()) >> alternatives;
-// `of: ?x` binds (and may test) the variable; `of: ?x + 1` is an expression, read by plain_test.
-inline const auto bound_test_def = variable >> !x3::char_("-+*/") >> -op_test;
+// `of: ?x` binds (and may test) the variable; `of: ?x + 1` and `of: ?x | ?y` are expressions, read by plain_test.
+inline const auto bound_test_def = variable >> !x3::char_("-+*/|") >> -op_test;
 inline const auto constraint_body_def = bound_test | op_test | plain_test;
 inline const auto slot_constraint_def = identifier > slot_colon > constraint_body;
 inline const auto pattern_def = identifier >> x3::lit('(') > -(slot_constraint % ',') > pattern_close;

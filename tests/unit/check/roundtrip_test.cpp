@@ -75,6 +75,7 @@ criterion groups salience 3 {
   when institution(id: ?i, budget: ?money > 1 , values_clause: ?v)
        party(name: ?i, kind: != authoritarian | democratic)
        person(born: >= 1900, name: a | b | ?i)
+       person(name: ?i | b)
        not (parent(of: ?i, is: ?k), person(name: ?k, born: < 1900))
        exists (ancestor(of: ?i), not person(name: ?i))
        ?s = sum(?x, person(born: ?x))
