@@ -63,6 +63,7 @@ void Matcher::reset() {
     ncc_tokens_.clear();
     ncc_pending_.clear();
     left_count_.assign(net_.nodes.size(), 0);
+    last_blocker_.assign(net_.nodes.size(), kNoFact);
     // What go_eager_if_wasteful learnt stays: it is about the rules, and a program is often run on many fact sets in
     // turn (classify resets the engine for every case).
     for (Segment& seg : segments_) {
@@ -655,8 +656,14 @@ void Matcher::aggregate_fact(const BetaNode& n, TokenId t, const Value* fv, int 
 }
 
 std::uint32_t Matcher::first_match(const BetaNode& n, std::size_t values, std::uint64_t key) const {
+    // The last blocker found here first: passing the tests (hashed equalities included) puts it in this bucket.
+    FactId& last = last_blocker_[static_cast<std::size_t>(&n - net_.nodes.data())];
+    if (last != kNoFact && passes_with(n, values, wm_.values(last))) return last;
     for (std::uint32_t e = bucket_head(right_index(n), key); e != kNone; e = entries_[e].next)
-        if (passes_with(n, values, wm_.values(entries_[e].item))) return entries_[e].item;
+        if (passes_with(n, values, wm_.values(entries_[e].item))) {
+            last = entries_[e].item;
+            return last;
+        }
     return kNone;
 }
 
@@ -765,8 +772,10 @@ void Matcher::remove_fact_impl(FactId f) {
                 link = &entries_[e].next_of_item;
             }
         }
-        for (NodeId s : net_.alpha_memories[m].successors)
+        for (NodeId s : net_.alpha_memories[m].successors) {
+            if (last_blocker_[s] == f) last_blocker_[s] = kNoFact;   // out of s's memory now
             if (left_count_[s] != 0) right_remove<P>(s, f);
+        }
     }
     // After the last memory no index holds f, so nothing can build on it any more.
     remove_fact_tokens<P>(f);

@@ -284,6 +284,11 @@ private:
     // activations and removals, which then cannot do anything there ("right unlinking", Doorenbos 1995 §4.1 — without
     // relinking costs, because the right index is kept up to date whether or not anybody reads it).
     std::vector<std::uint32_t> left_count_;
+    // Per Negative/Exists node: the blocker its last search found, tried first by the next (first_match). A fact that
+    // blocks one token often blocks the next (`not junction(base_point: > ?bp)`: the scan for a larger base point
+    // stops at once). Which blocker a token records changes nothing but the work: a token is unblocked exactly when
+    // none is left. Cleared for a node when its fact leaves the node's memory (remove_fact).
+    mutable std::vector<FactId> last_blocker_;
 
     // ---- lazy matching ----
     // A lazy segment: the chain of nodes of one rule from `chain.front()` (whose parent has tokens of depth >= 1) down
