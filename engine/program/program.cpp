@@ -58,16 +58,32 @@ std::string_view rule_kind_name(RuleKind k) {
 std::string format_fact(const Program& p, TemplateId tmpl, const Value* values, bool reading) {
     const TemplateDef& t = p.templates.at(tmpl);
     auto text = [&](const Value& v) { return reading ? to_reading(v) : to_source(v); };
+    // Appended piece by piece: `a + b + c` made a temporary string per piece, and `run` prints every live fact (Waltz
+    // 50: 10,805, a tenth of its time).
     std::string out;
+    out.reserve(16 * t.slots.size() + 16);
     if (t.is_score) {
-        out = "score " + t.predicate + "(";
-        for (std::size_t i = 0; i + 1 < t.slots.size(); ++i) out += (i ? ", " : "") + text(values[i]);
-        return out + ") = " + text(values[t.slots.size() - 1]);
+        out += "score ";
+        out += t.predicate;
+        out += '(';
+        for (std::size_t i = 0; i + 1 < t.slots.size(); ++i) {
+            if (i) out += ", ";
+            out += text(values[i]);
+        }
+        out += ") = ";
+        out += text(values[t.slots.size() - 1]);
+        return out;
     }
-    out = t.name + "(";
-    for (std::size_t i = 0; i < t.slots.size(); ++i)
-        out += (i ? ", " : "") + t.slots[i].name + ": " + text(values[i]);
-    return out + ")";
+    out += t.name;
+    out += '(';
+    for (std::size_t i = 0; i < t.slots.size(); ++i) {
+        if (i) out += ", ";
+        out += t.slots[i].name;
+        out += ": ";
+        out += text(values[i]);
+    }
+    out += ')';
+    return out;
 }
 
 namespace {
