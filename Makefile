@@ -38,10 +38,11 @@ COVENANT        = $(BUILD_DIR)/repl/covenant
 NODE_DEB_PACKAGES := $(if $(shell command -v npm 2>/dev/null),,nodejs npm)
 # clips and clips-common (CLIPS 6.30 and its examples): the test that runs mab.clp beside rules/examples/monkey.rules.
 # chromium: the test that opens `covenant report`'s HTML page in a real browser (tests/browser); libgraphviz-dev: the
-# page's derivation graphs, drawn in-process.
+# page's derivation graphs, drawn in-process. python3-matplotlib: bench/scaling.py's log-log plot (docs/benchmarks.md).
 DEB_PACKAGES := libboost-dev libfmt-dev libyaml-cpp-dev catch2 libcli11-dev libedit-dev nlohmann-json3-dev pkg-config tmux \
                 cmake g++ make clang libclang-rt-14-dev \
                 pybind11-dev python3-dev python3-pytest python3-pandas dpkg-dev file clips clips-common chromium libgraphviz-dev \
+                python3-matplotlib \
                 $(NODE_DEB_PACKAGES)
 
 
