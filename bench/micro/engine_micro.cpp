@@ -68,7 +68,7 @@ bool compile_text(Compiled& out, std::string name, std::string text) {
     out.parse_s = seconds_since(start);
     if (!sink.has_errors()) {
         start = Clock::now();
-        out.program = check_units(units, out.sources, sink);
+        out.program = check_units(std::move(units), out.sources, sink);
         out.check_s = seconds_since(start);
     }
     if (sink.has_errors() || !out.program) {

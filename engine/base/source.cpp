@@ -16,12 +16,28 @@ std::string_view SourceFile::line_text(std::uint32_t line) const {
 }
 
 SourceSpan SourceFile::span_at(std::uint32_t offset, std::uint32_t length) const {
+    std::uint32_t line_hint = 1;
+    return span_at(offset, length, line_hint);
+}
+
+SourceSpan SourceFile::span_at(std::uint32_t offset, std::uint32_t length, std::uint32_t& line_hint) const {
+    // line_starts[0] == 0, so every offset has a line: the last start at or before it (1-based: its index + 1).
+    const auto lines = static_cast<std::uint32_t>(line_starts.size());
+    auto on_line = [&](std::uint32_t off, std::uint32_t line) {
+        return line >= 1 && line <= lines && line_starts[line - 1] <= off && (line == lines || off < line_starts[line]);
+    };
     auto locate = [&](std::uint32_t off, std::uint32_t& line, std::uint32_t& col) {
         off = std::min<std::uint32_t>(off, static_cast<std::uint32_t>(text.size()));
-        auto it = std::upper_bound(line_starts.begin(), line_starts.end(), off);
-        std::size_t idx = static_cast<std::size_t>(it - line_starts.begin());  // >= 1 because line_starts[0] == 0
-        line = static_cast<std::uint32_t>(idx);
-        col = off - line_starts[idx - 1] + 1;
+        if (on_line(off, line_hint)) {
+            line = line_hint;
+        } else if (on_line(off, line_hint + 1)) {
+            line = line_hint + 1;
+        } else {
+            auto it = std::upper_bound(line_starts.begin(), line_starts.end(), off);
+            line = static_cast<std::uint32_t>(it - line_starts.begin());
+        }
+        col = off - line_starts[line - 1] + 1;
+        line_hint = line;
     };
     SourceSpan s;
     s.file = id;
@@ -29,6 +45,7 @@ SourceSpan SourceFile::span_at(std::uint32_t offset, std::uint32_t length) const
     s.length = length;
     locate(offset, s.line, s.col);
     locate(offset + length, s.end_line, s.end_col);
+    line_hint = s.line;
     return s;
 }
 

@@ -36,6 +36,9 @@ struct SourceFile {
     std::string_view line_text(std::uint32_t line) const;
     // Converts a byte offset into a span of `length` bytes with line and column filled in.
     SourceSpan span_at(std::uint32_t offset, std::uint32_t length) const;
+    // The same, for a caller that asks for many spans in nearly ascending order (the parser's converter asks for
+    // a dozen per line): `line_hint` is the line of the previous answer, tried before a binary search, and updated.
+    SourceSpan span_at(std::uint32_t offset, std::uint32_t length, std::uint32_t& line_hint) const;
 
     std::vector<std::uint32_t> line_starts;  // offsets of each line start; filled by SourceManager
 };

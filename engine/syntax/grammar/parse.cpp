@@ -291,10 +291,10 @@ public:
         auto range = state_.positions.position_of(node);
         auto begin = static_cast<std::uint32_t>(range.begin() - state_.positions.first());
         auto end = static_cast<std::uint32_t>(range.end() - state_.positions.first());
-        return file_.span_at(begin, end - begin);
+        return file_.span_at(begin, end - begin, line_hint_);
     }
     SourceSpan join(const SourceSpan& from, const SourceSpan& to) const {
-        return file_.span_at(from.offset, to.offset + to.length - from.offset);
+        return file_.span_at(from.offset, to.offset + to.length - from.offset, line_hint_);
     }
 
     ast::Identifier name(const tree::Name& n) const { return {n.text, span(n)}; }
@@ -424,9 +424,9 @@ public:
         ast::Expr e = chain(c);
         if (e.kind == ast::Expr::Kind::Variable) {
             result.is_variable = true;
-            result.variable = e.variable;
+            result.variable = std::move(e.variable);
         } else if (e.kind == ast::Expr::Kind::Literal) {
-            result.literal = e.literal;
+            result.literal = std::move(e.literal);
         } else {
             result.is_expression = true;
             result.expression = std::move(e);
@@ -449,6 +449,7 @@ public:
                     const tree::Call& call = node.get();
                     e.kind = ast::Expr::Kind::Call;
                     e.function = name(call.function);
+                    e.args.reserve(call.args.size());
                     for (const auto& arg : call.args) e.args.push_back(chain(arg));
                     e.span = span(call);
                 } else if constexpr (std::is_same_v<T, x3::forward_ast<tree::Unary>>) {
@@ -484,6 +485,7 @@ public:
             ast::Expr binary;
             binary.kind = ast::Expr::Kind::Binary;
             binary.op = operation.op;
+            binary.args.reserve(2);
             binary.args.push_back(std::move(acc));
             binary.args.push_back(term(operation.operand));
             binary.span = join(start, span(operation));
@@ -801,6 +803,8 @@ private:
     const SourceFile& file_;
     const ParseState& state_;
     DiagnosticSink& sink_;
+    // The line of the last span made: spans are asked for in nearly ascending order (SourceFile::span_at).
+    mutable std::uint32_t line_hint_ = 1;
 };
 
 // Runs one entry rule from `first`; returns true on success. On failure, the grammar's record (or, for a failure

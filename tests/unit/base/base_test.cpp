@@ -85,6 +85,41 @@ TEST_CASE("spans map offsets to lines and columns", "[base]") {
     CHECK(end.line == 4);
 }
 
+TEST_CASE("span_at with a line hint agrees with counting newlines, whatever the hint", "[base]") {
+    // The parser asks for spans in nearly ascending order and passes the previous line as a hint; a wrong hint
+    // must cost only time. The oracle counts newlines from the start of the text.
+    SourceManager sm;
+    const std::string text = "ab\ncde\n\n\nf\n  gh\n";
+    const SourceFile& f = sm.file(sm.add("t.rules", text));
+    auto naive = [&](std::uint32_t off, std::uint32_t& line, std::uint32_t& col) {
+        off = std::min<std::uint32_t>(off, static_cast<std::uint32_t>(text.size()));
+        line = 1;
+        std::uint32_t start = 0;
+        for (std::uint32_t i = 0; i < off; ++i)
+            if (text[i] == '\n') ++line, start = i + 1;
+        col = off - start + 1;
+    };
+    const auto n = static_cast<std::uint32_t>(text.size());
+    for (std::uint32_t hint_start = 0; hint_start <= 9; ++hint_start) {
+        for (std::uint32_t off = 0; off <= n + 2; ++off) {
+            for (std::uint32_t len = 0; off + len <= n + 2; len += 3) {
+                std::uint32_t hint = hint_start;
+                SourceSpan s = f.span_at(off, len, hint);
+                std::uint32_t line = 0, col = 0, end_line = 0, end_col = 0;
+                naive(off, line, col);
+                naive(off + len, end_line, end_col);
+                INFO("offset " << off << " length " << len << " hint " << hint_start);
+                CHECK(s.line == line);
+                CHECK(s.col == col);
+                CHECK(s.end_line == end_line);
+                CHECK(s.end_col == end_col);
+                CHECK(hint == line);
+                CHECK(s == f.span_at(off, len));
+            }
+        }
+    }
+}
+
 TEST_CASE("diagnostics render with location, line and caret", "[base]") {
     SourceManager sm;
     FileId id = sm.add("x.rules", "rule r {\n  when institutoin(id: ?i)\n  then halt\n}\n");
