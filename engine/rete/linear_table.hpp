@@ -13,6 +13,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "rete/mapped_array.hpp"
+
 namespace covenant::rete {
 
 // SplitMix64's finaliser: every input bit affects every output bit.
@@ -103,7 +105,7 @@ private:
     }
 
     void grow() {
-        std::vector<Slot> old(slots_.size() * 2, Slot{});
+        Slots old(slots_.size() * 2, Slot{});
         old.swap(slots_);
         for (const auto& s : old)
             if (!s.empty()) place(s);
@@ -127,7 +129,9 @@ private:
         --size_;
     }
 
-    std::vector<Slot> slots_;
+    // Large tables are allocated on huge pages (LargeBlockAllocator): growing one writes every slot of the new array.
+    using Slots = std::vector<Slot, LargeBlockAllocator<Slot>>;
+    Slots slots_;
     std::size_t size_ = 0;
 };
 
