@@ -52,13 +52,21 @@ std::string formatted(const Expr& piece, const Value& v) {
     }
 }
 
-const Value& need_number(const Expr& e, const Value& v) {
-    if (!v.is_number()) fail(e, fmt::format("expected a number, got {} {}", kind_word(v), to_source(v)));
+// The checks below run on every operand (a quarter of Waltz's instructions are its `test`s): the test stays inline
+// and the message is built out of line, on the cold path.
+[[noreturn, gnu::cold, gnu::noinline]] void fail_expected(const Expr& e, const Value& v, std::string_view what) {
+    fail(e, fmt::format("expected {}, got {} {}", what, kind_word(v), to_source(v)));
+}
+
+inline const Value& need_number(const Expr& e, const Value& v) {
+    if (!v.is_number()) [[unlikely]]
+        fail_expected(e, v, "a number");
     return v;
 }
 
-bool need_bool(const Expr& e, const Value& v) {
-    if (v.type != Type::Bool) fail(e, fmt::format("expected true or false, got {} {}", kind_word(v), to_source(v)));
+inline bool need_bool(const Expr& e, const Value& v) {
+    if (v.type != Type::Bool) [[unlikely]]
+        fail_expected(e, v, "true or false");
     return v.b;
 }
 
