@@ -106,14 +106,16 @@ int run_report(const ReportCommandOptions& o) {
     bool failed = show_problems(results);
     ReportLabels labels = report_labels(program);
     std::vector<Trajectory> trajectories;
-    if (!o.data)
-        for (const auto& path : series_paths)
+    if (!o.data) {
+        for (const auto& path : series_paths) {
             if (auto t = trajectory(loaded, path, labels, o)) {
                 failed = failed || !t->problems.empty();
                 trajectories.push_back(std::move(*t));
             } else {
                 failed = true;
             }
+        }
+    }
     ScoreThresholds thresholds = score_thresholds(program);
     std::string page;
     if (o.data) {

@@ -90,10 +90,14 @@ bool show_problems(const std::vector<CaseResult>& results) {
 }
 
 int write_report(const std::string& out, const std::string& report) {
+    return write_report(out, std::span<const std::string>(&report, 1));
+}
+
+int write_report(const std::string& out, std::span<const std::string> pieces) {
     std::string error;
     if (out.empty()) {
-        std::cout << report;
-    } else if (!write_file_atomically(out, report, error)) {
+        for (const std::string& piece : pieces) std::cout << piece;
+    } else if (!write_file_atomically(out, pieces, error)) {
         std::cerr << "covenant: error[" << code_id(Code::CannotWriteFile) << "]: " << error << "\n";
         return kExitInputError;
     }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -48,5 +49,7 @@ bool show_problems(const std::vector<CaseResult>& results);
 
 // Writes a report to standard output or, with a non-empty `out`, atomically to that file; the exit code.
 int write_report(const std::string& out, const std::string& report);
+// The same for a report given in pieces (written in order, never joined).
+int write_report(const std::string& out, std::span<const std::string> pieces);
 
 }  // namespace covenant::cli

@@ -47,6 +47,10 @@ bool read_whole_file(const std::string& path, std::string& out) {
 }
 
 bool write_file_atomically(const std::string& path, const std::string& text, std::string& error) {
+    return write_file_atomically(path, std::span<const std::string>(&text, 1), error);
+}
+
+bool write_file_atomically(const std::string& path, std::span<const std::string> pieces, std::string& error) {
     fs::path target(path);
     fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
     std::string tmp = (dir / fmt::format(".{}.tmp.{}", target.filename().string(), ::getpid())).string();
@@ -60,7 +64,7 @@ bool write_file_atomically(const std::string& path, const std::string& text, std
                                               : fmt::format("cannot write '{}': no directory '{}'", path, dir.string());
             return false;
         }
-        out << text;
+        for (const std::string& piece : pieces) out << piece;
         out.flush();
         if (!out) {
             error = fmt::format("cannot write '{}' (disk full?)", tmp);

@@ -2,6 +2,7 @@
 // `save` and the reports share. In base so that a command that writes a file does not need the classify stage.
 #pragma once
 
+#include <span>
 #include <string>
 
 namespace covenant {
@@ -14,5 +15,7 @@ bool read_whole_file(const std::string& path, std::string& out);
 // Writes `text` to `path` atomically (a temporary file in the same directory, then rename). Returns false and sets
 // `error` in words on failure; an interrupted write never leaves a truncated file at `path`.
 bool write_file_atomically(const std::string& path, const std::string& text, std::string& error);
+// The same for a text given in pieces, written one after the other (a large report need not be joined first).
+bool write_file_atomically(const std::string& path, std::span<const std::string> pieces, std::string& error);
 
 }  // namespace covenant

@@ -21,13 +21,18 @@ SourceSpan SourceFile::span_at(std::uint32_t offset, std::uint32_t length) const
 }
 
 SourceSpan SourceFile::span_at(std::uint32_t offset, std::uint32_t length, std::uint32_t& line_hint) const {
-    // line_starts[0] == 0, so every offset has a line: the last start at or before it (1-based: its index + 1).
+    // With line_starts[0] == 0 every offset has a line: the last start at or before it (1-based: its index + 1).
     const auto lines = static_cast<std::uint32_t>(line_starts.size());
     auto on_line = [&](std::uint32_t off, std::uint32_t line) {
         return line >= 1 && line <= lines && line_starts[line - 1] <= off && (line == lines || off < line_starts[line]);
     };
     auto locate = [&](std::uint32_t off, std::uint32_t& line, std::uint32_t& col) {
         off = std::min<std::uint32_t>(off, static_cast<std::uint32_t>(text.size()));
+        if (lines == 0) {  // a SourceFile not made by a SourceManager has no line index: one line
+            line = 1;
+            col = off + 1;
+            return;
+        }
         if (on_line(off, line_hint)) {
             line = line_hint;
         } else if (on_line(off, line_hint + 1)) {

@@ -526,6 +526,14 @@ ReportLabels report_labels(const Program& p) {
     return l;
 }
 
+void append_case_json(std::string& out, const CaseResult& c, bool explain, const ReportLabels& labels) {
+    if (c.error || c.institutions.empty()) {
+        append_json_line(out, c, nullptr, explain, labels);
+        return;
+    }
+    for (const auto& r : c.institutions) append_json_line(out, c, &r, explain, labels);
+}
+
 std::string render_report(const std::vector<CaseResult>& results, ReportFormat format, bool explain,
                           const ReportLabels& labels) {
     // The declared scores of one result, each formatted with two decimals.
@@ -549,13 +557,7 @@ std::string render_report(const std::vector<CaseResult>& results, ReportFormat f
     std::string out;
     switch (format) {
         case ReportFormat::Json: {
-            for (const auto& c : results) {
-                if (c.error || c.institutions.empty()) {
-                    append_json_line(out, c, nullptr, explain, labels);
-                    continue;
-                }
-                for (const auto& r : c.institutions) append_json_line(out, c, &r, explain, labels);
-            }
+            for (const auto& c : results) append_case_json(out, c, explain, labels);
             return out;
         }
         case ReportFormat::Csv: {

@@ -241,4 +241,9 @@ std::string xml_escape(std::string_view s);                            // & < > 
 std::string render_report(const std::vector<CaseResult>& results, ReportFormat format, bool explain,
                           const ReportLabels& labels);
 
+// The JSON format's lines for one case, appended to `out`: one line per institution (one for a case with an error or
+// no institution). render_report's JSON report is these lines case after case, so a caller may render each case as
+// soon as it is classified (classify does, in its workers) and keep only the text.
+void append_case_json(std::string& out, const CaseResult& c, bool explain, const ReportLabels& labels);
+
 }  // namespace covenant

@@ -120,15 +120,8 @@ public:
         std::uint32_t pos = mark.pos < 0 ? size : static_cast<std::uint32_t>(mark.pos) + pos_shift_;
         if (pos > size) pos = size;
         std::uint32_t len = static_cast<std::uint32_t>(std::min<std::size_t>(length, size - pos));
-        // As file_.span_at(pos, len), but events arrive in file order, so the line is found by walking on from the
-        // previous one rather than by a binary search per node.
-        SourceSpan s;
-        s.file = file_.id;
-        s.offset = pos;
-        s.length = len;
-        locate(pos, s.line, s.col);
-        locate(pos + len, s.end_line, s.end_col);
-        return s;
+        // Events arrive in file order: the line hint saves a binary search per node.
+        return file_.span_at(pos, len, line_hint_);
     }
 
     // For "end of map/sequence flow not found": where the innermost open `{` or `[` is, if the reader saw it open.
@@ -226,26 +219,7 @@ private:
         SourceSpan span;
     };
     std::vector<HeaderBound> header_bounds_;
-    mutable std::size_t line_hint_ = 0;  // index into file_.line_starts of the line last located
-
-    // 1-based line and column of byte `off` (clamped to the file), as SourceFile::span_at computes them.
-    void locate(std::uint32_t off, std::uint32_t& line, std::uint32_t& col) const {
-        const auto& starts = file_.line_starts;
-        off = std::min<std::uint32_t>(off, static_cast<std::uint32_t>(file_.text.size()));
-        if (starts.empty()) {  // a SourceFile not made by a SourceManager: one line
-            line = 1;
-            col = off + 1;
-            return;
-        }
-        if (line_hint_ >= starts.size() || starts[line_hint_] > off) {
-            line_hint_ =
-                static_cast<std::size_t>(std::upper_bound(starts.begin(), starts.end(), off) - starts.begin()) - 1;
-        } else {
-            while (line_hint_ + 1 < starts.size() && starts[line_hint_ + 1] <= off) ++line_hint_;
-        }
-        line = static_cast<std::uint32_t>(line_hint_ + 1);
-        col = off - starts[line_hint_] + 1;
-    }
+    mutable std::uint32_t line_hint_ = 1;  // the line last located (SourceFile::span_at)
     std::vector<Frame> stack_;
     std::unordered_map<YAML::anchor_t, ScalarAnchor> scalar_anchors_;
 

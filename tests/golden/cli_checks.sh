@@ -67,6 +67,23 @@ if [[ $got != 0 ]] || grep -q 'W0004' "$scratch/out"; then
 else
     echo "ok   core-rules-exercised"
 fi
+# The JSON report is rendered case by case in the workers and written in pieces: it is the same with one job or
+# two, to standard output or to a file, and each case's lines are those the case gives alone.
+NO_COLOR=1 "$covenant" classify kb/cases rules/core/tests --format json --explain --jobs 1 >"$scratch/json1" 2>/dev/null
+NO_COLOR=1 "$covenant" classify kb/cases rules/core/tests --format json --explain --jobs 2 \
+    --out "$scratch/json2" 2>/dev/null
+: >"$scratch/json-alone"
+for f in $(printf "%s\n" kb/cases/*.yaml rules/core/tests/*.yaml | LC_ALL=C sort); do
+    NO_COLOR=1 "$covenant" classify "$f" --format json --explain >>"$scratch/json-alone" 2>/dev/null
+done
+if [[ -s "$scratch/json1" ]] && cmp -s "$scratch/json1" "$scratch/json2" && cmp -s "$scratch/json1" "$scratch/json-alone"
+then
+    echo "ok   classify-json-pieces"
+else
+    echo "FAIL classify-json-pieces: the JSON report differs between --jobs 1, --jobs 2 --out and one case at a time"
+    diff "$scratch/json1" "$scratch/json2" | head -5; diff "$scratch/json1" "$scratch/json-alone" | head -5
+    failures=$((failures + 1))
+fi
 # Cases never mix: every shipped and constructed case loaded into one REPL session classifies exactly as each does
 # alone with `covenant classify` (each case is its own world in the session).
 NO_COLOR=1 "$covenant" classify kb/cases rules/core/tests --format table --explain >"$scratch/alone" 2>&1

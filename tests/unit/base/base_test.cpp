@@ -118,6 +118,14 @@ TEST_CASE("span_at with a line hint agrees with counting newlines, whatever the 
             }
         }
     }
+    // A SourceFile made by hand, without a SourceManager, has no line index: it counts as one line.
+    SourceFile bare;
+    bare.text = "abc\ndef";
+    std::uint32_t hint = 7;
+    SourceSpan s = bare.span_at(5, 2, hint);
+    CHECK(s.line == 1);
+    CHECK(s.col == 6);
+    CHECK(s.end_col == 8);
 }
 
 TEST_CASE("diagnostics render with location, line and caret", "[base]") {
