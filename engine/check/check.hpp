@@ -35,7 +35,7 @@ std::optional<Program> load_program(const std::vector<std::string>& files, const
 // Checks already-parsed units (no file loading: every `use` must be among them). For tests and the REPL.
 // The checker rewrites the units as it goes (constants are substituted in place): the first form works on a copy,
 // the second on the units given, which a caller that no longer needs them moves in (a 10,000-rule pack's syntax
-// tree is over 100 MB, and copying it was a third of the check's time).
+// tree is over 100 MB, and copying it was more than half of the check's time).
 std::optional<Program> check_units(const std::vector<ast::Unit>& units, const SourceManager& sm, DiagnosticSink& sink);
 std::optional<Program> check_units(std::vector<ast::Unit>&& units, const SourceManager& sm, DiagnosticSink& sink);
 
