@@ -60,7 +60,7 @@ struct LargeBlockAllocator {
             return;
         }
 #endif
-        ::operator delete(p, bytes);
+        ::operator delete(p);  // unsized: clang does not declare the sized form without -fsized-deallocation
     }
     friend bool operator==(const LargeBlockAllocator&, const LargeBlockAllocator&) { return true; }
 };
