@@ -196,17 +196,17 @@ int run_classify(const ClassifyCommandOptions& o) {
     if (format.empty()) format = (o.out.empty() && ::isatty(STDOUT_FILENO)) ? "table" : "json";
     const ReportLabels labels = report_labels(*loaded.session.program);
     std::vector<CaseResult> results;
-    std::vector<std::string> report(1);  // in pieces, written in order
+    std::vector<std::string> report;  // in pieces, written in order
     if (*format_named(format) == ReportFormat::Json) {
         // JSON is case by case (append_case_json), so each worker renders its case at once and keeps only the text
-        // and what show_problems needs: the full results of 10,000 cases held 80 MB, whose first-touch page faults
-        // were a fifth of the run's time, and the rendering now runs on every worker. The report is the same.
+        // and what show_problems needs: every full result kept until the end made the peak memory, and its
+        // first-touch page faults, grow with the number of cases. The rendering also runs on every worker. The
+        // report is the same.
         results.resize(paths.size());
-        std::vector<std::string>& lines = report;
-        lines.resize(paths.size());
+        report.resize(paths.size());
         for_each_case(*loaded.session.program, paths.size(), o.jobs, [&](Engine& engine, std::size_t i) {
             CaseResult r = classify_case(engine, paths[i], loaded.classify);
-            append_case_json(lines[i], r, o.explain, labels);
+            append_case_json(report[i], r, o.explain, labels);
             r.institutions = {};
             r.expectations = {};
             r.sources = {};
@@ -215,7 +215,7 @@ int run_classify(const ClassifyCommandOptions& o) {
         });
     } else {
         results = classify_all(*loaded.session.program, paths, loaded.classify, o.jobs);
-        report[0] = render_report(results, *format_named(format), o.explain, labels);
+        report.push_back(render_report(results, *format_named(format), o.explain, labels));
     }
 
     bool failed = show_problems(results);

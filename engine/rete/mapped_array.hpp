@@ -30,6 +30,14 @@ namespace covenant::rete {
 // before it is all used — is small beside the array.
 inline constexpr std::size_t kHugePage = std::size_t{2} << 20;
 
+#if defined(__linux__)
+// Advises huge pages for the anonymous mapping [p, p + bytes) once it is big enough to hold one. Advice only: where THP
+// is off it is ignored.
+inline void advise_huge_pages(void* p, std::size_t bytes) {
+    if (bytes >= kHugePage) madvise(p, bytes, MADV_HUGEPAGE);
+}
+#endif
+
 // A std::allocator for the large flat arrays a vector holds (the hash tables' slots): blocks of kHugePage or more are
 // anonymous mappings advised to use huge pages, smaller ones come from operator new. Stateless; every instance is
 // interchangeable. On systems without mmap it is operator new throughout.
@@ -46,7 +54,7 @@ struct LargeBlockAllocator {
         if (bytes >= kHugePage) {
             void* p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
             if (p == MAP_FAILED) throw std::bad_alloc();
-            madvise(p, bytes, MADV_HUGEPAGE);
+            advise_huge_pages(p, bytes);
             return static_cast<T*>(p);
         }
 #endif
@@ -122,10 +130,9 @@ private:
         p = data_ == nullptr ? mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
                              : mremap(data_, old_bytes, bytes, MREMAP_MAYMOVE);
         if (p == MAP_FAILED) throw std::bad_alloc();
-        // Huge pages once the array is big enough to hold some: a million facts touch about 100 MB of these arrays,
-        // and with 4 KiB pages a fifth of the micro-benchmark's time went to first-touch page faults (more in a
-        // virtual machine, where each fault exits to the hypervisor). Advice only: where THP is off it is ignored.
-        if (bytes >= kHugePage) madvise(p, bytes, MADV_HUGEPAGE);
+        // A million facts touch about 100 MB of these arrays, and with 4 KiB pages a fifth of the micro-benchmark's
+        // time went to first-touch page faults (more in a virtual machine, where each fault exits to the hypervisor).
+        advise_huge_pages(p, bytes);
 #else
         p = std::realloc(data_, bytes);
         if (p == nullptr) throw std::bad_alloc();
